@@ -1,0 +1,79 @@
+// Google Benchmark on the embedded island: import, graph load, snapping and routing. Pairs are
+// random with a fixed seed, so runs compare like with like.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <random>
+
+#include "siaga/geodata/graph_file.h"
+#include "siaga/geodata/osm_import.h"
+#include "siaga/geodata/snapper.h"
+#include "siaga/routing/route.h"
+
+namespace {
+
+using namespace siaga;
+
+const std::filesystem::path ambon_pbf =
+    std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/ambon-schematic.osm.pbf";
+
+const geodata::RoadNetwork& network() {
+  static const geodata::RoadNetwork imported = geodata::import_osm(ambon_pbf).network;
+  return imported;
+}
+
+// Random points on the island: node positions nudged by up to ~50 m, fixed seed.
+std::vector<geodata::LatLon> random_points(size_t count, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::vector<geodata::LatLon> points;
+  for (size_t i = 0; i < count; ++i) {
+    const geodata::LatLon node = network().node_position[random() % network().node_count()];
+    const double dlat = (static_cast<double>(random() % 1000) - 500) * 1e-6;
+    const double dlon = (static_cast<double>(random() % 1000) - 500) * 1e-6;
+    points.push_back({node.lat + dlat, node.lon + dlon});
+  }
+  return points;
+}
+
+void import_pbf(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(geodata::import_osm(ambon_pbf));
+  state.counters["nodes"] = network().node_count();
+}
+BENCHMARK(import_pbf)->Name("import/pbf")->Unit(benchmark::kMillisecond);
+
+void graph_load(benchmark::State& state) {
+  const auto file = std::filesystem::temp_directory_path() / "siaga-bench.graph";
+  geodata::save_graph(network(), file);
+  for (auto _ : state) benchmark::DoNotOptimize(geodata::load_graph(file));
+  std::filesystem::remove(file);
+}
+BENCHMARK(graph_load)->Name("graph/load")->Unit(benchmark::kMillisecond);
+
+void snap(benchmark::State& state) {
+  const geodata::Snapper snapper(network());
+  const auto points = random_points(1024, 1);
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(snapper.snap(points[i++ % points.size()]));
+}
+BENCHMARK(snap)->Name("snap")->Unit(benchmark::kMicrosecond);
+
+void route_dijkstra(benchmark::State& state) {
+  const geodata::Snapper snapper(network());
+  const auto points = random_points(512, 2);
+  std::vector<geodata::Snap> snaps;
+  for (const auto& p : points) snaps.push_back(snapper.snap(p));
+  routing::Dijkstra engine(network());
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& from = snaps[i % snaps.size()];
+    const auto& to = snaps[(i * 7 + 3) % snaps.size()];
+    ++i;
+    benchmark::DoNotOptimize(
+        routing::route_between(network(), network().arc_time_ms, from, to, engine));
+  }
+}
+BENCHMARK(route_dijkstra)->Name("route/dijkstra")->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

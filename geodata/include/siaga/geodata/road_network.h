@@ -1,0 +1,108 @@
+// The road graph as flat arrays: topology in CSR form (first_out/arc_head), per-arc attributes
+// beside it, and the facilities found in the same OSM source. Weights for a particular vehicle
+// live elsewhere (routing/); this is only what the map says.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace siaga::geodata {
+
+// Every error raised while reading, importing or querying map data.
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct LatLon {
+  double lat = 0;
+  double lon = 0;
+};
+
+// Metres in UTM zone 52S (EPSG:32752), the metric frame for all distance work on Ambon.
+struct Xy {
+  double x = 0;
+  double y = 0;
+};
+
+inline constexpr uint32_t invalid_id = std::numeric_limits<uint32_t>::max();
+
+enum class RoadClass : uint8_t {
+  motorway,
+  trunk,
+  primary,
+  secondary,
+  tertiary,
+  unclassified,
+  residential,
+  living_street,
+  service,
+  road,
+  ferry,
+};
+inline constexpr int road_class_count = 11;
+std::string_view road_class_name(RoadClass road_class);
+
+// Bit flags per arc.
+enum ArcFlag : uint8_t {
+  arc_bridge = 1,
+  arc_ferry = 2,
+  arc_tunnel = 4,
+  arc_link = 8,       // *_link ramps
+  arc_roundabout = 16,
+};
+
+enum class FacilityKind : uint8_t { hospital, clinic, fire_station, police, ambulance_station };
+inline constexpr int facility_kind_count = 5;
+std::string_view facility_kind_name(FacilityKind kind);
+
+struct Facility {
+  FacilityKind kind = FacilityKind::hospital;
+  std::string name;
+  int64_t osm_id = 0;
+  char osm_type = 'n';  // 'n' node, 'w' way (position is the mean of its nodes)
+  LatLon position;
+};
+
+struct RoadNetwork {
+  std::string dataset;  // "ambon-schematic" for the generated island, else the source's stem
+  bool schematic = false;
+  uint64_t source_checksum = 0;  // FNV-1a of the OSM file the graph was built from
+  int32_t utm_epsg = 32752;      // the metric frame of node_xy
+
+  std::vector<LatLon> node_position;
+  std::vector<Xy> node_xy;
+  std::vector<int64_t> node_osm_id;
+
+  std::vector<uint32_t> first_out;  // node_count() + 1 entries; arcs of v: [first_out[v], [v+1])
+  std::vector<uint32_t> arc_head;
+  std::vector<float> arc_length_m;
+  std::vector<uint32_t> arc_time_ms;  // free-flow travel time for a car
+  std::vector<RoadClass> arc_class;
+  std::vector<uint8_t> arc_flags;
+  std::vector<uint32_t> arc_way;  // index into way_osm_id / way_name
+
+  std::vector<int64_t> way_osm_id;
+  std::vector<std::string> way_name;
+
+  std::vector<Facility> facilities;
+
+  uint32_t node_count() const { return static_cast<uint32_t>(node_position.size()); }
+  uint32_t arc_count() const { return static_cast<uint32_t>(arc_head.size()); }
+};
+
+// Tail node of every arc (the inverse of first_out), computed on demand.
+std::vector<uint32_t> arc_tails(const RoadNetwork& network);
+
+// The arc from `from` to `to`, or invalid_id. Picks the fastest when there are several.
+uint32_t find_arc(const RoadNetwork& network, uint32_t from, uint32_t to);
+
+// Throws Error when the arrays are inconsistent (sizes, CSR order, ids out of range).
+void check_consistent(const RoadNetwork& network);
+
+double haversine_m(LatLon a, LatLon b);
+
+}  // namespace siaga::geodata

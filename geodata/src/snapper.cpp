@@ -1,0 +1,160 @@
+#include <algorithm>
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "siaga/geodata/snapper.h"
+
+namespace siaga::geodata {
+namespace {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using Point = bg::model::point<double, 2, bg::cs::cartesian>;
+using Segment = bg::model::segment<Point>;
+using IndexValue = std::pair<Segment, uint32_t>;  // segment, index into Impl::segments
+
+struct SegmentArcs {
+  uint32_t tail;
+  uint32_t head;
+  uint32_t forward_arc;
+  uint32_t backward_arc;
+};
+
+std::string format_point(LatLon point) {
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.6f,%.6f", point.lat, point.lon);
+  return text;
+}
+
+}  // namespace
+
+struct Snapper::Impl {
+  const RoadNetwork* network;
+  UtmProjection projection;
+  std::vector<SegmentArcs> segments;
+  bgi::rtree<IndexValue, bgi::rstar<16>> index;
+  LatLon min_corner{90, 180};
+  LatLon max_corner{-90, -180};
+
+  explicit Impl(const RoadNetwork& net) : network(&net), projection(net.utm_epsg) {
+    collect_segments();
+    std::vector<IndexValue> values;
+    values.reserve(segments.size());
+    for (uint32_t i = 0; i < segments.size(); ++i) {
+      const Xy a = net.node_xy[segments[i].tail];
+      const Xy b = net.node_xy[segments[i].head];
+      values.emplace_back(Segment(Point(a.x, a.y), Point(b.x, b.y)), i);
+    }
+    index = decltype(index)(values.begin(), values.end());  // bulk-loaded (packed) tree
+    for (const LatLon& p : net.node_position) {
+      min_corner = {std::min(min_corner.lat, p.lat), std::min(min_corner.lon, p.lon)};
+      max_corner = {std::max(max_corner.lat, p.lat), std::max(max_corner.lon, p.lon)};
+    }
+  }
+
+  // One entry per undirected segment; a two-way street's two arcs share it.
+  void collect_segments() {
+    const std::vector<uint32_t> tails = arc_tails(*network);
+    for (uint32_t arc = 0; arc < network->arc_count(); ++arc) {
+      const uint32_t tail = tails[arc];
+      const uint32_t head = network->arc_head[arc];
+      if (tail == head) continue;
+      const uint32_t reverse = find_arc(*network, head, tail);
+      if (reverse != invalid_id && tail > head) continue;  // listed from the other side
+      if (find_arc(*network, tail, head) != arc) continue;  // a slower parallel arc
+      segments.push_back({tail, head, arc, reverse});
+    }
+  }
+
+  void check_bounds(LatLon point, double margin_m) const {
+    const double margin_lat = margin_m / 111320.0;
+    const double margin_lon = margin_m / (111320.0 * std::cos(point.lat * M_PI / 180.0));
+    if (point.lat < min_corner.lat - margin_lat || point.lat > max_corner.lat + margin_lat ||
+        point.lon < min_corner.lon - margin_lon || point.lon > max_corner.lon + margin_lon) {
+      throw SnapError("point " + format_point(point) + " is outside the road network of " +
+                      network->dataset + " (" + format_point(min_corner) + " to " +
+                      format_point(max_corner) + ")");
+    }
+  }
+};
+
+Snapper::Snapper(const RoadNetwork& network) : impl_(std::make_unique<Impl>(network)) {
+  if (impl_->segments.empty()) throw Error("cannot snap: the road network has no segments");
+}
+Snapper::~Snapper() = default;
+Snapper::Snapper(Snapper&&) noexcept = default;
+Snapper& Snapper::operator=(Snapper&&) noexcept = default;
+
+const UtmProjection& Snapper::projection() const { return impl_->projection; }
+
+Snap Snapper::snap(LatLon point, const SnapOptions& options) const {
+  if (!std::isfinite(point.lat) || !std::isfinite(point.lon)) {
+    throw SnapError("coordinates must be finite numbers");
+  }
+  if (std::abs(point.lat) > 90 || std::abs(point.lon) > 180) {
+    throw SnapError("point " + format_point(point) + " is not a valid WGS84 latitude,longitude");
+  }
+  impl_->check_bounds(point, options.max_distance_m);
+
+  const Xy xy = impl_->projection.forward(point);
+  std::vector<IndexValue> nearest;
+  impl_->index.query(bgi::nearest(Point(xy.x, xy.y), 1), std::back_inserter(nearest));
+  const SegmentArcs& segment = impl_->segments[nearest.front().second];
+
+  const Xy a = impl_->network->node_xy[segment.tail];
+  const Xy b = impl_->network->node_xy[segment.head];
+  const double dx = b.x - a.x;
+  const double dy = b.y - a.y;
+  const double length_squared = dx * dx + dy * dy;
+  double fraction = length_squared > 0 ? ((xy.x - a.x) * dx + (xy.y - a.y) * dy) / length_squared
+                                        : 0.0;
+  fraction = std::clamp(fraction, 0.0, 1.0);
+  const Xy foot{a.x + fraction * dx, a.y + fraction * dy};
+  const double distance = std::hypot(xy.x - foot.x, xy.y - foot.y);
+  if (distance > options.max_distance_m) {
+    throw SnapError("point " + format_point(point) + " is " + std::to_string(std::lround(distance)) +
+                    " m from the nearest road (limit " +
+                    std::to_string(std::lround(options.max_distance_m)) + " m)");
+  }
+  Snap snap;
+  snap.tail = segment.tail;
+  snap.head = segment.head;
+  snap.forward_arc = segment.forward_arc;
+  snap.backward_arc = segment.backward_arc;
+  snap.fraction = fraction;
+  snap.distance_m = distance;
+  snap.xy = foot;
+  snap.position = impl_->projection.inverse(foot);
+  return snap;
+}
+
+LatLon parse_lat_lon(std::string_view text) {
+  const std::string original(text);
+  const size_t comma = text.find(',');
+  if (comma == std::string_view::npos) {
+    throw Error("malformed coordinates '" + original + "': expected LAT,LON (e.g. -3.6954,128.1814)");
+  }
+  auto parse_number = [&](std::string_view part, const char* what) {
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    double value = 0;
+    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (error != std::errc() || end != part.data() + part.size() || part.empty() ||
+        !std::isfinite(value)) {
+      throw Error("malformed coordinates '" + original + "': " + what + " is not a number");
+    }
+    return value;
+  };
+  const LatLon point{parse_number(text.substr(0, comma), "latitude"),
+                     parse_number(text.substr(comma + 1), "longitude")};
+  if (std::abs(point.lat) > 90) throw Error("latitude out of range in '" + original + "'");
+  if (std::abs(point.lon) > 180) throw Error("longitude out of range in '" + original + "'");
+  return point;
+}
+
+}  // namespace siaga::geodata

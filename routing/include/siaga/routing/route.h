@@ -1,0 +1,47 @@
+// A route between two snapped points: seeds on the snapped segments' ends, the path search, and
+// the geometry and distance put back together, partial segments included.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "siaga/geodata/road_network.h"
+#include "siaga/geodata/snapper.h"
+#include "siaga/routing/dijkstra.h"
+
+namespace siaga::routing {
+
+struct Route {
+  bool found = false;
+  std::string reason;  // why there is no route, when !found
+  uint32_t duration_ms = 0;
+  double distance_m = 0;
+  std::vector<uint32_t> arcs;                 // whole arcs driven
+  std::vector<geodata::LatLon> geometry;      // snapped start, nodes, snapped end
+  double from_snap_m = 0;
+  double to_snap_m = 0;
+};
+
+// Costs of driving part of an arc, rounded the same way by every engine.
+uint32_t partial_cost(uint32_t arc_cost, double fraction);
+
+// Where a search may start on a snapped segment, and what that start costs (and which partial
+// arc it drives). The route engine and every oracle use these same seeds.
+struct SnapSeeds {
+  std::vector<Seed> seeds;
+  std::vector<uint32_t> arc;       // the arc partly driven by each seed
+  std::vector<double> fraction;    // the part of that arc driven
+};
+SnapSeeds source_seeds(const geodata::Snap& from, std::span<const uint32_t> weights);
+SnapSeeds target_seeds(const geodata::Snap& to, std::span<const uint32_t> weights);
+
+// Cost of driving directly along one segment when both points lie on it (unreachable if the
+// segment's direction forbids it or the points are on different segments).
+uint32_t same_segment_cost(const geodata::Snap& from, const geodata::Snap& to,
+                           std::span<const uint32_t> weights);
+
+Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
+                    const geodata::Snap& from, const geodata::Snap& to, Dijkstra& engine);
+
+}  // namespace siaga::routing

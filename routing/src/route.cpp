@@ -1,0 +1,102 @@
+#include "siaga/routing/route.h"
+
+#include <cmath>
+
+namespace siaga::routing {
+
+using geodata::invalid_id;
+using geodata::Snap;
+
+uint32_t partial_cost(uint32_t arc_cost, double fraction) {
+  return static_cast<uint32_t>(std::lround(static_cast<double>(arc_cost) * fraction));
+}
+
+namespace {
+
+bool usable(uint32_t arc, std::span<const uint32_t> weights) {
+  return arc != invalid_id && weights[arc] != blocked;
+}
+
+void add_seed(SnapSeeds& seeds, uint32_t node, uint32_t arc, double fraction,
+              std::span<const uint32_t> weights) {
+  seeds.seeds.push_back({node, partial_cost(weights[arc], fraction)});
+  seeds.arc.push_back(arc);
+  seeds.fraction.push_back(fraction);
+}
+
+}  // namespace
+
+SnapSeeds source_seeds(const Snap& from, std::span<const uint32_t> weights) {
+  SnapSeeds seeds;
+  // Drive on to the head, or back to the tail where the street allows it.
+  if (usable(from.forward_arc, weights)) {
+    add_seed(seeds, from.head, from.forward_arc, 1 - from.fraction, weights);
+  }
+  if (usable(from.backward_arc, weights)) {
+    add_seed(seeds, from.tail, from.backward_arc, from.fraction, weights);
+  }
+  return seeds;
+}
+
+SnapSeeds target_seeds(const Snap& to, std::span<const uint32_t> weights) {
+  SnapSeeds seeds;
+  // Arrive from the tail driving forward, or from the head driving backward.
+  if (usable(to.forward_arc, weights)) add_seed(seeds, to.tail, to.forward_arc, to.fraction, weights);
+  if (usable(to.backward_arc, weights)) {
+    add_seed(seeds, to.head, to.backward_arc, 1 - to.fraction, weights);
+  }
+  return seeds;
+}
+
+uint32_t same_segment_cost(const Snap& from, const Snap& to, std::span<const uint32_t> weights) {
+  if (from.tail != to.tail || from.head != to.head) return unreachable;
+  uint32_t best = unreachable;
+  if (usable(from.forward_arc, weights) && to.fraction >= from.fraction) {
+    best = partial_cost(weights[from.forward_arc], to.fraction - from.fraction);
+  }
+  if (usable(from.backward_arc, weights) && to.fraction <= from.fraction) {
+    best = std::min(best, partial_cost(weights[from.backward_arc], from.fraction - to.fraction));
+  }
+  return best;
+}
+
+Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
+                    const Snap& from, const Snap& to, Dijkstra& engine) {
+  Route route;
+  route.from_snap_m = from.distance_m;
+  route.to_snap_m = to.distance_m;
+  const SnapSeeds sources = source_seeds(from, weights);
+  const SnapSeeds targets = target_seeds(to, weights);
+  const uint32_t direct = same_segment_cost(from, to, weights);
+  const PathResult path = engine.shortest_path(sources.seeds, targets.seeds, weights);
+
+  if (direct != unreachable && direct <= path.cost_ms) {
+    route.found = true;
+    route.duration_ms = direct;
+    const uint32_t arc = from.forward_arc != invalid_id ? from.forward_arc : from.backward_arc;
+    route.distance_m = network.arc_length_m[arc] * std::abs(to.fraction - from.fraction);
+    route.geometry = {from.position, to.position};
+    return route;
+  }
+  if (path.cost_ms == unreachable) {
+    route.reason = sources.seeds.empty()   ? "the start's road is closed in every direction"
+                   : targets.seeds.empty() ? "the destination's road is closed in every direction"
+                                           : "no open road connects the two points";
+    return route;
+  }
+  route.found = true;
+  route.duration_ms = path.cost_ms;
+  route.arcs = path.arcs;
+  route.distance_m = network.arc_length_m[sources.arc[path.source]] * sources.fraction[path.source] +
+                     network.arc_length_m[targets.arc[path.target]] * targets.fraction[path.target];
+  route.geometry.push_back(from.position);
+  route.geometry.push_back(network.node_position[sources.seeds[path.source].node]);
+  for (uint32_t arc : path.arcs) {
+    route.distance_m += network.arc_length_m[arc];
+    route.geometry.push_back(network.node_position[network.arc_head[arc]]);
+  }
+  route.geometry.push_back(to.position);
+  return route;
+}
+
+}  // namespace siaga::routing

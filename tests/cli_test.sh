@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The `siaga` command as a user meets it: exit codes, JSON on stdout, one-line errors on stderr.
+set -u
+siaga="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SIAGA_CACHE_DIR="$work/cache"
+failures=0
+passes=0
+
+check() {  # check NAME EXPECTED_EXIT PATTERN -- command...
+  local name=$1 expected=$2 pattern=$3
+  shift 4
+  "$@" >"$work/out" 2>"$work/err"
+  local status=$?
+  if [ "$expected" = "fail" ]; then
+    if [ $status -eq 0 ]; then echo "FAIL $name: exit 0, expected failure"; failures=$((failures + 1)); return; fi
+    if [ "$(wc -l <"$work/err")" -ne 1 ]; then echo "FAIL $name: error is not one line:"; cat "$work/err"; failures=$((failures + 1)); return; fi
+    if ! grep -q -- "$pattern" "$work/err"; then echo "FAIL $name: stderr lacks '$pattern':"; cat "$work/err"; failures=$((failures + 1)); return; fi
+  else
+    if [ $status -ne 0 ]; then echo "FAIL $name: exit $status"; cat "$work/err"; failures=$((failures + 1)); return; fi
+    if ! grep -q -- "$pattern" "$work/out"; then echo "FAIL $name: stdout lacks '$pattern'"; head -20 "$work/out"; failures=$((failures + 1)); return; fi
+  fi
+  passes=$((passes + 1))
+}
+
+check help ok "Subcommands" -- "$siaga" --help
+for command in import route facilities synth-ambon; do
+  check "help-$command" ok "Usage" -- "$siaga" "$command" --help
+done
+check route-builds-graph ok '"type": "LineString"' -- "$siaga" route --from -3.6960,128.1830 --to -3.7106,128.0892
+grep -q "building" "$work/err" || { echo "FAIL route-builds-graph: no build note"; failures=$((failures + 1)); }
+check route-reuses-graph ok '"schematic": true' -- "$siaga" route --from -3.6960,128.1830 --to -3.6480,128.1960
+if grep -q "building" "$work/err"; then echo "FAIL route-reuses-graph: graph was rebuilt"; failures=$((failures + 1)); fi
+check route-fields ok '"from_snap_m"' -- "$siaga" route --from -3.6960,128.1830 --to -3.6480,128.1960
+check malformed fail "malformed coordinates" -- "$siaga" route --from abc --to -3.6960,128.1830
+check malformed-lon fail "longitude is not a number" -- "$siaga" route --from -3.69,12x --to -3.6960,128.1830
+check out-of-range fail "latitude out of range" -- "$siaga" route --from 95,128 --to -3.6960,128.1830
+check sea fail "from the nearest road" -- "$siaga" route --from -3.7600,128.0500 --to -3.6960,128.1830
+check off-island fail "outside the road network" -- "$siaga" route --from -6.2,106.8 --to -3.6960,128.1830
+check facilities ok "RSUD dr. M. Haulussy" -- "$siaga" facilities --kind hospital
+check facilities-bad-kind fail "kind" -- "$siaga" facilities --kind bakery
+check import ok '"components_dropped": 1' -- "$siaga" import --out "$work/island.graph"
+printf 'SIAGAGRFgarbage' >"$work/bad.graph"
+check corrupt-graph fail "truncated" -- "$siaga" route --osm "$work/none.osm.pbf" --graph "$work/bad.graph" --from -3.6960,128.1830 --to -3.6480,128.1960
+check missing-osm fail "not found" -- "$siaga" import --osm "$work/none.osm.pbf" --out "$work/x.graph"
+
+echo "cli: $passes passed, $failures failed"
+[ $failures -eq 0 ]

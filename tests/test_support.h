@@ -1,0 +1,33 @@
+// Paths and shared fixtures for the test suite.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "siaga/geodata/osm_import.h"
+
+namespace siaga::test {
+
+inline std::filesystem::path test_data(const char* name) {
+  return std::filesystem::path(SIAGA_TEST_DATA_DIR) / name;
+}
+
+inline std::filesystem::path ambon_schematic_pbf() {
+  return std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/ambon-schematic.osm.pbf";
+}
+
+// ../shared/data beside the repository: present on the developers' machines and in CI, absent
+// on a user's clone, where the tests that need it skip.
+inline std::optional<std::filesystem::path> shared_data(const char* relative) {
+  const std::filesystem::path path = std::filesystem::path(SIAGA_SHARED_DATA_DIR) / relative;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return path;
+}
+
+// The embedded island, imported once per test process.
+inline const geodata::ImportResult& ambon() {
+  static const geodata::ImportResult result = geodata::import_osm(ambon_schematic_pbf());
+  return result;
+}
+
+}  // namespace siaga::test

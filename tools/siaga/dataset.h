@@ -1,0 +1,33 @@
+// Where the island's data lives and how a command gets a loaded graph: a real Pulau Ambon extract
+// wins over the schematic one; the graph file is rebuilt when missing or stale.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+
+#include "siaga/geodata/road_network.h"
+
+namespace siaga::tools {
+
+struct DataPaths {
+  std::filesystem::path osm;
+  std::filesystem::path graph;
+};
+
+// --data-dir, else $SIAGA_DATA_DIR, else the source tree's geodata/ambon.
+std::filesystem::path data_dir(const std::filesystem::path& override_dir);
+
+// pulau-ambon.osm.pbf when present (a real extract), else ambon-schematic.osm.pbf.
+std::filesystem::path default_osm_file(const std::filesystem::path& dir);
+
+// $SIAGA_CACHE_DIR, else build/data, named after the OSM file.
+std::filesystem::path default_graph_file(const std::filesystem::path& osm_file);
+
+DataPaths resolve_paths(const std::filesystem::path& data_dir_override,
+                        const std::filesystem::path& osm_override,
+                        const std::filesystem::path& graph_override);
+
+// Loads the graph; imports (and saves) it first when missing or built from another source.
+geodata::RoadNetwork load_or_import(const DataPaths& paths, std::ostream& log);
+
+}  // namespace siaga::tools
