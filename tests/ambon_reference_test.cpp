@@ -22,8 +22,8 @@ class ElevationGrid {
     width_ = dataset_->GetRasterXSize();
     height_ = dataset_->GetRasterYSize();
     values_.resize(static_cast<size_t>(width_) * height_);
-    if (dataset_->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, width_, height_, values_.data(),
-                                             width_, height_, GDT_Float32, 0, 0) != CE_None) {
+    if (dataset_->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, width_, height_, values_.data(), width_,
+                                             height_, GDT_Float32, 0, 0) != CE_None) {
       values_.clear();
     }
   }
@@ -54,7 +54,9 @@ class AmbonReference : public ::testing::Test {
   std::unique_ptr<ElevationGrid> grid_;
 };
 
-bool on_shore(PlaceKind kind) { return kind == PlaceKind::port || kind == PlaceKind::bridge_head; }
+bool on_shore(PlaceKind kind) {
+  return kind == PlaceKind::port || kind == PlaceKind::bridge_head;
+}
 
 TEST_F(AmbonReference, EveryInlandPlaceIsOnLand) {
   int checked = 0;

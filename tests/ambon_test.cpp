@@ -67,9 +67,8 @@ TEST(Ambon, AcrossTelukAmbonTheBridgeIsShorterThanAroundTheBay) {
   const routing::Route direct = route(network, network.arc_time_ms, batu_merah, rumah_tiga);
   ASSERT_TRUE(direct.found);
   EXPECT_TRUE(crosses(network, direct, geodata::arc_bridge));
-  const routing::Route around =
-      route(network, without(network, geodata::arc_bridge | geodata::arc_ferry), batu_merah,
-            rumah_tiga);
+  const routing::Route around = route(
+      network, without(network, geodata::arc_bridge | geodata::arc_ferry), batu_merah, rumah_tiga);
   ASSERT_TRUE(around.found);
   EXPECT_FALSE(crosses(network, around, geodata::arc_bridge));
   EXPECT_LT(direct.distance_m * 2, around.distance_m);
@@ -79,9 +78,8 @@ TEST(Ambon, AcrossTelukAmbonTheBridgeIsShorterThanAroundTheBay) {
 TEST(Ambon, AirportFromTheCityViaTheBridge) {
   const RoadNetwork& network = test::ambon().network;
   const routing::Route via_bridge = route(network, network.arc_time_ms, city_centre, airport);
-  const routing::Route around =
-      route(network, without(network, geodata::arc_bridge | geodata::arc_ferry), city_centre,
-            airport);
+  const routing::Route around = route(
+      network, without(network, geodata::arc_bridge | geodata::arc_ferry), city_centre, airport);
   ASSERT_TRUE(via_bridge.found);
   ASSERT_TRUE(around.found);
   EXPECT_TRUE(crosses(network, via_bridge, geodata::arc_bridge));
@@ -119,7 +117,9 @@ OnewayCase city_oneway(const RoadNetwork& network) {
     }
     const LatLon a = network.node_position[tails[arc]];
     const LatLon b = network.node_position[network.arc_head[arc]];
-    auto at = [&](double t) { return LatLon{a.lat + (b.lat - a.lat) * t, a.lon + (b.lon - a.lon) * t}; };
+    auto at = [&](double t) {
+      return LatLon{a.lat + (b.lat - a.lat) * t, a.lon + (b.lon - a.lon) * t};
+    };
     return {arc, at(0.25), at(0.75)};
   }
   return {geodata::invalid_id, {}, {}};

@@ -121,10 +121,13 @@ TEST_F(TempDir, GarbageXml) {
 }
 
 TEST_F(TempDir, OsmWithoutRoads) {
-  expect_error([&] {
-    import_osm(write("empty.osm", "<?xml version='1.0'?><osm version='0.6'>"
-                                  "<node id='1' lat='-3.7' lon='128.1'/></osm>"));
-  }, "no drivable roads");
+  expect_error(
+      [&] {
+        import_osm(write("empty.osm",
+                         "<?xml version='1.0'?><osm version='0.6'>"
+                         "<node id='1' lat='-3.7' lon='128.1'/></osm>"));
+      },
+      "no drivable roads");
 }
 
 }  // namespace

@@ -10,7 +10,9 @@ namespace {
 
 class FixtureImport : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { result_ = new ImportResult(import_osm(test::test_data("fixture.osm"))); }
+  static void SetUpTestSuite() {
+    result_ = new ImportResult(import_osm(test::test_data("fixture.osm")));
+  }
   static void TearDownTestSuite() { delete result_; }
 
   const RoadNetwork& network() const { return result_->network; }

@@ -11,9 +11,9 @@
 namespace siaga {
 namespace {
 
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                         boost::no_property,
-                                         boost::property<boost::edge_weight_t, uint64_t>>;
+using BoostGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
+                          boost::property<boost::edge_weight_t, uint64_t>>;
 
 BoostGraph to_boost(const geodata::RoadNetwork& network, std::span<const uint32_t> weights) {
   BoostGraph graph(network.node_count());

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <siaga.pb.h>
 
 #include "siaga/mqtt/topics.h"
@@ -12,8 +11,8 @@ using tracking::UnitStatus;
 
 TEST(UnitStatus, FollowsTheLifecycle) {
   using enum UnitStatus;
-  const UnitStatus path[] = {available, dispatched, en_route, on_scene, transporting, returning,
-                             available};
+  const UnitStatus path[] = {available,    dispatched, en_route, on_scene,
+                             transporting, returning,  available};
   for (size_t i = 0; i + 1 < std::size(path); ++i) {
     EXPECT_EQ(tracking::transition_error(path[i], path[i + 1]), "")
         << tracking::unit_status_name(path[i]) << " → " << tracking::unit_status_name(path[i + 1]);

@@ -1,13 +1,13 @@
 // Layout: Header (fixed 48 bytes, little-endian host order) followed by the payload, a sequence
 // of length-prefixed arrays. The payload checksum catches truncation and bit rot; the source
 // checksum tells whether the graph is stale relative to its OSM file.
+#include "siaga/geodata/graph_file.h"
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <type_traits>
-
-#include "siaga/geodata/graph_file.h"
 
 namespace siaga::geodata {
 namespace {

@@ -1,23 +1,23 @@
 // OSM import as a libosmium handler: one pass over nodes and ways with a node-location index,
 // collecting drivable ways and facilities; then the directed graph is built in CSR form and cut
 // to its largest strongly connected component.
-#include <osmium/handler.hpp>
-#include <osmium/handler/node_locations_for_ways.hpp>
-#include <osmium/index/map/flex_mem.hpp>
-#include <osmium/io/any_input.hpp>
-#include <osmium/visitor.hpp>
+#include "siaga/geodata/osm_import.h"
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <osmium/handler.hpp>
+#include <osmium/handler/node_locations_for_ways.hpp>
+#include <osmium/index/map/flex_mem.hpp>
+#include <osmium/io/any_input.hpp>
+#include <osmium/visitor.hpp>
 #include <string>
 #include <vector>
 
 #include "internal/strongly_connected.h"
 #include "siaga/geodata/graph_file.h"
-#include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/projection.h"
 
 namespace siaga::geodata {
@@ -116,8 +116,8 @@ WayRule ferry_rule(const osmium::TagList& tags, const ImportOptions& options) {
   rule.routable = true;
   rule.road_class = RoadClass::ferry;
   rule.flags = arc_ferry;
-  rule.direction = tag_is(tags["oneway"], {"yes", "true", "1"}) ? Direction::forward
-                                                                   : Direction::both;
+  rule.direction =
+      tag_is(tags["oneway"], {"yes", "true", "1"}) ? Direction::forward : Direction::both;
   rule.speed_kmh = options.ferry_speed_kmh;
   if (const char* duration = tags["duration"]) {
     if (const auto seconds = parse_duration_s(duration)) rule.duration_s = *seconds;
@@ -130,8 +130,8 @@ WayRule classify_way(const osmium::TagList& tags, const ImportOptions& options) 
   WayRule rule;
   const char* highway = tags["highway"];
   if (highway == nullptr) return rule;  // not a road: not counted as excluded
-  const std::optional<RoadClass> road_class = highway_class(highway, options.include_tracks,
-                                                            rule.flags);
+  const std::optional<RoadClass> road_class =
+      highway_class(highway, options.include_tracks, rule.flags);
   if (!road_class) {
     rule.exclude_reason = std::string("highway=") + highway;
     return rule;
@@ -185,7 +185,10 @@ class CollectHandler : public osmium::handler::Handler {
   void node(const osmium::Node& node) {
     ++report_.osm_nodes;
     if (const auto kind = facility_kind(node.tags()); kind && node.location().valid()) {
-      facilities_.push_back({*kind, display_name(node.tags()), node.id(), 'n',
+      facilities_.push_back({*kind,
+                             display_name(node.tags()),
+                             node.id(),
+                             'n',
                              {node.location().lat(), node.location().lon()}});
     }
   }
@@ -229,7 +232,10 @@ class CollectHandler : public osmium::handler::Handler {
       ++count;
     }
     if (count == 0) return;
-    facilities_.push_back({kind, display_name(way.tags()), way.id(), 'w',
+    facilities_.push_back({kind,
+                           display_name(way.tags()),
+                           way.id(),
+                           'w',
                            {lat / static_cast<double>(count), lon / static_cast<double>(count)}});
   }
 
@@ -271,8 +277,7 @@ RawGraph build_raw_graph(const std::vector<RawWay>& ways, int epsg) {
     graph.osm_ids.insert(graph.osm_ids.end(), way.node_ids.begin(), way.node_ids.end());
   }
   std::sort(graph.osm_ids.begin(), graph.osm_ids.end());
-  graph.osm_ids.erase(std::unique(graph.osm_ids.begin(), graph.osm_ids.end()),
-                      graph.osm_ids.end());
+  graph.osm_ids.erase(std::unique(graph.osm_ids.begin(), graph.osm_ids.end()), graph.osm_ids.end());
   auto dense = [&](int64_t osm_id) {
     return static_cast<uint32_t>(
         std::lower_bound(graph.osm_ids.begin(), graph.osm_ids.end(), osm_id) -
@@ -306,12 +311,13 @@ RawGraph build_raw_graph(const std::vector<RawWay>& ways, int epsg) {
         time_ms = static_cast<uint32_t>(
             std::max(1L, std::lround(way.rule.duration_s * 1000 * lengths[i] / way_length)));
       }
-      const RawArc arc{a, b, static_cast<float>(lengths[i]), time_ms, way.rule.road_class,
-                       way.rule.flags, way_index};
+      const RawArc arc{
+          a,        b, static_cast<float>(lengths[i]), time_ms, way.rule.road_class, way.rule.flags,
+          way_index};
       if (way.rule.direction != Direction::backward) graph.arcs.push_back(arc);
       if (way.rule.direction != Direction::forward) {
-        graph.arcs.push_back({b, a, arc.length_m, arc.time_ms, arc.road_class, arc.flags,
-                              way_index});
+        graph.arcs.push_back(
+            {b, a, arc.length_m, arc.time_ms, arc.road_class, arc.flags, way_index});
       }
     }
   }
@@ -398,17 +404,28 @@ double default_speed_kmh(RoadClass road_class) {
   // Ambon's roads are narrow, steep and winding with mixed traffic (angkot, motorbikes): these
   // are typical free-flow car speeds there, below the legal limits of PP 79/2013.
   switch (road_class) {
-    case RoadClass::motorway: return 80;
-    case RoadClass::trunk: return 50;
-    case RoadClass::primary: return 45;
-    case RoadClass::secondary: return 40;
-    case RoadClass::tertiary: return 35;
-    case RoadClass::unclassified: return 30;
-    case RoadClass::residential: return 25;
-    case RoadClass::living_street: return 10;
-    case RoadClass::service: return 15;
-    case RoadClass::road: return 20;
-    case RoadClass::ferry: return 15;
+    case RoadClass::motorway:
+      return 80;
+    case RoadClass::trunk:
+      return 50;
+    case RoadClass::primary:
+      return 45;
+    case RoadClass::secondary:
+      return 40;
+    case RoadClass::tertiary:
+      return 35;
+    case RoadClass::unclassified:
+      return 30;
+    case RoadClass::residential:
+      return 25;
+    case RoadClass::living_street:
+      return 10;
+    case RoadClass::service:
+      return 15;
+    case RoadClass::road:
+      return 20;
+    case RoadClass::ferry:
+      return 15;
   }
   return 20;
 }

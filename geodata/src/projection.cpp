@@ -1,11 +1,11 @@
+#include "siaga/geodata/projection.h"
+
 #include <proj.h>
 
 #include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <string>
-
-#include "siaga/geodata/projection.h"
 
 namespace siaga::geodata {
 
@@ -40,12 +40,15 @@ struct UtmProjection::Impl {
 };
 
 int utm_epsg_for(LatLon position) {
-  const int zone = std::clamp(static_cast<int>(std::floor((position.lon + 180.0) / 6.0)) + 1, 1, 60);
+  const int zone =
+      std::clamp(static_cast<int>(std::floor((position.lon + 180.0) / 6.0)) + 1, 1, 60);
   return (position.lat < 0 ? 32700 : 32600) + zone;
 }
 
 UtmProjection::UtmProjection(int epsg) : impl_(std::make_unique<Impl>(epsg)) {}
-int UtmProjection::epsg() const { return impl_->epsg; }
+int UtmProjection::epsg() const {
+  return impl_->epsg;
+}
 UtmProjection::~UtmProjection() = default;
 UtmProjection::UtmProjection(UtmProjection&&) noexcept = default;
 UtmProjection& UtmProjection::operator=(UtmProjection&&) noexcept = default;

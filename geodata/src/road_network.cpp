@@ -1,35 +1,51 @@
+#include "siaga/geodata/road_network.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
-
-#include "siaga/geodata/road_network.h"
 
 namespace siaga::geodata {
 
 std::string_view road_class_name(RoadClass road_class) {
   switch (road_class) {
-    case RoadClass::motorway: return "motorway";
-    case RoadClass::trunk: return "trunk";
-    case RoadClass::primary: return "primary";
-    case RoadClass::secondary: return "secondary";
-    case RoadClass::tertiary: return "tertiary";
-    case RoadClass::unclassified: return "unclassified";
-    case RoadClass::residential: return "residential";
-    case RoadClass::living_street: return "living_street";
-    case RoadClass::service: return "service";
-    case RoadClass::road: return "road";
-    case RoadClass::ferry: return "ferry";
+    case RoadClass::motorway:
+      return "motorway";
+    case RoadClass::trunk:
+      return "trunk";
+    case RoadClass::primary:
+      return "primary";
+    case RoadClass::secondary:
+      return "secondary";
+    case RoadClass::tertiary:
+      return "tertiary";
+    case RoadClass::unclassified:
+      return "unclassified";
+    case RoadClass::residential:
+      return "residential";
+    case RoadClass::living_street:
+      return "living_street";
+    case RoadClass::service:
+      return "service";
+    case RoadClass::road:
+      return "road";
+    case RoadClass::ferry:
+      return "ferry";
   }
   return "unknown";
 }
 
 std::string_view facility_kind_name(FacilityKind kind) {
   switch (kind) {
-    case FacilityKind::hospital: return "hospital";
-    case FacilityKind::clinic: return "clinic";
-    case FacilityKind::fire_station: return "fire_station";
-    case FacilityKind::police: return "police";
-    case FacilityKind::ambulance_station: return "ambulance_station";
+    case FacilityKind::hospital:
+      return "hospital";
+    case FacilityKind::clinic:
+      return "clinic";
+    case FacilityKind::fire_station:
+      return "fire_station";
+    case FacilityKind::police:
+      return "police";
+    case FacilityKind::ambulance_station:
+      return "ambulance_station";
   }
   return "unknown";
 }
@@ -87,9 +103,9 @@ double haversine_m(LatLon a, LatLon b) {
   constexpr double deg = M_PI / 180.0;
   const double dlat = (b.lat - a.lat) * deg;
   const double dlon = (b.lon - a.lon) * deg;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(a.lat * deg) * std::cos(b.lat * deg) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double h =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(a.lat * deg) * std::cos(b.lat * deg) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(h)));
 }
 

@@ -1,3 +1,5 @@
+#include "siaga/geodata/snapper.h"
+
 #include <algorithm>
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
@@ -6,8 +8,6 @@
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include "siaga/geodata/snapper.h"
 
 namespace siaga::geodata {
 namespace {
@@ -65,7 +65,7 @@ struct Snapper::Impl {
       const uint32_t head = network->arc_head[arc];
       if (tail == head) continue;
       const uint32_t reverse = find_arc(*network, head, tail);
-      if (reverse != invalid_id && tail > head) continue;  // listed from the other side
+      if (reverse != invalid_id && tail > head) continue;   // listed from the other side
       if (find_arc(*network, tail, head) != arc) continue;  // a slower parallel arc
       segments.push_back({tail, head, arc, reverse});
     }
@@ -90,7 +90,9 @@ Snapper::~Snapper() = default;
 Snapper::Snapper(Snapper&&) noexcept = default;
 Snapper& Snapper::operator=(Snapper&&) noexcept = default;
 
-const UtmProjection& Snapper::projection() const { return impl_->projection; }
+const UtmProjection& Snapper::projection() const {
+  return impl_->projection;
+}
 
 Snap Snapper::snap(LatLon point, const SnapOptions& options) const {
   if (!std::isfinite(point.lat) || !std::isfinite(point.lon)) {
@@ -111,14 +113,14 @@ Snap Snapper::snap(LatLon point, const SnapOptions& options) const {
   const double dx = b.x - a.x;
   const double dy = b.y - a.y;
   const double length_squared = dx * dx + dy * dy;
-  double fraction = length_squared > 0 ? ((xy.x - a.x) * dx + (xy.y - a.y) * dy) / length_squared
-                                        : 0.0;
+  double fraction =
+      length_squared > 0 ? ((xy.x - a.x) * dx + (xy.y - a.y) * dy) / length_squared : 0.0;
   fraction = std::clamp(fraction, 0.0, 1.0);
   const Xy foot{a.x + fraction * dx, a.y + fraction * dy};
   const double distance = std::hypot(xy.x - foot.x, xy.y - foot.y);
   if (distance > options.max_distance_m) {
-    throw SnapError("point " + format_point(point) + " is " + std::to_string(std::lround(distance)) +
-                    " m from the nearest road (limit " +
+    throw SnapError("point " + format_point(point) + " is " +
+                    std::to_string(std::lround(distance)) + " m from the nearest road (limit " +
                     std::to_string(std::lround(options.max_distance_m)) + " m)");
   }
   Snap snap;
@@ -137,7 +139,8 @@ LatLon parse_lat_lon(std::string_view text) {
   const std::string original(text);
   const size_t comma = text.find(',');
   if (comma == std::string_view::npos) {
-    throw Error("malformed coordinates '" + original + "': expected LAT,LON (e.g. -3.6954,128.1814)");
+    throw Error("malformed coordinates '" + original +
+                "': expected LAT,LON (e.g. -3.6954,128.1814)");
   }
   auto parse_number = [&](std::string_view part, const char* what) {
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);

@@ -18,7 +18,9 @@ std::string status_topic(std::string_view unit_id) {
 std::string hazard_topic(std::string_view zone_id) {
   return "siaga/v1/hazards/" + std::string(zone_id);
 }
-std::string event_topic(std::string_view kind) { return "siaga/v1/events/" + std::string(kind); }
+std::string event_topic(std::string_view kind) {
+  return "siaga/v1/events/" + std::string(kind);
+}
 
 bool valid_unit_id(std::string_view unit_id) {
   return !unit_id.empty() && unit_id.size() <= 64 &&

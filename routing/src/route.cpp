@@ -41,7 +41,8 @@ SnapSeeds source_seeds(const Snap& from, std::span<const uint32_t> weights) {
 SnapSeeds target_seeds(const Snap& to, std::span<const uint32_t> weights) {
   SnapSeeds seeds;
   // Arrive from the tail driving forward, or from the head driving backward.
-  if (usable(to.forward_arc, weights)) add_seed(seeds, to.tail, to.forward_arc, to.fraction, weights);
+  if (usable(to.forward_arc, weights))
+    add_seed(seeds, to.tail, to.forward_arc, to.fraction, weights);
   if (usable(to.backward_arc, weights)) {
     add_seed(seeds, to.head, to.backward_arc, 1 - to.fraction, weights);
   }
@@ -87,8 +88,9 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   route.found = true;
   route.duration_ms = path.cost_ms;
   route.arcs = path.arcs;
-  route.distance_m = network.arc_length_m[sources.arc[path.source]] * sources.fraction[path.source] +
-                     network.arc_length_m[targets.arc[path.target]] * targets.fraction[path.target];
+  route.distance_m =
+      network.arc_length_m[sources.arc[path.source]] * sources.fraction[path.source] +
+      network.arc_length_m[targets.arc[path.target]] * targets.fraction[path.target];
   route.geometry.push_back(from.position);
   route.geometry.push_back(network.node_position[sources.seeds[path.source].node]);
   for (uint32_t arc : path.arcs) {

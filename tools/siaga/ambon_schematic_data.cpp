@@ -1,6 +1,6 @@
-#include <array>
-
 #include "ambon_schematic_data.h"
+
+#include <array>
 
 namespace siaga::tools::ambon {
 
@@ -8,34 +8,89 @@ namespace {
 
 constexpr Coordinate coast[] = {
     // Teluk Ambon, north shore (Leihitu), from the Poka narrows south-west.
-    {-3.6600, 128.1990}, {-3.6650, 128.1750}, {-3.6700, 128.1500}, {-3.6800, 128.1320},
-    {-3.6900, 128.1150}, {-3.7000, 128.1070}, {-3.7150, 128.0980}, {-3.7230, 128.0800},
-    {-3.7260, 128.0600}, {-3.7350, 128.0380}, {-3.7500, 128.0250}, {-3.7650, 128.0200},
-    {-3.7750, 128.0050}, {-3.7800, 127.9900}, {-3.7780, 127.9650}, {-3.7700, 127.9500},
+    {-3.6600, 128.1990},
+    {-3.6650, 128.1750},
+    {-3.6700, 128.1500},
+    {-3.6800, 128.1320},
+    {-3.6900, 128.1150},
+    {-3.7000, 128.1070},
+    {-3.7150, 128.0980},
+    {-3.7230, 128.0800},
+    {-3.7260, 128.0600},
+    {-3.7350, 128.0380},
+    {-3.7500, 128.0250},
+    {-3.7650, 128.0200},
+    {-3.7750, 128.0050},
+    {-3.7800, 127.9900},
+    {-3.7780, 127.9650},
+    {-3.7700, 127.9500},
     // West coast of Leihitu Barat.
-    {-3.7500, 127.9250}, {-3.7100, 127.9150}, {-3.6700, 127.9250}, {-3.6600, 127.9550},
-    {-3.6450, 127.9650}, {-3.6300, 127.9900}, {-3.6150, 128.0050}, {-3.6000, 128.0250},
+    {-3.7500, 127.9250},
+    {-3.7100, 127.9150},
+    {-3.6700, 127.9250},
+    {-3.6600, 127.9550},
+    {-3.6450, 127.9650},
+    {-3.6300, 127.9900},
+    {-3.6150, 128.0050},
+    {-3.6000, 128.0250},
     // North coast (Leihitu, Salahutu) to the Liang headland.
-    {-3.5850, 128.0600}, {-3.5800, 128.1000}, {-3.5750, 128.1400}, {-3.5600, 128.1800},
-    {-3.5450, 128.2200}, {-3.5250, 128.2700}, {-3.5050, 128.3100}, {-3.5000, 128.3350},
+    {-3.5850, 128.0600},
+    {-3.5800, 128.1000},
+    {-3.5750, 128.1400},
+    {-3.5600, 128.1800},
+    {-3.5450, 128.2200},
+    {-3.5250, 128.2700},
+    {-3.5050, 128.3100},
+    {-3.5000, 128.3350},
     // East coast of Salahutu.
-    {-3.5300, 128.3450}, {-3.5600, 128.3400}, {-3.5900, 128.3400}, {-3.6200, 128.3500},
+    {-3.5300, 128.3450},
+    {-3.5600, 128.3400},
+    {-3.5900, 128.3400},
+    {-3.6200, 128.3500},
     {-3.6400, 128.3550},
     // Teluk Baguala, north shore, west to the Passo isthmus.
-    {-3.6450, 128.3300}, {-3.6300, 128.3000}, {-3.6300, 128.2750}, {-3.6350, 128.2600},
+    {-3.6450, 128.3300},
+    {-3.6300, 128.3000},
+    {-3.6300, 128.2750},
+    {-3.6350, 128.2600},
     // Leitimur, east coast (Teluk Baguala) and south coast.
-    {-3.6550, 128.2700}, {-3.6750, 128.2900}, {-3.7000, 128.3000}, {-3.7250, 128.2900},
-    {-3.7400, 128.2700}, {-3.7400, 128.2470}, {-3.7460, 128.2250}, {-3.7480, 128.2000},
-    {-3.7480, 128.1800}, {-3.7530, 128.1650}, {-3.7650, 128.1500}, {-3.7750, 128.1330},
-    {-3.7850, 128.1150}, {-3.7900, 128.0980},
+    {-3.6550, 128.2700},
+    {-3.6750, 128.2900},
+    {-3.7000, 128.3000},
+    {-3.7250, 128.2900},
+    {-3.7400, 128.2700},
+    {-3.7400, 128.2470},
+    {-3.7460, 128.2250},
+    {-3.7480, 128.2000},
+    {-3.7480, 128.1800},
+    {-3.7530, 128.1650},
+    {-3.7650, 128.1500},
+    {-3.7750, 128.1330},
+    {-3.7850, 128.1150},
+    {-3.7900, 128.0980},
     // Teluk Ambon, south shore (Leitimur), from Tanjung Nusaniwe north-east to Galala.
-    {-3.7770, 128.1000}, {-3.7650, 128.1200}, {-3.7500, 128.1290}, {-3.7350, 128.1370},
-    {-3.7200, 128.1470}, {-3.7100, 128.1530}, {-3.7030, 128.1650}, {-3.6980, 128.1740},
-    {-3.6900, 128.1790}, {-3.6820, 128.1860}, {-3.6740, 128.1900}, {-3.6670, 128.1990},
+    {-3.7770, 128.1000},
+    {-3.7650, 128.1200},
+    {-3.7500, 128.1290},
+    {-3.7350, 128.1370},
+    {-3.7200, 128.1470},
+    {-3.7100, 128.1530},
+    {-3.7030, 128.1650},
+    {-3.6980, 128.1740},
+    {-3.6900, 128.1790},
+    {-3.6820, 128.1860},
+    {-3.6740, 128.1900},
+    {-3.6670, 128.1990},
     {-3.6600, 128.2075},
     // Teluk Ambon Dalam: south shore east to Passo, north shore back west to Poka.
-    {-3.6560, 128.2230}, {-3.6500, 128.2330}, {-3.6470, 128.2370}, {-3.6400, 128.2420},
-    {-3.6320, 128.2380}, {-3.6320, 128.2300}, {-3.6370, 128.2150}, {-3.6450, 128.2030},
+    {-3.6560, 128.2230},
+    {-3.6500, 128.2330},
+    {-3.6470, 128.2370},
+    {-3.6400, 128.2420},
+    {-3.6320, 128.2380},
+    {-3.6320, 128.2300},
+    {-3.6370, 128.2150},
+    {-3.6450, 128.2030},
     {-3.6520, 128.1995},
 };
 
@@ -110,8 +165,8 @@ constexpr Place place_table[] = {
 // Corridor waypoint lists (named arrays so that spans can point at them).
 constexpr std::string_view sudirman[] = {"Ambon", "Batu Merah", "Galala"};
 constexpr std::string_view wattimena[] = {"Galala", "Halong", "Lateri", "Passo"};
-constexpr std::string_view putuhena[] = {"Passo", "Negeri Lama", "Nania", "Waiheru", "Hunuth",
-                                         "Poka"};
+constexpr std::string_view putuhena[] = {"Passo",   "Negeri Lama", "Nania",
+                                         "Waiheru", "Hunuth",      "Poka"};
 constexpr std::string_view leimena[] = {"Poka", "Simpang Jembatan Merah Putih", "Rumah Tiga",
                                         "Wayame"};
 constexpr std::string_view airport_road[] = {"Wayame", "Tawiri Timur", "Tawiri", "Laha",
@@ -123,11 +178,11 @@ constexpr std::string_view bridge_north[] = {"Jembatan Merah Putih (Rumah Tiga)"
                                              "Simpang Jembatan Merah Putih"};
 constexpr std::string_view ferry_galala[] = {"Galala", "Pelabuhan Feri Galala"};
 constexpr std::string_view ferry_poka[] = {"Poka", "Pelabuhan Feri Poka"};
-constexpr std::string_view leihitu_west[] = {"Laha", "Hatu", "Liliboi", "Allang", "Wakasihu",
-                                             "Larike", "Asilulu", "Ureng", "Negeri Lima",
-                                             "Seith", "Kaitetu", "Hila", "Wakal", "Hitu"};
-constexpr std::string_view north_coast[] = {"Hitu", "Mamala", "Morella", "Liang", "Waai",
-                                            "Tulehu", "Suli", "Simpang Suli", "Passo"};
+constexpr std::string_view leihitu_west[] = {
+    "Laha",  "Hatu",        "Liliboi", "Allang",  "Wakasihu", "Larike", "Asilulu",
+    "Ureng", "Negeri Lima", "Seith",   "Kaitetu", "Hila",     "Wakal",  "Hitu"};
+constexpr std::string_view north_coast[] = {"Hitu",   "Mamala", "Morella",      "Liang", "Waai",
+                                            "Tulehu", "Suli",   "Simpang Suli", "Passo"};
 constexpr std::string_view salahutu_south[] = {"Tulehu", "Tengah-Tengah", "Tial"};
 constexpr std::string_view nusaniwe[] = {"Ambon", "Benteng", "Amahusu", "Eri", "Latuhalat"};
 constexpr std::string_view soya[] = {"Ambon", "Soya"};
@@ -163,11 +218,11 @@ constexpr Corridor corridor_table[] = {
 constexpr Coordinate batu_merah[] = {{-3.7050, 128.2150}, {-3.6950, 128.2020}, {-3.6870, 128.1920}};
 constexpr Coordinate tomu[] = {{-3.7120, 128.1950}, {-3.7020, 128.1880}, {-3.6935, 128.1785}};
 constexpr Coordinate batu_gajah[] = {{-3.7200, 128.1850}, {-3.7080, 128.1800}, {-3.7010, 128.1725}};
-constexpr Coordinate batu_gantung[] = {{-3.7250, 128.1750}, {-3.7150, 128.1700},
-                                       {-3.7060, 128.1660}};
+constexpr Coordinate batu_gantung[] = {
+    {-3.7250, 128.1750}, {-3.7150, 128.1700}, {-3.7060, 128.1660}};
 constexpr Coordinate ruhu[] = {{-3.6950, 128.2200}, {-3.6820, 128.2050}, {-3.6760, 128.1920}};
 constexpr NamedLine river_table[] = {
-    {"Wai Batu Merah", batu_merah}, {"Wai Tomu", tomu},   {"Wai Batu Gajah", batu_gajah},
+    {"Wai Batu Merah", batu_merah},     {"Wai Tomu", tomu}, {"Wai Batu Gajah", batu_gajah},
     {"Wai Batu Gantung", batu_gantung}, {"Wai Ruhu", ruhu},
 };
 
@@ -199,10 +254,20 @@ constexpr FacilitySpec facility_table[] = {
 
 }  // namespace
 
-std::span<const Coordinate> coastline() { return coast; }
-std::span<const Place> places() { return place_table; }
-std::span<const Corridor> corridors() { return corridor_table; }
-std::span<const NamedLine> rivers() { return river_table; }
-std::span<const FacilitySpec> facilities() { return facility_table; }
+std::span<const Coordinate> coastline() {
+  return coast;
+}
+std::span<const Place> places() {
+  return place_table;
+}
+std::span<const Corridor> corridors() {
+  return corridor_table;
+}
+std::span<const NamedLine> rivers() {
+  return river_table;
+}
+std::span<const FacilitySpec> facilities() {
+  return facility_table;
+}
 
 }  // namespace siaga::tools::ambon

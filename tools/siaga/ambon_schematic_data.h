@@ -28,15 +28,15 @@ struct Place {
   std::string_view name;
   Coordinate position;
   PlaceKind kind;
-  int grid_radius;     // local street grid: (2r+1)² blocks at most, 0 for none
-  bool roundabout;     // corridors meet on a roundabout instead of a plain junction
+  int grid_radius;  // local street grid: (2r+1)² blocks at most, 0 for none
+  bool roundabout;  // corridors meet on a roundabout instead of a plain junction
 };
 std::span<const Place> places();
 
 struct Corridor {
   std::string_view highway;
-  std::string_view name;      // empty when the real name is not known to us
-  std::string_view maxspeed;  // empty when untagged
+  std::string_view name;                  // empty when the real name is not known to us
+  std::string_view maxspeed;              // empty when untagged
   std::span<const std::string_view> via;  // place names, in driving order (two-way roads)
   bool bridge = false;
 };

@@ -61,9 +61,7 @@ Json facilities_geojson(const geodata::RoadNetwork& network, std::string_view ki
            {"coordinates",
             {rounded(facility.position.lon, 6), rounded(facility.position.lat, 6)}}}},
          {"properties",
-          {{"name", facility.name},
-           {"kind", kind},
-           {"osm_id", osm_reference(facility)}}}});
+          {{"name", facility.name}, {"kind", kind}, {"osm_id", osm_reference(facility)}}}});
   }
   out["features"] = features;
   return out;

@@ -5,13 +5,12 @@
 // never std:: distributions (their output differs between standard libraries).
 #include "synth_ambon.h"
 
-#include <osmium/builder/osm_object_builder.hpp>
-#include <osmium/io/any_output.hpp>
-#include <osmium/io/writer.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <osmium/builder/osm_object_builder.hpp>
+#include <osmium/io/any_output.hpp>
+#include <osmium/io/writer.hpp>
 #include <queue>
 #include <set>
 #include <string>
@@ -240,8 +239,8 @@ class SchematicAmbon {
       // Clockwise from north: traffic keeps left in Indonesia.
       for (int k = 0; k < 8; ++k) {
         const double bearing = k * M_PI / 4;
-        ring.push_back(draft_.add_node(offset(at.position, 30 * std::sin(bearing),
-                                              30 * std::cos(bearing))));
+        ring.push_back(
+            draft_.add_node(offset(at.position, 30 * std::sin(bearing), 30 * std::cos(bearing))));
       }
     }
     return *std::min_element(ring.begin(), ring.end(), [&](int64_t a, int64_t b) {
@@ -296,9 +295,9 @@ class SchematicAmbon {
     const int64_t galala = junction(place("Pelabuhan Feri Galala"), {});
     const int64_t poka = junction(place("Pelabuhan Feri Poka"), {});
     draft_.add_way(densify(galala, poka, 100, nullptr), {{"route", "ferry"},
-                                                          {"name", "Feri Galala–Poka"},
-                                                          {"motor_vehicle", "yes"},
-                                                          {"duration", "00:10"}});
+                                                         {"name", "Feri Galala–Poka"},
+                                                         {"motor_vehicle", "yes"},
+                                                         {"duration", "00:10"}});
   }
 
   struct GridCell {
@@ -314,7 +313,9 @@ class SchematicAmbon {
     const double spacing = at.kind == ambon::PlaceKind::city ? 80 : 90;
     const double angle = rng_.range(0, M_PI / 2);
     std::vector<GridCell> cells(static_cast<size_t>(size * size));
-    auto cell = [&](int i, int j) -> GridCell& { return cells[static_cast<size_t>((j + r) * size + i + r)]; };
+    auto cell = [&](int i, int j) -> GridCell& {
+      return cells[static_cast<size_t>((j + r) * size + i + r)];
+    };
     for (int j = -r; j <= r; ++j) {
       for (int i = -r; i <= r; ++i) {
         const double east = i * spacing + rng_.range(-8, 8);
@@ -395,7 +396,8 @@ class SchematicAmbon {
                   {"oneway", (line % 2 == 0) ? "yes" : "-1"},
                   {"maxspeed", "ID:urban"}};
         } else if (city && horizontal == 0 && (line == -1 || line == 1)) {
-          tags = {{"highway", "tertiary"}, {"name", line < 0 ? "Jl. Pattimura" : "Jl. Sultan Hairun"}};
+          tags = {{"highway", "tertiary"},
+                  {"name", line < 0 ? "Jl. Pattimura" : "Jl. Sultan Hairun"}};
         }
         std::vector<int64_t> run;
         auto flush = [&] {
@@ -447,10 +449,14 @@ class SchematicAmbon {
       double east_m, north_m;
       Tags tags;
     } stubs[] = {
-        {"Wayame", 0, 350, {{"highway", "service"}, {"access", "private"},
-                            {"name", "Depot Pertamina Wayame"}}},
-        {"Halong", 250, -250, {{"highway", "service"}, {"access", "private"},
-                               {"name", "Pangkalan TNI AL Halong"}}},
+        {"Wayame",
+         0,
+         350,
+         {{"highway", "service"}, {"access", "private"}, {"name", "Depot Pertamina Wayame"}}},
+        {"Halong",
+         250,
+         -250,
+         {{"highway", "service"}, {"access", "private"}, {"name", "Pangkalan TNI AL Halong"}}},
         {"Soya", 0, -600, {{"highway", "track"}, {"tracktype", "grade3"}}},
         {"Hatu", 0, 600, {{"highway", "track"}, {"tracktype", "grade4"}}},
         {"Hila", 0, -600, {{"highway", "track"}, {"tracktype", "grade3"}}},
@@ -483,8 +489,8 @@ class SchematicAmbon {
     for (const ambon::NamedLine& river : ambon::rivers()) {
       std::vector<int64_t> line{draft_.add_node(river.points.front())};
       for (size_t k = 1; k < river.points.size(); ++k) {
-        std::vector<int64_t> piece = densify(line.back(), draft_.add_node(river.points[k]), 50,
-                                             nullptr);
+        std::vector<int64_t> piece =
+            densify(line.back(), draft_.add_node(river.points[k]), 50, nullptr);
         line.insert(line.end(), piece.begin() + 1, piece.end());
       }
       draft_.add_way(line, {{"waterway", "river"}, {"name", std::string(river.name)}});

@@ -6,8 +6,8 @@ namespace siaga::tracking {
 
 namespace {
 constexpr std::array<std::string_view, unit_status_count> names = {
-    "available", "dispatched", "en_route", "on_scene", "transporting", "returning",
-    "out_of_service"};
+    "available",    "dispatched", "en_route",      "on_scene",
+    "transporting", "returning",  "out_of_service"};
 }
 
 std::string_view unit_status_name(UnitStatus status) {

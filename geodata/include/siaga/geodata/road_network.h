@@ -51,7 +51,7 @@ enum ArcFlag : uint8_t {
   arc_bridge = 1,
   arc_ferry = 2,
   arc_tunnel = 4,
-  arc_link = 8,       // *_link ramps
+  arc_link = 8,  // *_link ramps
   arc_roundabout = 16,
 };
 

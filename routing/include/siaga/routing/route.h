@@ -17,8 +17,8 @@ struct Route {
   std::string reason;  // why there is no route, when !found
   uint32_t duration_ms = 0;
   double distance_m = 0;
-  std::vector<uint32_t> arcs;                 // whole arcs driven
-  std::vector<geodata::LatLon> geometry;      // snapped start, nodes, snapped end
+  std::vector<uint32_t> arcs;             // whole arcs driven
+  std::vector<geodata::LatLon> geometry;  // snapped start, nodes, snapped end
   double from_snap_m = 0;
   double to_snap_m = 0;
 };
@@ -30,8 +30,8 @@ uint32_t partial_cost(uint32_t arc_cost, double fraction);
 // arc it drives). The route engine and every oracle use these same seeds.
 struct SnapSeeds {
   std::vector<Seed> seeds;
-  std::vector<uint32_t> arc;       // the arc partly driven by each seed
-  std::vector<double> fraction;    // the part of that arc driven
+  std::vector<uint32_t> arc;     // the arc partly driven by each seed
+  std::vector<double> fraction;  // the part of that arc driven
 };
 SnapSeeds source_seeds(const geodata::Snap& from, std::span<const uint32_t> weights);
 SnapSeeds target_seeds(const geodata::Snap& to, std::span<const uint32_t> weights);
