@@ -63,13 +63,29 @@ uint32_t same_segment_cost(const Snap& from, const Snap& to, std::span<const uin
 
 Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
                     const Snap& from, const Snap& to, Dijkstra& engine) {
+  return route_between(network, weights, from, to,
+                       [&](std::span<const Seed> sources, std::span<const Seed> targets) {
+                         return engine.shortest_path(sources, targets, weights);
+                       });
+}
+
+Route route_between(const geodata::RoadNetwork& network, const CchMetric& metric, const Snap& from,
+                    const Snap& to, CchQuery& engine) {
+  return route_between(network, metric.arc_weight, from, to,
+                       [&](std::span<const Seed> sources, std::span<const Seed> targets) {
+                         return engine.shortest_path(metric, sources, targets);
+                       });
+}
+
+Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
+                    const Snap& from, const Snap& to, const PathFinder& find_path) {
   Route route;
   route.from_snap_m = from.distance_m;
   route.to_snap_m = to.distance_m;
   const SnapSeeds sources = source_seeds(from, weights);
   const SnapSeeds targets = target_seeds(to, weights);
   const uint32_t direct = same_segment_cost(from, to, weights);
-  const PathResult path = engine.shortest_path(sources.seeds, targets.seeds, weights);
+  const PathResult path = find_path(sources.seeds, targets.seeds);
 
   if (direct != unreachable && direct <= path.cost_ms) {
     route.found = true;

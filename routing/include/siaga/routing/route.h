@@ -2,12 +2,14 @@
 // the geometry and distance put back together, partial segments included.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "siaga/geodata/road_network.h"
 #include "siaga/geodata/snapper.h"
+#include "siaga/routing/cch.h"
 #include "siaga/routing/dijkstra.h"
 
 namespace siaga::routing {
@@ -41,7 +43,15 @@ SnapSeeds target_seeds(const geodata::Snap& to, std::span<const uint32_t> weight
 uint32_t same_segment_cost(const geodata::Snap& from, const geodata::Snap& to,
                            std::span<const uint32_t> weights);
 
+// Any engine that finds the cheapest path from source seeds to target seeds.
+using PathFinder = std::function<PathResult(std::span<const Seed>, std::span<const Seed>)>;
+
+Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
+                    const geodata::Snap& from, const geodata::Snap& to,
+                    const PathFinder& find_path);
 Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
                     const geodata::Snap& from, const geodata::Snap& to, Dijkstra& engine);
+Route route_between(const geodata::RoadNetwork& network, const CchMetric& metric,
+                    const geodata::Snap& from, const geodata::Snap& to, CchQuery& engine);
 
 }  // namespace siaga::routing

@@ -1,0 +1,100 @@
+// Customizable Contraction Hierarchy (Dibbelt, Strasser, Wagner 2016), after RoutingKit's split:
+// `Cch` is the weight-free structure (nested-dissection order from METIS, chordal upward graph,
+// elimination tree, lower triangles), built once per road network; `CchMetric` is one weight
+// vector customized onto it, in milliseconds; `CchQuery` answers point-to-point, one-to-all and
+// many-to-one questions on a metric. A hazard or vehicle change is a new metric, never a rebuild.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "siaga/geodata/road_network.h"
+#include "siaga/routing/dijkstra.h"
+
+namespace siaga::routing {
+
+struct Cch {
+  // Node ids in the CCH are ranks: 0 is contracted first, the top separator last.
+  std::vector<uint32_t> rank;            // network node → rank
+  std::vector<uint32_t> node_at_rank;    // rank → network node
+  std::vector<uint32_t> first_up;        // per rank, CSR over upward edges (rank + 1 entries)
+  std::vector<uint32_t> up_head;         // per edge, the higher endpoint's rank
+  std::vector<uint32_t> parent;          // per rank, elimination tree parent (invalid_id at roots)
+  std::vector<uint32_t> first_triangle;  // per edge, CSR over its lower triangles
+  // Lower triangle {x, y, z} of edge (y, z), x < y < z: the edges (x, y) and (x, z).
+  std::vector<uint32_t> triangle_xy;
+  std::vector<uint32_t> triangle_xz;
+  std::vector<uint32_t> arc_edge;   // network arc → CCH edge (invalid_id for self-loops)
+  std::vector<uint8_t> arc_upward;  // the arc runs from the lower to the higher rank
+
+  uint32_t node_count() const { return static_cast<uint32_t>(rank.size()); }
+  uint32_t edge_count() const { return static_cast<uint32_t>(up_head.size()); }
+  uint32_t triangle_count() const { return static_cast<uint32_t>(triangle_xy.size()); }
+
+  // Nested-dissection order by METIS; deterministic for a given network.
+  static Cch build(const geodata::RoadNetwork& network);
+};
+
+// Travel costs in both directions of every CCH edge, for one per-arc weight vector.
+struct CchMetric {
+  std::vector<uint32_t> arc_weight;  // the input, kept for route assembly and unpacking
+  std::vector<uint32_t> up;          // lower → higher endpoint
+  std::vector<uint32_t> down;        // higher → lower endpoint
+  std::vector<uint32_t> up_arc;      // network arc realising `up` directly, if any
+  std::vector<uint32_t> down_arc;
+};
+
+// Weights may contain `blocked`; everything else must stay below 2^31 ms (~24 days).
+CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights);
+
+class CchQuery {
+ public:
+  explicit CchQuery(const Cch& cch);
+
+  // Same contract as Dijkstra::shortest_path.
+  PathResult shortest_path(const CchMetric& metric, std::span<const Seed> sources,
+                           std::span<const Seed> targets);
+
+  // Cost from the sources to every network node (PHAST sweep), unreachable where none.
+  std::vector<uint32_t> all_costs(const CchMetric& metric, std::span<const Seed> sources);
+
+ private:
+  friend class ManyToOne;
+  struct Search {
+    std::vector<uint32_t> cost;
+    std::vector<uint32_t> edge;    // CCH edge that reached the node
+    std::vector<uint32_t> origin;  // seed index the cost comes from
+    std::vector<uint32_t> visited;
+  };
+  // Upward elimination-tree search; `upward` chooses up (forward) or down (backward) weights.
+  void search(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
+  void reset(Search& side);
+  void unpack(const CchMetric& metric, uint32_t edge, bool upward, std::vector<uint32_t>& arcs);
+
+  const Cch* cch_;
+  Search forward_;
+  Search backward_;
+  std::vector<uint8_t> on_chain_;
+};
+
+// "Which of these sources reaches the target first": every source's upward search space is kept
+// as bucket entries (ancestor → source, cost); a query is one backward search scanning buckets.
+class ManyToOne {
+ public:
+  // sources[i] are the seeds of source i (e.g. the two ends of a unit's snapped road).
+  ManyToOne(const Cch& cch, const CchMetric& metric, std::span<const std::vector<Seed>> sources);
+
+  // Cost from each source to the target seeds (unreachable where none).
+  std::vector<uint32_t> costs_to(std::span<const Seed> targets, CchQuery& query) const;
+
+ private:
+  const Cch* cch_;
+  const CchMetric* metric_;
+  uint32_t source_count_;
+  std::vector<uint32_t> first_entry_;  // per rank, CSR over bucket entries
+  std::vector<uint32_t> entry_source_;
+  std::vector<uint32_t> entry_cost_;
+};
+
+}  // namespace siaga::routing

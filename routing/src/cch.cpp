@@ -1,0 +1,358 @@
+#include "siaga/routing/cch.h"
+
+#include <metis.h>
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+#include <stdexcept>
+
+namespace siaga::routing {
+
+using geodata::invalid_id;
+
+namespace {
+
+// Weights at or above this are "no edge"; two of them still add up without overflow.
+constexpr uint32_t infinite_weight = 0x7fffffff;
+
+uint32_t to_internal(uint32_t weight) {
+  return std::min(weight, infinite_weight);
+}
+
+// Undirected, duplicate-free neighbour lists of the network (self-loops dropped).
+std::vector<std::vector<uint32_t>> undirected_neighbours(const geodata::RoadNetwork& network) {
+  std::vector<std::vector<uint32_t>> neighbours(network.node_count());
+  for (uint32_t u = 0; u < network.node_count(); ++u) {
+    for (uint32_t arc = network.first_out[u]; arc < network.first_out[u + 1]; ++arc) {
+      const uint32_t v = network.arc_head[arc];
+      if (u == v) continue;
+      neighbours[u].push_back(v);
+      neighbours[v].push_back(u);
+    }
+  }
+  for (auto& list : neighbours) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+  return neighbours;
+}
+
+// Fill-reducing nested-dissection order: rank of every node.
+std::vector<uint32_t> nested_dissection_rank(const std::vector<std::vector<uint32_t>>& neighbours) {
+  idx_t n = static_cast<idx_t>(neighbours.size());
+  std::vector<idx_t> xadj{0}, adjncy;
+  for (const auto& list : neighbours) {
+    adjncy.insert(adjncy.end(), list.begin(), list.end());
+    xadj.push_back(static_cast<idx_t>(adjncy.size()));
+  }
+  std::vector<idx_t> perm(neighbours.size()), iperm(neighbours.size());
+  idx_t options[METIS_NOPTIONS];
+  METIS_SetDefaultOptions(options);
+  options[METIS_OPTION_SEED] = 112;  // same order every build
+  if (n > 0 && METIS_NodeND(&n, xadj.data(), adjncy.data(), nullptr, options, perm.data(),
+                            iperm.data()) != METIS_OK) {
+    throw std::runtime_error("METIS_NodeND failed to order the road graph");
+  }
+  return std::vector<uint32_t>(iperm.begin(), iperm.end());
+}
+
+uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
+  const auto begin = cch.up_head.begin() + cch.first_up[low];
+  const auto end = cch.up_head.begin() + cch.first_up[low + 1];
+  const auto it = std::lower_bound(begin, end, high);
+  return it != end && *it == high ? static_cast<uint32_t>(it - cch.up_head.begin()) : invalid_id;
+}
+
+// Chordal completion along the elimination order: each node's upward neighbours, minus its
+// parent (the lowest), become upward neighbours of the parent.
+void build_upward_graph(Cch& cch, std::vector<std::vector<uint32_t>> up) {
+  const uint32_t n = static_cast<uint32_t>(up.size());
+  cch.parent.assign(n, invalid_id);
+  std::vector<uint32_t> merged;
+  for (uint32_t x = 0; x < n; ++x) {
+    if (up[x].empty()) continue;
+    const uint32_t parent = up[x].front();
+    cch.parent[x] = parent;
+    merged.clear();
+    std::set_union(up[parent].begin(), up[parent].end(), up[x].begin() + 1, up[x].end(),
+                   std::back_inserter(merged));
+    up[parent].swap(merged);
+  }
+  cch.first_up.assign(n + 1, 0);
+  for (uint32_t x = 0; x < n; ++x) cch.first_up[x + 1] = cch.first_up[x] + up[x].size();
+  cch.up_head.reserve(cch.first_up[n]);
+  for (uint32_t x = 0; x < n; ++x)
+    cch.up_head.insert(cch.up_head.end(), up[x].begin(), up[x].end());
+}
+
+// Lower triangles of every edge, grouped by edge (CSR) so customization walks edges in order.
+void build_triangles(Cch& cch) {
+  const uint32_t n = cch.node_count();
+  std::vector<uint32_t> count(cch.edge_count() + 1, 0);
+  std::vector<std::array<uint32_t, 3>> triangles;  // yz, xy, xz
+  for (uint32_t x = 0; x < n; ++x) {
+    for (uint32_t xy = cch.first_up[x]; xy < cch.first_up[x + 1]; ++xy) {
+      const uint32_t y = cch.up_head[xy];
+      uint32_t yz = cch.first_up[y];  // walks y's upward edges alongside x's
+      for (uint32_t xz = xy + 1; xz < cch.first_up[x + 1]; ++xz) {
+        const uint32_t z = cch.up_head[xz];
+        while (cch.up_head[yz] < z) ++yz;  // chordality guarantees (y, z) exists
+        triangles.push_back({yz, xy, xz});
+        ++count[yz + 1];
+      }
+    }
+  }
+  std::partial_sum(count.begin(), count.end(), count.begin());
+  cch.first_triangle = count;
+  cch.triangle_xy.resize(triangles.size());
+  cch.triangle_xz.resize(triangles.size());
+  for (const auto& [yz, xy, xz] : triangles) {
+    const uint32_t slot = count[yz]++;
+    cch.triangle_xy[slot] = xy;
+    cch.triangle_xz[slot] = xz;
+  }
+}
+
+}  // namespace
+
+Cch Cch::build(const geodata::RoadNetwork& network) {
+  Cch cch;
+  const std::vector<std::vector<uint32_t>> neighbours = undirected_neighbours(network);
+  cch.rank = nested_dissection_rank(neighbours);
+  const uint32_t n = network.node_count();
+  cch.node_at_rank.resize(n);
+  for (uint32_t v = 0; v < n; ++v) cch.node_at_rank[cch.rank[v]] = v;
+
+  std::vector<std::vector<uint32_t>> up(n);
+  for (uint32_t v = 0; v < n; ++v) {
+    for (uint32_t w : neighbours[v]) {
+      if (cch.rank[w] > cch.rank[v]) up[cch.rank[v]].push_back(cch.rank[w]);
+    }
+  }
+  for (auto& list : up) std::sort(list.begin(), list.end());
+  build_upward_graph(cch, std::move(up));
+  build_triangles(cch);
+
+  cch.arc_edge.assign(network.arc_count(), invalid_id);
+  cch.arc_upward.assign(network.arc_count(), 0);
+  for (uint32_t u = 0; u < n; ++u) {
+    for (uint32_t arc = network.first_out[u]; arc < network.first_out[u + 1]; ++arc) {
+      const uint32_t a = cch.rank[u];
+      const uint32_t b = cch.rank[network.arc_head[arc]];
+      if (a == b) continue;
+      cch.arc_edge[arc] = find_edge(cch, std::min(a, b), std::max(a, b));
+      cch.arc_upward[arc] = a < b;
+    }
+  }
+  return cch;
+}
+
+CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
+  CchMetric metric;
+  metric.arc_weight.assign(arc_weights.begin(), arc_weights.end());
+  const uint32_t m = cch.edge_count();
+  metric.up.assign(m, infinite_weight);
+  metric.down.assign(m, infinite_weight);
+  metric.up_arc.assign(m, invalid_id);
+  metric.down_arc.assign(m, invalid_id);
+  for (uint32_t arc = 0; arc < arc_weights.size(); ++arc) {
+    const uint32_t edge = cch.arc_edge[arc];
+    const uint32_t weight = to_internal(arc_weights[arc]);
+    if (edge == invalid_id || weight >= infinite_weight) continue;
+    auto& best = cch.arc_upward[arc] ? metric.up : metric.down;
+    auto& best_arc = cch.arc_upward[arc] ? metric.up_arc : metric.down_arc;
+    if (weight < best[edge]) {
+      best[edge] = weight;
+      best_arc[edge] = arc;
+    }
+  }
+  // Edges in CSR order have non-decreasing lower endpoints, so both edges of every lower
+  // triangle are final before the edge they improve.
+  uint32_t* up = metric.up.data();
+  uint32_t* down = metric.down.data();
+  for (uint32_t yz = 0; yz < m; ++yz) {
+    uint32_t best_up = up[yz];
+    uint32_t best_down = down[yz];
+    for (uint32_t t = cch.first_triangle[yz]; t < cch.first_triangle[yz + 1]; ++t) {
+      const uint32_t xy = cch.triangle_xy[t];
+      const uint32_t xz = cch.triangle_xz[t];
+      best_up = std::min(best_up, down[xy] + up[xz]);      // y → x → z
+      best_down = std::min(best_down, down[xz] + up[xy]);  // z → x → y
+    }
+    up[yz] = std::min(best_up, infinite_weight);
+    down[yz] = std::min(best_down, infinite_weight);
+  }
+  return metric;
+}
+
+CchQuery::CchQuery(const Cch& cch) : cch_(&cch), on_chain_(cch.node_count(), 0) {
+  for (Search* side : {&forward_, &backward_}) {
+    side->cost.assign(cch.node_count(), unreachable);
+    side->edge.assign(cch.node_count(), invalid_id);
+    side->origin.assign(cch.node_count(), invalid_id);
+  }
+}
+
+void CchQuery::reset(Search& side) {
+  for (uint32_t x : side.visited) {
+    side.cost[x] = unreachable;
+    side.edge[x] = invalid_id;
+    side.origin[x] = invalid_id;
+  }
+  side.visited.clear();
+}
+
+void CchQuery::search(Search& side, const CchMetric& metric, std::span<const Seed> seeds,
+                      bool upward) {
+  reset(side);
+  // The search space is the union of the seeds' elimination-tree ancestors, in rank order.
+  for (uint32_t i = 0; i < seeds.size(); ++i) {
+    const uint32_t start = cch_->rank[seeds[i].node];
+    for (uint32_t x = start; x != invalid_id && !on_chain_[x]; x = cch_->parent[x]) {
+      on_chain_[x] = 1;
+      side.visited.push_back(x);
+    }
+    if (seeds[i].cost_ms < side.cost[start]) {
+      side.cost[start] = seeds[i].cost_ms;
+      side.origin[start] = i;
+    }
+  }
+  std::sort(side.visited.begin(), side.visited.end());
+  const std::vector<uint32_t>& weight = upward ? metric.up : metric.down;
+  for (uint32_t x : side.visited) {
+    on_chain_[x] = 0;
+    const uint32_t cost = side.cost[x];
+    if (cost == unreachable) continue;
+    for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
+      if (weight[e] >= infinite_weight) continue;
+      const uint32_t y = cch_->up_head[e];
+      if (cost + weight[e] < side.cost[y]) {
+        side.cost[y] = cost + weight[e];
+        side.edge[y] = e;
+        side.origin[y] = side.origin[x];
+      }
+    }
+  }
+}
+
+// Appends the network arcs of CCH edge `edge` travelled upward (low → high) or downward.
+void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
+                      std::vector<uint32_t>& arcs) {
+  const uint32_t cost = upward ? metric.up[edge] : metric.down[edge];
+  const uint32_t direct = upward ? metric.up_arc[edge] : metric.down_arc[edge];
+  if (direct != invalid_id && to_internal(metric.arc_weight[direct]) == cost) {
+    arcs.push_back(direct);
+    return;
+  }
+  for (uint32_t t = cch_->first_triangle[edge]; t < cch_->first_triangle[edge + 1]; ++t) {
+    const uint32_t xy = cch_->triangle_xy[t];
+    const uint32_t xz = cch_->triangle_xz[t];
+    if (upward && metric.down[xy] + metric.up[xz] == cost) {  // y → x → z
+      unpack(metric, xy, false, arcs);
+      unpack(metric, xz, true, arcs);
+      return;
+    }
+    if (!upward && metric.down[xz] + metric.up[xy] == cost) {  // z → x → y
+      unpack(metric, xz, false, arcs);
+      unpack(metric, xy, true, arcs);
+      return;
+    }
+  }
+  throw std::logic_error("CCH edge cannot be unpacked: metric and structure disagree");
+}
+
+PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed> sources,
+                                   std::span<const Seed> targets) {
+  search(forward_, metric, sources, true);
+  search(backward_, metric, targets, false);
+  PathResult result;
+  uint32_t meeting = invalid_id;
+  for (uint32_t x : forward_.visited) {
+    if (forward_.cost[x] == unreachable || backward_.cost[x] == unreachable) continue;
+    const uint32_t total = forward_.cost[x] + backward_.cost[x];
+    if (total < result.cost_ms) {
+      result.cost_ms = total;
+      meeting = x;
+    }
+  }
+  if (meeting == invalid_id) return result;
+  result.source = forward_.origin[meeting];
+  result.target = backward_.origin[meeting];
+  // Source side: edges from the meeting node down to the source, then reversed into order.
+  std::vector<uint32_t> up_edges;
+  for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
+    const uint32_t e = forward_.edge[x];
+    up_edges.push_back(e);
+    x = static_cast<uint32_t>(std::upper_bound(cch_->first_up.begin(), cch_->first_up.end(), e) -
+                              cch_->first_up.begin() - 1);
+  }
+  for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) {
+    unpack(metric, *it, true, result.arcs);
+  }
+  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
+    const uint32_t e = backward_.edge[x];
+    unpack(metric, e, false, result.arcs);
+    x = static_cast<uint32_t>(std::upper_bound(cch_->first_up.begin(), cch_->first_up.end(), e) -
+                              cch_->first_up.begin() - 1);
+  }
+  return result;
+}
+
+std::vector<uint32_t> CchQuery::all_costs(const CchMetric& metric, std::span<const Seed> sources) {
+  search(forward_, metric, sources, true);
+  const uint32_t n = cch_->node_count();
+  std::vector<uint32_t> cost(n, unreachable);
+  for (uint32_t x : forward_.visited) cost[x] = forward_.cost[x];
+  // PHAST: every shortest path is up then down, so one sweep from the top settles all nodes.
+  for (uint32_t x = n; x-- > 0;) {
+    uint32_t best = cost[x];
+    for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
+      const uint32_t above = cost[cch_->up_head[e]];
+      if (above == unreachable || metric.down[e] >= infinite_weight) continue;
+      best = std::min(best, above + metric.down[e]);
+    }
+    cost[x] = best;
+  }
+  std::vector<uint32_t> by_node(n);
+  for (uint32_t v = 0; v < n; ++v) by_node[v] = cost[cch_->rank[v]];
+  return by_node;
+}
+
+ManyToOne::ManyToOne(const Cch& cch, const CchMetric& metric,
+                     std::span<const std::vector<Seed>> sources)
+    : cch_(&cch), metric_(&metric), source_count_(static_cast<uint32_t>(sources.size())) {
+  CchQuery query(cch);
+  std::vector<std::array<uint32_t, 3>> entries;  // rank, source, cost
+  for (uint32_t i = 0; i < sources.size(); ++i) {
+    query.search(query.forward_, metric, sources[i], true);
+    for (uint32_t x : query.forward_.visited) {
+      if (query.forward_.cost[x] != unreachable) entries.push_back({x, i, query.forward_.cost[x]});
+    }
+  }
+  first_entry_.assign(cch.node_count() + 1, 0);
+  for (const auto& entry : entries) ++first_entry_[entry[0] + 1];
+  std::partial_sum(first_entry_.begin(), first_entry_.end(), first_entry_.begin());
+  std::vector<uint32_t> fill(first_entry_.begin(), first_entry_.end() - 1);
+  entry_source_.resize(entries.size());
+  entry_cost_.resize(entries.size());
+  for (const auto& [x, source, cost] : entries) {
+    entry_source_[fill[x]] = source;
+    entry_cost_[fill[x]++] = cost;
+  }
+}
+
+std::vector<uint32_t> ManyToOne::costs_to(std::span<const Seed> targets, CchQuery& query) const {
+  std::vector<uint32_t> cost(source_count_, unreachable);
+  query.search(query.backward_, *metric_, targets, false);
+  for (uint32_t x : query.backward_.visited) {
+    const uint32_t to_target = query.backward_.cost[x];
+    if (to_target == unreachable) continue;
+    for (uint32_t k = first_entry_[x]; k < first_entry_[x + 1]; ++k) {
+      cost[entry_source_[k]] = std::min(cost[entry_source_[k]], entry_cost_[k] + to_target);
+    }
+  }
+  return cost;
+}
+
+}  // namespace siaga::routing

@@ -1,0 +1,151 @@
+// The CCH against the plain Dijkstra (itself checked against Boost.Graph): exact costs on many
+// random pairs, real unpacked paths, PHAST fields, many-to-one buckets, random closures.
+#include "siaga/routing/cch.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "siaga/routing/dijkstra.h"
+#include "test_support.h"
+
+namespace siaga::routing {
+namespace {
+
+const Cch& ambon_cch() {
+  static const Cch cch = Cch::build(test::ambon().network);
+  return cch;
+}
+
+std::vector<uint32_t> with_random_closures(std::span<const uint32_t> base, uint64_t seed,
+                                           int one_in) {
+  std::vector<uint32_t> weights(base.begin(), base.end());
+  std::mt19937_64 random(seed);
+  for (uint32_t& w : weights) {
+    if (random() % one_in == 0) w = blocked;
+  }
+  return weights;
+}
+
+TEST(Cch, StructureIsAnEliminationTreeOfAChordalGraph) {
+  const Cch& cch = ambon_cch();
+  const auto& network = test::ambon().network;
+  ASSERT_EQ(cch.node_count(), network.node_count());
+  for (uint32_t x = 0; x < cch.node_count(); ++x) {
+    EXPECT_EQ(cch.rank[cch.node_at_rank[x]], x);
+    for (uint32_t e = cch.first_up[x]; e < cch.first_up[x + 1]; ++e) {
+      ASSERT_GT(cch.up_head[e], x);
+      if (e > cch.first_up[x]) {
+        ASSERT_GT(cch.up_head[e], cch.up_head[e - 1]);
+      }
+    }
+    if (cch.first_up[x] < cch.first_up[x + 1]) {
+      EXPECT_EQ(cch.parent[x], cch.up_head[cch.first_up[x]]);  // parent = lowest upward neighbour
+    }
+  }
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc)
+    EXPECT_NE(cch.arc_edge[arc], geodata::invalid_id);
+}
+
+void expect_matches_dijkstra(std::span<const uint32_t> weights, int pairs, uint64_t seed) {
+  const auto& network = test::ambon().network;
+  const Cch& cch = ambon_cch();
+  const CchMetric metric = customize(cch, weights);
+  CchQuery query(cch);
+  Dijkstra dijkstra(network);
+  std::mt19937_64 random(seed);
+  for (int i = 0; i < pairs; ++i) {
+    const Seed source[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
+    const Seed target[] = {{static_cast<uint32_t>(random() % network.node_count()),
+                            static_cast<uint32_t>(random() % 1000)}};
+    const PathResult expected = dijkstra.shortest_path(source, target, weights);
+    const PathResult got = query.shortest_path(metric, source, target);
+    ASSERT_EQ(got.cost_ms, expected.cost_ms) << source[0].node << " → " << target[0].node;
+    if (got.cost_ms == unreachable) continue;
+    uint64_t sum = target[0].cost_ms;
+    uint32_t at = source[0].node;
+    for (uint32_t arc : got.arcs) {
+      ASSERT_GE(arc, network.first_out[at]);  // consecutive arcs: the path is drivable
+      ASSERT_LT(arc, network.first_out[at + 1]);
+      sum += weights[arc];
+      at = network.arc_head[arc];
+    }
+    EXPECT_EQ(at, target[0].node);
+    EXPECT_EQ(sum, got.cost_ms);
+  }
+}
+
+TEST(Cch, PointToPointMatchesDijkstraOnTenThousandPairs) {
+  expect_matches_dijkstra(test::ambon().network.arc_time_ms, 10000, 7);
+}
+
+TEST(Cch, PointToPointMatchesDijkstraWithClosures) {
+  expect_matches_dijkstra(with_random_closures(test::ambon().network.arc_time_ms, 8, 25), 3000, 9);
+}
+
+TEST(Cch, MultiSeedQueriesMatchDijkstra) {
+  const auto& network = test::ambon().network;
+  const Cch& cch = ambon_cch();
+  const CchMetric metric = customize(cch, network.arc_time_ms);
+  CchQuery query(cch);
+  Dijkstra dijkstra(network);
+  std::mt19937_64 random(10);
+  auto node = [&] { return static_cast<uint32_t>(random() % network.node_count()); };
+  for (int i = 0; i < 500; ++i) {
+    const Seed sources[] = {{node(), static_cast<uint32_t>(random() % 5000)},
+                            {node(), static_cast<uint32_t>(random() % 5000)}};
+    const Seed targets[] = {{node(), static_cast<uint32_t>(random() % 5000)},
+                            {node(), static_cast<uint32_t>(random() % 5000)}};
+    const PathResult expected = dijkstra.shortest_path(sources, targets, network.arc_time_ms);
+    const PathResult got = query.shortest_path(metric, sources, targets);
+    ASSERT_EQ(got.cost_ms, expected.cost_ms);
+    EXPECT_EQ(
+        sources[got.source].cost_ms + targets[got.target].cost_ms +
+            [&] {
+              uint32_t sum = 0;
+              for (uint32_t arc : got.arcs) sum += network.arc_time_ms[arc];
+              return sum;
+            }(),
+        got.cost_ms);
+  }
+}
+
+TEST(Cch, AllCostsMatchDijkstra) {
+  const auto& network = test::ambon().network;
+  const Cch& cch = ambon_cch();
+  const std::vector<uint32_t> weights = with_random_closures(network.arc_time_ms, 11, 30);
+  const CchMetric metric = customize(cch, weights);
+  CchQuery query(cch);
+  Dijkstra dijkstra(network);
+  std::mt19937_64 random(12);
+  for (int i = 0; i < 20; ++i) {
+    const Seed sources[] = {{static_cast<uint32_t>(random() % network.node_count()), 0},
+                            {static_cast<uint32_t>(random() % network.node_count()), 30000}};
+    EXPECT_EQ(query.all_costs(metric, sources), dijkstra.all_costs(sources, weights));
+  }
+}
+
+TEST(Cch, ManyToOneMatchesDijkstra) {
+  const auto& network = test::ambon().network;
+  const Cch& cch = ambon_cch();
+  const CchMetric metric = customize(cch, network.arc_time_ms);
+  std::mt19937_64 random(13);
+  std::vector<std::vector<Seed>> units;
+  for (int i = 0; i < 100; ++i) {
+    units.push_back({{static_cast<uint32_t>(random() % network.node_count()),
+                      static_cast<uint32_t>(random() % 3000)}});
+  }
+  const ManyToOne buckets(cch, metric, units);
+  CchQuery query(cch);
+  Dijkstra dijkstra(network);
+  for (int k = 0; k < 30; ++k) {
+    const Seed target[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
+    const std::vector<uint32_t> got = buckets.costs_to(target, query);
+    for (size_t i = 0; i < units.size(); ++i) {
+      EXPECT_EQ(got[i], dijkstra.shortest_path(units[i], target, network.arc_time_ms).cost_ms);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace siaga::routing
