@@ -8,6 +8,7 @@
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/snapper.h"
+#include "siaga/routing/cch.h"
 #include "siaga/routing/route.h"
 
 namespace {
@@ -73,6 +74,56 @@ void route_dijkstra(benchmark::State& state) {
   }
 }
 BENCHMARK(route_dijkstra)->Name("route/dijkstra")->Unit(benchmark::kMicrosecond);
+
+const routing::Cch& cch() {
+  static const routing::Cch built = routing::Cch::build(network());
+  return built;
+}
+
+void cch_build(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(routing::Cch::build(network()));
+  state.counters["edges"] = cch().edge_count();
+  state.counters["triangles"] = cch().triangle_count();
+}
+BENCHMARK(cch_build)->Name("preprocess/cch")->Unit(benchmark::kMillisecond);
+
+void customize_full(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(routing::customize(cch(), network().arc_time_ms));
+}
+BENCHMARK(customize_full)->Name("customize/full")->Unit(benchmark::kMillisecond);
+
+void route_engine(benchmark::State& state) {
+  const geodata::Snapper snapper(network());
+  const auto points = random_points(512, 2);
+  std::vector<geodata::Snap> snaps;
+  for (const auto& p : points) snaps.push_back(snapper.snap(p));
+  const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
+  routing::CchQuery engine(cch());
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& from = snaps[i % snaps.size()];
+    const auto& to = snaps[(i * 7 + 3) % snaps.size()];
+    ++i;
+    benchmark::DoNotOptimize(routing::route_between(network(), metric, from, to, engine));
+  }
+}
+BENCHMARK(route_engine)->Name("route/engine")->Unit(benchmark::kMicrosecond);
+
+void nearest100(benchmark::State& state) {
+  const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
+  std::mt19937_64 random(3);
+  std::vector<std::vector<routing::Seed>> units;
+  for (int i = 0; i < 100; ++i) {
+    units.push_back({{static_cast<uint32_t>(random() % network().node_count()), 0}});
+  }
+  const routing::ManyToOne buckets(cch(), metric, units);
+  routing::CchQuery query(cch());
+  for (auto _ : state) {
+    const routing::Seed target[] = {{static_cast<uint32_t>(random() % network().node_count()), 0}};
+    benchmark::DoNotOptimize(buckets.costs_to(target, query));
+  }
+}
+BENCHMARK(nearest100)->Name("nearest100/engine")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
