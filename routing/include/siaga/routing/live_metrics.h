@@ -1,0 +1,57 @@
+// Live hazard state: which zones are active, and the customized metric of every vehicle profile
+// under them. A change re-customizes all profiles off to the side and then publishes the new set
+// with one atomic pointer swap; a query holds the set it started with until it ends, so it never
+// sees half a customization. Writers are serialised; readers never wait.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "siaga/geodata/hazards.h"
+#include "siaga/routing/cch.h"
+#include "siaga/routing/profile.h"
+
+namespace siaga::routing {
+
+struct MetricSet {
+  uint64_t version = 0;
+  std::vector<uint8_t> active;     // per hazard zone
+  std::vector<CchMetric> metrics;  // per profile, in the profiles' order
+};
+
+class LiveMetrics {
+ public:
+  LiveMetrics(const geodata::RoadNetwork& network, const Cch& cch,
+              std::vector<VehicleProfile> profiles, geodata::HazardIndex hazards);
+
+  std::shared_ptr<const MetricSet> current() const { return current_.load(); }
+
+  // Each publishes a new MetricSet and returns its version. Unknown zone ids throw
+  // geodata::Error and change nothing.
+  uint64_t activate(std::string_view zone_id);
+  uint64_t deactivate(std::string_view zone_id);
+  uint64_t set_active(std::span<const std::string> zone_ids);  // exactly these
+  uint64_t activate_all();
+
+  const std::vector<VehicleProfile>& profiles() const { return profiles_; }
+  const geodata::HazardIndex& hazards() const { return hazards_; }
+  const Cch& cch() const { return *cch_; }
+  const geodata::RoadNetwork& network() const { return *network_; }
+
+ private:
+  uint32_t zone_index(std::string_view zone_id) const;
+  uint64_t publish(std::vector<uint8_t> active);
+
+  const geodata::RoadNetwork* network_;
+  const Cch* cch_;
+  std::vector<VehicleProfile> profiles_;
+  geodata::HazardIndex hazards_;
+  std::mutex writer_;
+  std::atomic<std::shared_ptr<const MetricSet>> current_;
+};
+
+}  // namespace siaga::routing
