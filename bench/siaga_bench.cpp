@@ -6,9 +6,11 @@
 #include <random>
 
 #include "siaga/geodata/graph_file.h"
+#include "siaga/geodata/hazards.h"
 #include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/snapper.h"
 #include "siaga/routing/cch.h"
+#include "siaga/routing/live_metrics.h"
 #include "siaga/routing/route.h"
 
 namespace {
@@ -124,6 +126,23 @@ void nearest100(benchmark::State& state) {
   }
 }
 BENCHMARK(nearest100)->Name("nearest100/engine")->Unit(benchmark::kMicrosecond);
+
+// One hazard zone toggled: new weights and a customization for every vehicle profile, published.
+void customize_toggle(benchmark::State& state) {
+  const std::filesystem::path dir = std::filesystem::path(SIAGA_SOURCE_DIR);
+  auto layer = geodata::load_hazards(dir / "geodata/ambon/hazards-illustrative.geojson");
+  routing::LiveMetrics live(network(), cch(),
+                            routing::load_profiles(dir / "routing/vehicle-profiles.json"),
+                            geodata::overlay_hazards(network(), std::move(layer.zones)));
+  bool on = false;
+  for (auto _ : state) {
+    on = !on;
+    benchmark::DoNotOptimize(on ? live.activate("flood-wai-batu-merah-25cm")
+                                : live.deactivate("flood-wai-batu-merah-25cm"));
+  }
+  state.counters["profiles"] = static_cast<double>(live.profiles().size());
+}
+BENCHMARK(customize_toggle)->Name("customize/toggle")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -19,10 +19,14 @@ namespace siaga::geodata {
 
 std::string_view hazard_kind_name(HazardKind kind) {
   switch (kind) {
-    case HazardKind::flood: return "flood";
-    case HazardKind::landslide: return "landslide";
-    case HazardKind::closure: return "closure";
-    case HazardKind::other: return "other";
+    case HazardKind::flood:
+      return "flood";
+    case HazardKind::landslide:
+      return "landslide";
+    case HazardKind::closure:
+      return "closure";
+    case HazardKind::other:
+      return "other";
   }
   return "other";
 }
@@ -67,8 +71,8 @@ struct PreparedGeometry {
 void buffer_in_metres(std::unique_ptr<OGRGeometry>& geometry, const OGRSpatialReference& wgs84) {
   OGREnvelope envelope;
   geometry->getEnvelope(&envelope);
-  const int epsg = utm_epsg_for({(envelope.MinY + envelope.MaxY) / 2,
-                                 (envelope.MinX + envelope.MaxX) / 2});
+  const int epsg =
+      utm_epsg_for({(envelope.MinY + envelope.MaxY) / 2, (envelope.MinX + envelope.MaxX) / 2});
   const auto utm = spatial_reference(epsg);
   std::unique_ptr<OGRCoordinateTransformation> to_utm(
       OGRCreateCoordinateTransformation(&wgs84, utm.get()));
@@ -135,7 +139,8 @@ void collect_polygons(const OGRGeometry* geometry, std::vector<PolygonRings>& ou
       }
       return;
     }
-    default: return;  // lines and points left over after MakeValid carry no area
+    default:
+      return;  // lines and points left over after MakeValid carry no area
   }
 }
 

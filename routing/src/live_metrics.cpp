@@ -54,8 +54,8 @@ uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
   std::vector<std::future<void>> tasks;
   for (size_t i = 0; i < profiles_.size(); ++i) {
     tasks.push_back(std::async(std::launch::async, [&, i] {
-      next->metrics[i] = customize(
-          *cch_, profile_weights(*network_, profiles_[i], hazards_, next->active));
+      next->metrics[i] =
+          customize(*cch_, profile_weights(*network_, profiles_[i], hazards_, next->active));
     }));
   }
   for (auto& task : tasks) task.get();

@@ -87,7 +87,8 @@ VehicleProfile parse_profile(const Json& item) {
     profile.speed_factor[static_cast<size_t>(*road_class)] =
         factor(value, where + " speed_factor." + name);
   }
-  for (const auto& [name, bands] : item.value("hazards", Json::object()).items()) {
+  const Json hazards = item.value("hazards", Json::object());  // items() must not outlive it
+  for (const auto& [name, bands] : hazards.items()) {
     const auto kind = hazard_kind_named(name);
     if (!kind) throw Error(where + ": unknown hazard '" + name + "'");
     profile.hazard_bands[static_cast<size_t>(*kind)] = parse_bands(bands, where + " " + name);

@@ -8,8 +8,11 @@
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/snapper.h"
+#include "siaga/routing/hazard_report.h"
+#include "siaga/routing/live_metrics.h"
 #include "siaga/routing/route.h"
 #include "synth_ambon.h"
+#include "synth_hazards.h"
 
 namespace siaga::tools {
 
@@ -73,30 +76,127 @@ struct RouteArguments {
   std::string from;
   std::string to;
   double max_snap_m = 1000;
+  std::string vehicle = "car";
+  std::string hazards;  // FILE[,FILE]
+  std::string active;   // ID[,ID]; all loaded zones when empty
+  std::string profiles = std::string(SIAGA_SOURCE_DIR) + "/routing/vehicle-profiles.json";
 };
 
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma - start);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+// Network, CCH and live metrics for every profile under the requested hazards.
+struct RoutingSetup {
+  geodata::RoadNetwork network;
+  std::unique_ptr<routing::Cch> cch;
+  std::unique_ptr<routing::LiveMetrics> live;
+};
+
+std::unique_ptr<RoutingSetup> routing_setup(const CommandOptions& options,
+                                            const RouteArguments& arguments) {
+  auto setup = std::make_unique<RoutingSetup>();
+  setup->network = load_or_import(paths_of(options), std::cerr);
+  setup->cch = std::make_unique<routing::Cch>(routing::Cch::build(setup->network));
+  std::vector<std::filesystem::path> files;
+  for (const std::string& file : split_list(arguments.hazards)) files.emplace_back(file);
+  geodata::HazardLayer layer = geodata::load_hazards(files);
+  for (const std::string& message : layer.report.messages)
+    std::cerr << "siaga: " << message << "\n";
+  setup->live = std::make_unique<routing::LiveMetrics>(
+      setup->network, *setup->cch, routing::load_profiles(arguments.profiles),
+      geodata::overlay_hazards(setup->network, std::move(layer.zones)));
+  const std::vector<std::string> active = split_list(arguments.active);
+  if (active.empty()) {
+    setup->live->activate_all();
+  } else {
+    setup->live->set_active(active);
+  }
+  return setup;
+}
+
+Json zone_json(const geodata::HazardZone& zone) {
+  Json out = {
+      {"id", zone.id}, {"name", zone.name}, {"hazard", geodata::hazard_kind_name(zone.kind)}};
+  if (zone.kind == geodata::HazardKind::flood) {
+    out["depth_cm"] = zone.depth_cm;
+  } else {
+    out["severity"] = zone.severity;
+  }
+  return out;
+}
+
+Json hazards_json(const routing::LiveMetrics& live, const routing::MetricSet& set,
+                  const routing::VehicleProfile& profile, const routing::Route& route) {
+  const geodata::HazardIndex& hazards = live.hazards();
+  Json active = Json::array(), on_route = Json::array(), near = Json::array();
+  for (uint32_t zone = 0; zone < hazards.zones.size(); ++zone) {
+    if (set.active[zone]) active.push_back(hazards.zones[zone].id);
+  }
+  for (const routing::ZoneOnRoute& z :
+       routing::zones_on_route(route, profile, hazards, set.active)) {
+    Json item = zone_json(hazards.zones[z.zone]);
+    item["overlap_m"] = std::round(z.overlap_m * 10) / 10;
+    item["speed_factor"] = z.speed_factor;
+    on_route.push_back(item);
+  }
+  for (uint32_t zone : routing::zones_near_route(live.network(), route, hazards, set.active)) {
+    near.push_back(zone_json(hazards.zones[zone]));
+  }
+  return {{"active", active}, {"on_route", on_route}, {"near_route", near}};
+}
+
 CommandRegistration route_command(CLI::App& app, CommandOptions& options) {
-  CLI::App* command = app.add_subcommand("route", "Fastest route by car between two points");
+  CLI::App* command = app.add_subcommand(
+      "route", "Fastest route for a vehicle between two points, under the given hazards");
   auto arguments = std::make_shared<RouteArguments>();
   command->add_option("--from", arguments->from, "start as LAT,LON (e.g. -3.6954,128.1814)")
       ->required();
   command->add_option("--to", arguments->to, "destination as LAT,LON")->required();
   command->add_option("--max-snap", arguments->max_snap_m,
                       "refuse points farther than this from a road (metres)");
+  command->add_option("--vehicle", arguments->vehicle,
+                      "vehicle profile: car, ambulance, fire_truck, rescue, police");
+  command->add_option("--hazards", arguments->hazards,
+                      "hazard layers FILE[,FILE] (GeoJSON, GeoPackage, Shapefile, KML, ...)");
+  command->add_option("--active", arguments->active,
+                      "active zone ids ID[,ID] (default: every loaded zone)");
+  command->add_option("--profiles", arguments->profiles, "vehicle profile file (JSON)");
   add_data_options(command, options);
   return {command, [&options, arguments] {
             const geodata::LatLon from = geodata::parse_lat_lon(arguments->from);
             const geodata::LatLon to = geodata::parse_lat_lon(arguments->to);
-            const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
-            const geodata::Snapper snapper(network);
+            const auto setup = routing_setup(options, *arguments);
+            const routing::LiveMetrics& live = *setup->live;
+            const uint32_t profile_index =
+                routing::profile_index(live.profiles(), arguments->vehicle);
+            const routing::VehicleProfile& profile = live.profiles()[profile_index];
+            const geodata::Snapper snapper(setup->network);
             const geodata::SnapOptions snap_options{arguments->max_snap_m};
             const geodata::Snap from_snap = snapper.snap(from, snap_options);
             const geodata::Snap to_snap = snapper.snap(to, snap_options);
-            routing::Dijkstra engine(network);
-            const routing::Route route =
-                routing::route_between(network, network.arc_time_ms, from_snap, to_snap, engine);
-            if (!route.found) throw geodata::Error("no route: " + route.reason);
-            std::cout << route_json(network, route).dump(2) << "\n";
+            const std::shared_ptr<const routing::MetricSet> set = live.current();
+            routing::CchQuery engine(*setup->cch);
+            const routing::Route route = routing::route_between(
+                setup->network, set->metrics[profile_index], from_snap, to_snap, engine);
+            if (!route.found) {
+              throw geodata::Error("no route: " +
+                                   routing::no_route_reason(setup->network, profile, live.hazards(),
+                                                            set->active, from_snap, to_snap));
+            }
+            Json out = route_json(setup->network, route);
+            out["vehicle"] = profile.name;
+            out["hazards"] = hazards_json(live, *set, profile, route);
+            std::cout << out.dump(2) << "\n";
             return 0;
           }};
 }
@@ -141,11 +241,38 @@ CommandRegistration synth_command(CLI::App& app, CommandOptions& options) {
           }};
 }
 
+CommandRegistration synth_hazards_command(CLI::App& app, CommandOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "synth-hazards",
+      "Write ILLUSTRATIVE Ambon hazard layers (flood bands, landslides, a bridge closure)");
+  auto out_dir = std::make_shared<std::string>();
+  command->add_option("--out-dir", *out_dir, "folder to write to (default: the data folder)");
+  add_data_options(command, options);
+  return {command, [&options, out_dir] {
+            const DataPaths paths = paths_of(options);
+            const geodata::RoadNetwork network = load_or_import(paths, std::cerr);
+            const std::filesystem::path dir =
+                out_dir->empty() ? data_dir(options.data_dir) : std::filesystem::path(*out_dir);
+            const HazardSynthSummary summary = write_illustrative_hazards(paths.osm, network, dir);
+            Json files = Json::array();
+            for (const auto& file : summary.files) files.push_back(file.string());
+            Json result = dataset_label(network);
+            result["illustrative"] = "not an official hazard map";
+            result["files"] = files;
+            result["flood_zones"] = summary.flood_zones;
+            result["landslide_zones"] = summary.landslide_zones;
+            result["closures"] = summary.closures;
+            std::cout << result.dump(2) << "\n";
+            return 0;
+          }};
+}
+
 }  // namespace
 
 std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options) {
   return {import_command(app, options), route_command(app, options),
-          facilities_command(app, options), synth_command(app, options)};
+          facilities_command(app, options), synth_command(app, options),
+          synth_hazards_command(app, options)};
 }
 
 }  // namespace siaga::tools

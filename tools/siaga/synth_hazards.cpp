@@ -3,15 +3,15 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
+
+#include <cctype>
+#include <map>
+#include <memory>
 #include <osmium/handler.hpp>
 #include <osmium/handler/node_locations_for_ways.hpp>
 #include <osmium/index/map/flex_mem.hpp>
 #include <osmium/io/any_input.hpp>
 #include <osmium/visitor.hpp>
-
-#include <cctype>
-#include <map>
-#include <memory>
 
 #include "siaga/geodata/projection.h"
 
@@ -101,9 +101,7 @@ class Buffering {
 // Flood bands along each river: deep near the channel, shallower further out.
 void add_floods(const std::filesystem::path& osm_file, const Buffering& buffering,
                 std::vector<Feature>& features) {
-  const struct {
-    double metres, depth_cm;
-  } bands[] = {{40, 50}, {100, 25}, {180, 10}};
+  const struct { double metres, depth_cm; } bands[] = {{40, 50}, {100, 25}, {180, 10}};
   for (const auto& [name, lines] : read_rivers(osm_file)) {
     for (const auto& band : bands) {
       const std::string depth = std::to_string(static_cast<int>(band.depth_cm));
@@ -121,8 +119,8 @@ void add_landslides(const geodata::RoadNetwork& network, const Buffering& buffer
     const char* name;
     geodata::LatLon near;
   } slopes[] = {
-      {"Jalan Kilang", {-3.7065, 128.1990}},  {"Jalan Soya", {-3.7040, 128.1915}},
-      {"Lintas Hitu", {-3.6225, 128.1600}},   {"Hutumuri", {-3.6850, 128.2850}},
+      {"Jalan Kilang", {-3.7065, 128.1990}}, {"Jalan Soya", {-3.7040, 128.1915}},
+      {"Lintas Hitu", {-3.6225, 128.1600}},  {"Hutumuri", {-3.6850, 128.2850}},
       {"Naku – Ema", {-3.7340, 128.2450}},
   };
   for (const auto& slope : slopes) {
@@ -148,7 +146,8 @@ void add_bridge_closure(const geodata::RoadNetwork& network, const Buffering& bu
   std::vector<std::vector<geodata::LatLon>> deck;
   for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
     if ((network.arc_flags[arc] & geodata::arc_bridge) == 0) continue;
-    deck.push_back({network.node_position[tails[arc]], network.node_position[network.arc_head[arc]]});
+    deck.push_back(
+        {network.node_position[tails[arc]], network.node_position[network.arc_head[arc]]});
   }
   if (deck.empty()) return;
   features.push_back({"closure-jembatan-merah-putih", "Penutupan Jembatan Merah Putih", "closure",
@@ -159,27 +158,32 @@ void write(const std::filesystem::path& file, const char* driver_name,
            const std::vector<Feature>& features, const OGRSpatialReference& wgs84) {
   std::filesystem::remove(file);
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
-  if (driver == nullptr) throw geodata::Error(std::string("GDAL has no ") + driver_name + " driver");
+  if (driver == nullptr)
+    throw geodata::Error(std::string("GDAL has no ") + driver_name + " driver");
   GDALDatasetUniquePtr dataset(driver->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!dataset) throw geodata::Error("cannot create " + file.string());
   char** options = nullptr;
   if (std::string(driver_name) == "GeoJSON") {
     options = CSLSetNameValue(options, "COORDINATE_PRECISION", "6");
   }
-  OGRLayer* layer =
-      dataset->CreateLayer("hazards_illustrative", const_cast<OGRSpatialReference*>(&wgs84),
-                           wkbMultiPolygon, options);
+  OGRLayer* layer = dataset->CreateLayer(
+      "hazards_illustrative", const_cast<OGRSpatialReference*>(&wgs84), wkbMultiPolygon, options);
   CSLDestroy(options);
   if (layer == nullptr) throw geodata::Error("cannot create a layer in " + file.string());
   for (const char* name : {"id", "name", "hazard", "note"}) {
     OGRFieldDefn field(name, OFTString);
-    layer->CreateField(&field);
+    if (layer->CreateField(&field) != OGRERR_NONE) {
+      throw geodata::Error(std::string("cannot add field ") + name + " to " + file.string());
+    }
   }
   for (const char* name : {"depth_cm", "severity"}) {
     OGRFieldDefn field(name, OFTReal);
-    layer->CreateField(&field);
+    if (layer->CreateField(&field) != OGRERR_NONE) {
+      throw geodata::Error(std::string("cannot add field ") + name + " to " + file.string());
+    }
   }
-  layer->StartTransaction();
+  // Not every driver has transactions (GeoJSON has none): a failure to start one is harmless.
+  const bool in_transaction = layer->StartTransaction() == OGRERR_NONE;
   for (const Feature& f : features) {
     OGRFeature feature(layer->GetLayerDefn());
     feature.SetField("id", f.id.c_str());
@@ -191,13 +195,16 @@ void write(const std::filesystem::path& file, const char* driver_name,
     } else {
       feature.SetField("severity", f.severity);
     }
-    std::unique_ptr<OGRGeometry> multi(OGRGeometryFactory::forceToMultiPolygon(f.geometry->clone()));
+    std::unique_ptr<OGRGeometry> multi(
+        OGRGeometryFactory::forceToMultiPolygon(f.geometry->clone()));
     feature.SetGeometry(multi.get());
     if (layer->CreateFeature(&feature) != OGRERR_NONE) {
       throw geodata::Error("cannot write " + f.id + " to " + file.string());
     }
   }
-  layer->CommitTransaction();
+  if (in_transaction && layer->CommitTransaction() != OGRERR_NONE) {
+    throw geodata::Error("cannot commit " + file.string());
+  }
 }
 
 }  // namespace

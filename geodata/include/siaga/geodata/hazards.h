@@ -25,9 +25,9 @@ struct HazardZone {
   std::string id;
   std::string name;
   HazardKind kind = HazardKind::other;
-  double depth_cm = 0;  // floods
-  double severity = 1;  // 0–1, the other kinds
-  std::string source;   // file it came from
+  double depth_cm = 0;                 // floods
+  double severity = 1;                 // 0–1, the other kinds
+  std::string source;                  // file it came from
   std::vector<PolygonRings> polygons;  // WGS84; points and lines arrive buffered by 10 m
   // What the profiles compare against their thresholds: depth for floods, severity otherwise.
   double intensity() const { return kind == HazardKind::flood ? depth_cm : severity; }
