@@ -45,5 +45,18 @@ printf 'SIAGAGRFgarbage' >"$work/bad.graph"
 check corrupt-graph fail "truncated" -- "$siaga" route --osm "$work/none.osm.pbf" --graph "$work/bad.graph" --from -3.6960,128.1830 --to -3.6480,128.1960
 check missing-osm fail "not found" -- "$siaga" import --osm "$work/none.osm.pbf" --out "$work/x.graph"
 
+hazards="$(dirname "$0")/../geodata/ambon/hazards-illustrative.geojson"
+check route-vehicle ok '"vehicle": "fire_truck"' -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle fire_truck --hazards "$hazards"
+check route-hazard-on-route ok '"on_route"' -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle fire_truck --hazards "$hazards"
+check route-no-route fail "closed to ambulance" -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle ambulance --hazards "$hazards"
+check route-unknown-vehicle fail "unknown vehicle 'tank'" -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle tank
+check route-unknown-zone fail "unknown hazard zone 'nope'" -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --hazards "$hazards" --active nope
+printf 'from_lat,from_lon,to_lat,to_lon\n-3.6960,128.1830,-3.7106,128.0892\n-3.7600,128.0500,-3.6960,128.1830\nbad line\n' >"$work/pairs.csv"
+check batch ok "^unreachable,point" -- "$siaga" route --batch "$work/pairs.csv" --vehicle ambulance
+if [ "$(wc -l <"$work/out")" -ne 3 ] || ! head -1 "$work/out" | grep -Eq '^[0-9.]+,[0-9.]+$' || ! tail -1 "$work/out" | grep -q '^error,'; then
+  echo "FAIL batch: expected 3 answers in order"; cat "$work/out"; failures=$((failures + 1)); fi
+check isochrone ok '"band_minutes":8' -- "$siaga" isochrone --from -3.6950,128.1800 --minutes 4,8 --vehicle fire_truck
+check isochrone-bad-minutes fail "bad --minutes" -- "$siaga" isochrone --from -3.6950,128.1800 --minutes 4,x
+
 echo "cli: $passes passed, $failures failed"
 [ $failures -eq 0 ]

@@ -1,5 +1,8 @@
 #include "commands.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -80,6 +83,7 @@ struct RouteArguments {
   std::string hazards;  // FILE[,FILE]
   std::string active;   // ID[,ID]; all loaded zones when empty
   std::string profiles = std::string(SIAGA_SOURCE_DIR) + "/routing/vehicle-profiles.json";
+  std::string batch;  // CSV of from_lat,from_lon,to_lat,to_lon; "-" for stdin
 };
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -155,13 +159,69 @@ Json hazards_json(const routing::LiveMetrics& live, const routing::MetricSet& se
   return {{"active", active}, {"on_route", on_route}, {"near_route", near}};
 }
 
+// One CSV line of the batch: the answer, or "unreachable,REASON" / "error,REASON".
+std::string batch_line(const std::string& line, const RoutingSetup& setup,
+                       const geodata::Snapper& snapper, uint32_t profile, routing::CchQuery& engine,
+                       const routing::MetricSet& set) {
+  auto csv_safe = [](std::string text) {
+    std::replace(text.begin(), text.end(), ',', ';');
+    return text;
+  };
+  std::vector<std::string> fields = split_list(line);
+  if (fields.size() != 4) return "error,expected from_lat;from_lon;to_lat;to_lon";
+  try {
+    const geodata::Snap from = snapper.snap(geodata::parse_lat_lon(fields[0] + "," + fields[1]));
+    const geodata::Snap to = snapper.snap(geodata::parse_lat_lon(fields[2] + "," + fields[3]));
+    const routing::Route route =
+        routing::route_between(setup.network, set.metrics[profile], from, to, engine);
+    if (!route.found) {
+      return "unreachable," +
+             csv_safe(routing::no_route_reason(setup.network, setup.live->profiles()[profile],
+                                               setup.live->hazards(), set.active, from, to));
+    }
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.1f,%.1f", route.distance_m, route.duration_ms / 1000.0);
+    return text;
+  } catch (const geodata::SnapError& error) {
+    return "unreachable," + csv_safe(error.what());
+  } catch (const geodata::Error& error) {
+    return "error," + csv_safe(error.what());
+  }
+}
+
+int run_batch(const CommandOptions& options, const RouteArguments& arguments) {
+  std::ifstream file;
+  if (arguments.batch != "-") {
+    file.open(arguments.batch);
+    if (!file) throw geodata::Error("cannot read " + arguments.batch);
+  }
+  std::istream& in = arguments.batch == "-" ? std::cin : file;
+  const auto setup = routing_setup(options, arguments);
+  const uint32_t profile = routing::profile_index(setup->live->profiles(), arguments.vehicle);
+  const geodata::Snapper snapper(setup->network);
+  routing::CchQuery engine(*setup->cch);
+  const std::shared_ptr<const routing::MetricSet> set = setup->live->current();
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const bool header = first && !line.empty() && std::isalpha(static_cast<unsigned char>(line[0]));
+    first = false;
+    if (line.empty() || header) continue;
+    std::cout << batch_line(line, *setup, snapper, profile, engine, *set) << "\n";
+  }
+  return 0;
+}
+
 CommandRegistration route_command(CLI::App& app, CommandOptions& options) {
   CLI::App* command = app.add_subcommand(
       "route", "Fastest route for a vehicle between two points, under the given hazards");
   auto arguments = std::make_shared<RouteArguments>();
-  command->add_option("--from", arguments->from, "start as LAT,LON (e.g. -3.6954,128.1814)")
-      ->required();
-  command->add_option("--to", arguments->to, "destination as LAT,LON")->required();
+  command->add_option("--from", arguments->from, "start as LAT,LON (e.g. -3.6954,128.1814)");
+  command->add_option("--to", arguments->to, "destination as LAT,LON");
+  command->add_option("--batch", arguments->batch,
+                      "CSV file (or -) of from_lat,from_lon,to_lat,to_lon; prints "
+                      "distance_m,duration_s or unreachable,REASON per line, in order");
   command->add_option("--max-snap", arguments->max_snap_m,
                       "refuse points farther than this from a road (metres)");
   command->add_option("--vehicle", arguments->vehicle,
@@ -173,6 +233,10 @@ CommandRegistration route_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--profiles", arguments->profiles, "vehicle profile file (JSON)");
   add_data_options(command, options);
   return {command, [&options, arguments] {
+            if (!arguments->batch.empty()) return run_batch(options, *arguments);
+            if (arguments->from.empty() || arguments->to.empty()) {
+              throw geodata::Error("--from and --to are required (or --batch FILE)");
+            }
             const geodata::LatLon from = geodata::parse_lat_lon(arguments->from);
             const geodata::LatLon to = geodata::parse_lat_lon(arguments->to);
             const auto setup = routing_setup(options, *arguments);
@@ -241,6 +305,84 @@ CommandRegistration synth_command(CLI::App& app, CommandOptions& options) {
           }};
 }
 
+CommandRegistration isochrone_command(CLI::App& app, CommandOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "isochrone", "Road segments reachable within N minutes, as GeoJSON coloured by band");
+  auto arguments = std::make_shared<RouteArguments>();
+  auto minutes = std::make_shared<std::string>("4,8,12");
+  command->add_option("--from", arguments->from, "start as LAT,LON")->required();
+  command->add_option("--minutes", *minutes, "band limits in minutes, e.g. 4,8,12");
+  command->add_option("--vehicle", arguments->vehicle, "vehicle profile");
+  command->add_option("--hazards", arguments->hazards, "hazard layers FILE[,FILE]");
+  command->add_option("--active", arguments->active, "active zone ids (default: all loaded)");
+  command->add_option("--profiles", arguments->profiles, "vehicle profile file (JSON)");
+  add_data_options(command, options);
+  return {command, [&options, arguments, minutes] {
+            std::vector<double> bands;
+            for (const std::string& item : split_list(*minutes)) {
+              char* end = nullptr;
+              const double value = std::strtod(item.c_str(), &end);
+              if (*end != '\0' || !(value > 0))
+                throw geodata::Error("bad --minutes value '" + item + "'");
+              bands.push_back(value);
+            }
+            if (bands.empty()) throw geodata::Error("--minutes needs at least one value");
+            std::sort(bands.begin(), bands.end());
+            const geodata::LatLon from = geodata::parse_lat_lon(arguments->from);
+            const auto setup = routing_setup(options, *arguments);
+            const uint32_t profile =
+                routing::profile_index(setup->live->profiles(), arguments->vehicle);
+            const geodata::Snapper snapper(setup->network);
+            const geodata::Snap snap = snapper.snap(from);
+            const auto set = setup->live->current();
+            const routing::CchMetric& metric = set->metrics[profile];
+            routing::CchQuery engine(*setup->cch);
+            const routing::SnapSeeds seeds = routing::source_seeds(snap, metric.arc_weight);
+            const std::vector<uint32_t> cost = engine.all_costs(metric, seeds.seeds);
+            const geodata::RoadNetwork& network = setup->network;
+            const std::vector<uint32_t> tails = geodata::arc_tails(network);
+            static const char* const colours[] = {"#1a9850", "#91cf60", "#fee08b", "#fc8d59",
+                                                  "#d73027"};
+            Json features = Json::array();
+            for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+              const uint32_t tail = tails[arc];
+              if (cost[tail] == routing::unreachable || metric.arc_weight[arc] == routing::blocked)
+                continue;
+              const double end_minutes =
+                  (cost[tail] + static_cast<double>(metric.arc_weight[arc])) / 60000.0;
+              const auto band = std::lower_bound(bands.begin(), bands.end(), end_minutes);
+              if (band == bands.end()) continue;
+              // A two-way street reached both ways is drawn once, with its earlier arrival.
+              const uint32_t reverse = geodata::find_arc(network, network.arc_head[arc], tail);
+              if (reverse != geodata::invalid_id &&
+                  cost[network.arc_head[arc]] != routing::unreachable &&
+                  metric.arc_weight[reverse] != routing::blocked) {
+                const double other = (cost[network.arc_head[arc]] +
+                                      static_cast<double>(metric.arc_weight[reverse])) /
+                                     60000.0;
+                if (other < end_minutes || (other == end_minutes && reverse < arc)) continue;
+              }
+              const size_t index = static_cast<size_t>(band - bands.begin());
+              const geodata::LatLon ends[] = {network.node_position[tail],
+                                              network.node_position[network.arc_head[arc]]};
+              features.push_back({{"type", "Feature"},
+                                  {"geometry", line_string(ends)},
+                                  {"properties",
+                                   {{"band_minutes", *band},
+                                    {"arrival_minutes", std::round(end_minutes * 100) / 100},
+                                    {"stroke", colours[std::min<size_t>(index, 4)]}}}});
+            }
+            Json out = {{"type", "FeatureCollection"}};
+            out.update(dataset_label(network));
+            out["vehicle"] = setup->live->profiles()[profile].name;
+            out["bands_minutes"] = bands;
+            out["from_snap_m"] = std::round(snap.distance_m * 10) / 10;
+            out["features"] = features;
+            std::cout << out.dump() << "\n";
+            return 0;
+          }};
+}
+
 CommandRegistration synth_hazards_command(CLI::App& app, CommandOptions& options) {
   CLI::App* command = app.add_subcommand(
       "synth-hazards",
@@ -270,9 +412,9 @@ CommandRegistration synth_hazards_command(CLI::App& app, CommandOptions& options
 }  // namespace
 
 std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options) {
-  return {import_command(app, options), route_command(app, options),
-          facilities_command(app, options), synth_command(app, options),
-          synth_hazards_command(app, options)};
+  return {import_command(app, options),        route_command(app, options),
+          facilities_command(app, options),    synth_command(app, options),
+          synth_hazards_command(app, options), isochrone_command(app, options)};
 }
 
 }  // namespace siaga::tools
