@@ -57,6 +57,9 @@ if [ "$(wc -l <"$work/out")" -ne 3 ] || ! head -1 "$work/out" | grep -Eq '^[0-9.
   echo "FAIL batch: expected 3 answers in order"; cat "$work/out"; failures=$((failures + 1)); fi
 check isochrone ok '"band_minutes":8' -- "$siaga" isochrone --from -3.6950,128.1800 --minutes 4,8 --vehicle fire_truck
 check isochrone-bad-minutes fail "bad --minutes" -- "$siaga" isochrone --from -3.6950,128.1800 --minutes 4,x
+check graph-export ok '"edges": ' -- "$siaga" graph export --out "$work/edges.geojson" --hazards "$hazards" --active flood-wai-tomu-25cm
+if ! grep -q '"time_s_fire_truck"' "$work/edges.geojson"; then echo "FAIL graph-export: no per-vehicle times"; failures=$((failures + 1)); fi
+check graph-export-bad-ext fail "must end in .gpkg or .geojson" -- "$siaga" graph export --out "$work/edges.txt"
 
 echo "cli: $passes passed, $failures failed"
 [ $failures -eq 0 ]

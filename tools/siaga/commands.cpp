@@ -1,5 +1,9 @@
 #include "commands.h"
 
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -383,6 +387,109 @@ CommandRegistration isochrone_command(CLI::App& app, CommandOptions& options) {
           }};
 }
 
+// Every directed edge with its ends, geometry, length, and travel time per profile under the
+// active hazards, so that anyone can audit the engine with their own tools.
+void export_graph(const RoutingSetup& setup, const std::filesystem::path& out) {
+  const std::string extension = out.extension().string();
+  const char* driver_name = extension == ".gpkg"      ? "GPKG"
+                            : extension == ".geojson" ? "GeoJSON"
+                                                      : nullptr;
+  if (driver_name == nullptr) throw geodata::Error("--out must end in .gpkg or .geojson");
+  GDALAllRegister();
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
+  if (driver == nullptr)
+    throw geodata::Error(std::string("GDAL has no ") + driver_name + " driver");
+  std::filesystem::remove(out);
+  GDALDatasetUniquePtr dataset(driver->Create(out.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!dataset) throw geodata::Error("cannot create " + out.string());
+  OGRSpatialReference wgs84;
+  wgs84.importFromEPSG(4326);
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  OGRLayer* layer = dataset->CreateLayer("edges", &wgs84, wkbLineString, nullptr);
+  if (layer == nullptr) throw geodata::Error("cannot create a layer in " + out.string());
+  const auto& profiles = setup.live->profiles();
+  std::vector<std::pair<std::string, OGRFieldType>> fields = {
+      {"edge", OFTInteger},       {"from_node", OFTInteger}, {"to_node", OFTInteger},
+      {"from_osm", OFTInteger64}, {"to_osm", OFTInteger64},  {"way_osm", OFTInteger64},
+      {"name", OFTString},        {"class", OFTString},      {"length_m", OFTReal},
+      {"hazards", OFTString},     {"dataset", OFTString}};
+  for (const auto& profile : profiles) fields.emplace_back("time_s_" + profile.name, OFTReal);
+  for (const auto& [name, type] : fields) {
+    OGRFieldDefn field(name.c_str(), type);
+    if (layer->CreateField(&field) != OGRERR_NONE) throw geodata::Error("cannot add field " + name);
+  }
+  const geodata::RoadNetwork& network = setup.network;
+  const auto set = setup.live->current();
+  const std::vector<uint32_t> tails = geodata::arc_tails(network);
+  const bool in_transaction = layer->StartTransaction() == OGRERR_NONE;
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    OGRFeature feature(layer->GetLayerDefn());
+    const uint32_t tail = tails[arc], head = network.arc_head[arc];
+    feature.SetField("edge", static_cast<int>(arc));
+    feature.SetField("from_node", static_cast<int>(tail));
+    feature.SetField("to_node", static_cast<int>(head));
+    feature.SetField("from_osm", static_cast<GIntBig>(network.node_osm_id[tail]));
+    feature.SetField("to_osm", static_cast<GIntBig>(network.node_osm_id[head]));
+    feature.SetField("way_osm", static_cast<GIntBig>(network.way_osm_id[network.arc_way[arc]]));
+    feature.SetField("name", network.way_name[network.arc_way[arc]].c_str());
+    feature.SetField("class",
+                     std::string(geodata::road_class_name(network.arc_class[arc])).c_str());
+    feature.SetField("length_m", network.arc_length_m[arc]);
+    feature.SetField("dataset", network.dataset.c_str());
+    std::string zones;
+    for (const auto& hazard : setup.live->hazards().hazards_of(arc)) {
+      if (!set->active[hazard.zone]) continue;
+      zones += (zones.empty() ? "" : ",") + setup.live->hazards().zones[hazard.zone].id;
+    }
+    feature.SetField("hazards", zones.c_str());
+    for (size_t p = 0; p < profiles.size(); ++p) {
+      const uint32_t weight = set->metrics[p].arc_weight[arc];
+      const std::string field = "time_s_" + profiles[p].name;
+      if (weight == routing::blocked) {
+        feature.SetFieldNull(feature.GetFieldIndex(field.c_str()));  // closed
+      } else {
+        feature.SetField(field.c_str(), weight / 1000.0);
+      }
+    }
+    OGRLineString line;
+    line.addPoint(network.node_position[tail].lon, network.node_position[tail].lat);
+    line.addPoint(network.node_position[head].lon, network.node_position[head].lat);
+    feature.SetGeometry(&line);
+    if (layer->CreateFeature(&feature) != OGRERR_NONE) {
+      throw geodata::Error("cannot write edge " + std::to_string(arc) + " to " + out.string());
+    }
+  }
+  if (in_transaction && layer->CommitTransaction() != OGRERR_NONE) {
+    throw geodata::Error("cannot commit " + out.string());
+  }
+}
+
+CommandRegistration graph_command(CLI::App& app, CommandOptions& options) {
+  CLI::App* command = app.add_subcommand("graph", "Work with the road graph");
+  command->require_subcommand(1);
+  CLI::App* export_command = command->add_subcommand(
+      "export", "Every directed edge with geometry, length and time per vehicle (GPKG/GeoJSON)");
+  auto arguments = std::make_shared<RouteArguments>();
+  auto out = std::make_shared<std::string>();
+  export_command->add_option("--out", *out, "FILE.gpkg or FILE.geojson")->required();
+  export_command->add_option("--hazards", arguments->hazards, "hazard layers FILE[,FILE]");
+  export_command->add_option("--active", arguments->active, "active zone ids (default: all)");
+  export_command->add_option("--profiles", arguments->profiles, "vehicle profile file (JSON)");
+  add_data_options(export_command, options);
+  return {command, [&options, arguments, out] {
+            const auto setup = routing_setup(options, *arguments);
+            export_graph(*setup, *out);
+            Json result = dataset_label(setup->network);
+            result["file"] = *out;
+            result["edges"] = setup->network.arc_count();
+            Json vehicles = Json::array();
+            for (const auto& profile : setup->live->profiles()) vehicles.push_back(profile.name);
+            result["vehicles"] = vehicles;
+            std::cout << result.dump(2) << "\n";
+            return 0;
+          }};
+}
+
 CommandRegistration synth_hazards_command(CLI::App& app, CommandOptions& options) {
   CLI::App* command = app.add_subcommand(
       "synth-hazards",
@@ -414,7 +521,8 @@ CommandRegistration synth_hazards_command(CLI::App& app, CommandOptions& options
 std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options) {
   return {import_command(app, options),        route_command(app, options),
           facilities_command(app, options),    synth_command(app, options),
-          synth_hazards_command(app, options), isochrone_command(app, options)};
+          synth_hazards_command(app, options), isochrone_command(app, options),
+          graph_command(app, options)};
 }
 
 }  // namespace siaga::tools
