@@ -111,6 +111,33 @@ void route_engine(benchmark::State& state) {
 }
 BENCHMARK(route_engine)->Name("route/engine")->Unit(benchmark::kMicrosecond);
 
+// The query alone: elimination-tree searches between snapped seeds and shortcut unpacking,
+// without building the geometry; and the Dijkstra it replaces on the same seeds.
+template <bool use_cch>
+void query_only(benchmark::State& state) {
+  const geodata::Snapper snapper(network());
+  const auto points = random_points(512, 2);
+  std::vector<routing::SnapSeeds> seeds;
+  for (const auto& p : points)
+    seeds.push_back(routing::source_seeds(snapper.snap(p), network().arc_time_ms));
+  const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
+  routing::CchQuery engine(cch());
+  routing::Dijkstra dijkstra(network());
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& from = seeds[i % seeds.size()].seeds;
+    const auto& to = seeds[(i * 7 + 3) % seeds.size()].seeds;
+    ++i;
+    if constexpr (use_cch) {
+      benchmark::DoNotOptimize(engine.shortest_path(metric, from, to));
+    } else {
+      benchmark::DoNotOptimize(dijkstra.shortest_path(from, to, network().arc_time_ms));
+    }
+  }
+}
+BENCHMARK(query_only<false>)->Name("query/dijkstra")->Unit(benchmark::kMicrosecond);
+BENCHMARK(query_only<true>)->Name("query/engine")->Unit(benchmark::kMicrosecond);
+
 void nearest100(benchmark::State& state) {
   const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
   std::mt19937_64 random(3);

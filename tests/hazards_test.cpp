@@ -3,6 +3,8 @@
 // Dijkstra on the same profile weights.
 #include "siaga/geodata/hazards.h"
 
+#include <gdal_priv.h>
+#include <gdal_utils.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -37,6 +39,44 @@ TEST(Hazards, IllustrativeLayersLoadFromGeoJsonAndGeoPackageAlike) {
     EXPECT_EQ(json.zones[i].id, gpkg.zones[i].id);
     EXPECT_EQ(json.zones[i].kind, gpkg.zones[i].kind);
     EXPECT_EQ(json.zones[i].depth_cm, gpkg.zones[i].depth_cm);
+  }
+}
+
+// The illustrative layer converted by GDAL itself into another format, then loaded by us.
+std::vector<geodata::HazardZone> through_format(const char* driver, const char* extension) {
+  GDALAllRegister();
+  if (GetGDALDriverManager()->GetDriverByName(driver) == nullptr) return {};
+  const fs::path source = illustrative_dir / "hazards-illustrative.geojson";
+  const fs::path target = fs::temp_directory_path() /
+                          ("siaga-" + std::to_string(::getpid()) + "-" + driver + extension);
+  GDALDatasetH input = GDALOpenEx(source.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
+  const char* argv[] = {"-f", driver, nullptr};
+  GDALVectorTranslateOptions* options =
+      GDALVectorTranslateOptionsNew(const_cast<char**>(argv), nullptr);
+  GDALDatasetH output = GDALVectorTranslate(target.c_str(), nullptr, 1, &input, options, nullptr);
+  GDALVectorTranslateOptionsFree(options);
+  GDALClose(input);
+  if (output == nullptr) return {};
+  GDALClose(output);
+  auto zones = geodata::load_hazards(target).zones;
+  fs::remove(target);
+  for (const char* sidecar : {".shx", ".dbf", ".prj", ".cpg"}) {
+    fs::remove(fs::path(target).replace_extension(sidecar));
+  }
+  return zones;
+}
+
+TEST(Hazards, ShapefileAndKmlLoadTheSameZones) {
+  const auto reference = geodata::load_hazards(illustrative_dir / "hazards-illustrative.geojson");
+  for (const auto& [driver, extension] :
+       {std::pair{"ESRI Shapefile", ".shp"}, std::pair{"KML", ".kml"}}) {
+    const auto zones = through_format(driver, extension);
+    ASSERT_EQ(zones.size(), reference.zones.size()) << driver;
+    for (size_t i = 0; i < zones.size(); ++i) {
+      EXPECT_EQ(zones[i].id, reference.zones[i].id) << driver;
+      EXPECT_EQ(zones[i].kind, reference.zones[i].kind) << driver;
+      EXPECT_NEAR(zones[i].depth_cm, reference.zones[i].depth_cm, 1e-9) << driver;
+    }
   }
 }
 
