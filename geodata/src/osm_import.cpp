@@ -381,14 +381,7 @@ std::string dataset_name(const std::filesystem::path& file, const std::string& g
                          bool& schematic) {
   schematic = generator.starts_with("siaga synth-ambon");
   if (schematic) return "ambon-schematic";
-  std::string name = file.filename().string();
-  for (const char* suffix : {".osm.pbf", ".osm.bz2", ".osm", ".pbf"}) {
-    if (name.ends_with(suffix)) {
-      name.resize(name.size() - std::string_view(suffix).size());
-      break;
-    }
-  }
-  return name;
+  return osm_file_stem(file);
 }
 
 LatLon mean_position(const std::vector<LatLon>& positions) {
@@ -399,6 +392,17 @@ LatLon mean_position(const std::vector<LatLon>& positions) {
 }
 
 }  // namespace
+
+std::string osm_file_stem(const std::filesystem::path& file) {
+  std::string name = file.filename().string();
+  for (const char* suffix : {".osm.pbf", ".osm.bz2", ".osm", ".pbf"}) {
+    if (name.ends_with(suffix)) {
+      name.resize(name.size() - std::string_view(suffix).size());
+      break;
+    }
+  }
+  return name;
+}
 
 double default_speed_kmh(RoadClass road_class) {
   // Ambon's roads are narrow, steep and winding with mixed traffic (angkot, motorbikes): these

@@ -31,14 +31,7 @@ fs::path default_osm_file(const fs::path& dir) {
 fs::path default_graph_file(const fs::path& osm_file) {
   fs::path cache = from_env("SIAGA_CACHE_DIR");
   if (cache.empty()) cache = fs::path(SIAGA_BINARY_DIR) / "data";
-  std::string name = osm_file.filename().string();
-  for (const char* suffix : {".osm.pbf", ".osm.bz2", ".osm", ".pbf"}) {
-    if (name.ends_with(suffix)) {
-      name.resize(name.size() - std::string_view(suffix).size());
-      break;
-    }
-  }
-  return cache / (name + ".graph");
+  return cache / (geodata::osm_file_stem(osm_file) + ".graph");
 }
 
 DataPaths resolve_paths(const fs::path& data_dir_override, const fs::path& osm_override,

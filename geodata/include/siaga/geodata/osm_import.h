@@ -42,6 +42,9 @@ struct ImportResult {
 // unreadable file or on data that yields no drivable road.
 ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptions& options = {});
 
+// "pulau-ambon" for pulau-ambon.osm.pbf (also .osm, .osm.bz2, .pbf).
+std::string osm_file_stem(const std::filesystem::path& file);
+
 // Tag parsing, exposed for tests and for the profile code.
 std::optional<double> parse_maxspeed_kmh(std::string_view value);
 std::optional<double> parse_duration_s(std::string_view value);
