@@ -147,5 +147,30 @@ TEST(Cch, ManyToOneMatchesDijkstra) {
   }
 }
 
+TEST(Cch, OneToManyMatchesDijkstra) {
+  const auto& network = test::ambon().network;
+  const Cch& cch = ambon_cch();
+  const std::vector<uint32_t> weights = with_random_closures(network.arc_time_ms, 14, 40);
+  const CchMetric metric = customize(cch, weights);
+  std::mt19937_64 random(15);
+  std::vector<std::vector<Seed>> places;
+  for (int i = 0; i < 100; ++i) {
+    places.push_back({{static_cast<uint32_t>(random() % network.node_count()),
+                       static_cast<uint32_t>(random() % 3000)}});
+  }
+  const OneToMany buckets(cch, metric, places);
+  CchQuery query(cch);
+  Dijkstra dijkstra(network);
+  for (int k = 0; k < 30; ++k) {
+    const Seed source[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
+    const std::vector<uint32_t> got = buckets.costs_from(source, query);
+    for (size_t i = 0; i < places.size(); ++i) {
+      EXPECT_EQ(got[i], dijkstra.shortest_path(source, places[i], weights).cost_ms);
+    }
+  }
+  EXPECT_GT(memory_bytes(cch), 0u);
+  EXPECT_GT(memory_bytes(metric), 0u);
+}
+
 }  // namespace
 }  // namespace siaga::routing

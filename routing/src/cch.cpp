@@ -319,40 +319,83 @@ std::vector<uint32_t> CchQuery::all_costs(const CchMetric& metric, std::span<con
   return by_node;
 }
 
-ManyToOne::ManyToOne(const Cch& cch, const CchMetric& metric,
-                     std::span<const std::vector<Seed>> sources)
-    : cch_(&cch), metric_(&metric), source_count_(static_cast<uint32_t>(sources.size())) {
+// Upward search from every item's seeds (forward for sources, backward for targets), kept as
+// bucket entries at each rank reached.
+Buckets build_buckets(const Cch& cch, const CchMetric& metric,
+                      std::span<const std::vector<Seed>> items, bool upward) {
   CchQuery query(cch);
-  std::vector<std::array<uint32_t, 3>> entries;  // rank, source, cost
-  for (uint32_t i = 0; i < sources.size(); ++i) {
-    query.search(query.forward_, metric, sources[i], true);
-    for (uint32_t x : query.forward_.visited) {
-      if (query.forward_.cost[x] != unreachable) entries.push_back({x, i, query.forward_.cost[x]});
+  CchQuery::Search& side = upward ? query.forward_ : query.backward_;
+  std::vector<std::array<uint32_t, 3>> entries;  // rank, item, cost
+  for (uint32_t i = 0; i < items.size(); ++i) {
+    query.search(side, metric, items[i], upward);
+    for (uint32_t x : side.visited) {
+      if (side.cost[x] != unreachable) entries.push_back({x, i, side.cost[x]});
     }
   }
-  first_entry_.assign(cch.node_count() + 1, 0);
-  for (const auto& entry : entries) ++first_entry_[entry[0] + 1];
-  std::partial_sum(first_entry_.begin(), first_entry_.end(), first_entry_.begin());
-  std::vector<uint32_t> fill(first_entry_.begin(), first_entry_.end() - 1);
-  entry_source_.resize(entries.size());
-  entry_cost_.resize(entries.size());
-  for (const auto& [x, source, cost] : entries) {
-    entry_source_[fill[x]] = source;
-    entry_cost_[fill[x]++] = cost;
+  Buckets buckets;
+  buckets.item_count = static_cast<uint32_t>(items.size());
+  buckets.first_entry.assign(cch.node_count() + 1, 0);
+  for (const auto& entry : entries) ++buckets.first_entry[entry[0] + 1];
+  std::partial_sum(buckets.first_entry.begin(), buckets.first_entry.end(),
+                   buckets.first_entry.begin());
+  std::vector<uint32_t> fill(buckets.first_entry.begin(), buckets.first_entry.end() - 1);
+  buckets.entry_item.resize(entries.size());
+  buckets.entry_cost.resize(entries.size());
+  for (const auto& [x, item, cost] : entries) {
+    buckets.entry_item[fill[x]] = item;
+    buckets.entry_cost[fill[x]++] = cost;
   }
+  return buckets;
 }
 
-std::vector<uint32_t> ManyToOne::costs_to(std::span<const Seed> targets, CchQuery& query) const {
-  std::vector<uint32_t> cost(source_count_, unreachable);
-  query.search(query.backward_, *metric_, targets, false);
-  for (uint32_t x : query.backward_.visited) {
-    const uint32_t to_target = query.backward_.cost[x];
-    if (to_target == unreachable) continue;
-    for (uint32_t k = first_entry_[x]; k < first_entry_[x + 1]; ++k) {
-      cost[entry_source_[k]] = std::min(cost[entry_source_[k]], entry_cost_[k] + to_target);
+// One search from the other side, meeting every item's entries at the common ancestors.
+std::vector<uint32_t> scan_buckets(const Buckets& buckets, const CchMetric& metric,
+                                   std::span<const Seed> seeds, bool upward, CchQuery& query) {
+  std::vector<uint32_t> cost(buckets.item_count, unreachable);
+  CchQuery::Search& side = upward ? query.forward_ : query.backward_;
+  query.search(side, metric, seeds, upward);
+  for (uint32_t x : side.visited) {
+    const uint32_t here = side.cost[x];
+    if (here == unreachable) continue;
+    for (uint32_t k = buckets.first_entry[x]; k < buckets.first_entry[x + 1]; ++k) {
+      cost[buckets.entry_item[k]] =
+          std::min(cost[buckets.entry_item[k]], buckets.entry_cost[k] + here);
     }
   }
   return cost;
+}
+
+ManyToOne::ManyToOne(const Cch& cch, const CchMetric& metric,
+                     std::span<const std::vector<Seed>> sources)
+    : metric_(&metric), buckets_(build_buckets(cch, metric, sources, true)) {}
+
+std::vector<uint32_t> ManyToOne::costs_to(std::span<const Seed> targets, CchQuery& query) const {
+  return scan_buckets(buckets_, *metric_, targets, false, query);
+}
+
+OneToMany::OneToMany(const Cch& cch, const CchMetric& metric,
+                     std::span<const std::vector<Seed>> targets)
+    : metric_(&metric), buckets_(build_buckets(cch, metric, targets, false)) {}
+
+std::vector<uint32_t> OneToMany::costs_from(std::span<const Seed> sources, CchQuery& query) const {
+  return scan_buckets(buckets_, *metric_, sources, true, query);
+}
+
+namespace {
+template <typename... Vectors>
+size_t capacity_bytes(const Vectors&... vectors) {
+  return (... + (vectors.capacity() * sizeof(typename Vectors::value_type)));
+}
+}  // namespace
+
+size_t memory_bytes(const Cch& cch) {
+  return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.parent,
+                        cch.first_triangle, cch.triangle_xy, cch.triangle_xz, cch.arc_edge,
+                        cch.arc_upward);
+}
+
+size_t memory_bytes(const CchMetric& metric) {
+  return capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.up_arc, metric.down_arc);
 }
 
 }  // namespace siaga::routing

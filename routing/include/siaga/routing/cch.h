@@ -48,6 +48,14 @@ struct CchMetric {
 // Weights may contain `blocked`; everything else must stay below 2^31 ms (~24 days).
 CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights);
 
+// Upward search spaces kept as bucket entries (rank → item, cost), CSR by rank.
+struct Buckets {
+  uint32_t item_count = 0;
+  std::vector<uint32_t> first_entry;
+  std::vector<uint32_t> entry_item;
+  std::vector<uint32_t> entry_cost;
+};
+
 class CchQuery {
  public:
   explicit CchQuery(const Cch& cch);
@@ -61,6 +69,11 @@ class CchQuery {
 
  private:
   friend class ManyToOne;
+  friend class OneToMany;
+  friend Buckets build_buckets(const Cch&, const CchMetric&, std::span<const std::vector<Seed>>,
+                               bool);
+  friend std::vector<uint32_t> scan_buckets(const Buckets&, const CchMetric&, std::span<const Seed>,
+                                            bool, CchQuery&);
   struct Search {
     std::vector<uint32_t> cost;
     std::vector<uint32_t> edge;    // CCH edge that reached the node
@@ -89,12 +102,25 @@ class ManyToOne {
   std::vector<uint32_t> costs_to(std::span<const Seed> targets, CchQuery& query) const;
 
  private:
-  const Cch* cch_;
   const CchMetric* metric_;
-  uint32_t source_count_;
-  std::vector<uint32_t> first_entry_;  // per rank, CSR over bucket entries
-  std::vector<uint32_t> entry_source_;
-  std::vector<uint32_t> entry_cost_;
+  Buckets buckets_;
 };
+
+// The mirror image: "how long from this station to each of these places".
+class OneToMany {
+ public:
+  OneToMany(const Cch& cch, const CchMetric& metric, std::span<const std::vector<Seed>> targets);
+
+  // Cost from the source seeds to each target (unreachable where none).
+  std::vector<uint32_t> costs_from(std::span<const Seed> sources, CchQuery& query) const;
+
+ private:
+  const CchMetric* metric_;
+  Buckets buckets_;
+};
+
+// Bytes held by the structure and by one metric (vectors' capacities), for the memory report.
+size_t memory_bytes(const Cch& cch);
+size_t memory_bytes(const CchMetric& metric);
 
 }  // namespace siaga::routing
