@@ -7,6 +7,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "csr.h"
+
 namespace siaga::routing {
 
 using geodata::invalid_id;
@@ -284,8 +286,7 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
   for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
     const uint32_t e = forward_.edge[x];
     up_edges.push_back(e);
-    x = static_cast<uint32_t>(std::upper_bound(cch_->first_up.begin(), cch_->first_up.end(), e) -
-                              cch_->first_up.begin() - 1);
+    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
   for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) {
     unpack(metric, *it, true, result.arcs);
@@ -293,8 +294,7 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
   for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
     const uint32_t e = backward_.edge[x];
     unpack(metric, e, false, result.arcs);
-    x = static_cast<uint32_t>(std::upper_bound(cch_->first_up.begin(), cch_->first_up.end(), e) -
-                              cch_->first_up.begin() - 1);
+    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
   return result;
 }

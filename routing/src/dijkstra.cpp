@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "csr.h"
+
 namespace siaga::routing {
 
 using geodata::invalid_id;
@@ -37,9 +39,7 @@ void Dijkstra::seed(std::span<const Seed> sources) {
 }
 
 uint32_t Dijkstra::tail_of(uint32_t arc) const {
-  const auto& first_out = network_->first_out;
-  return static_cast<uint32_t>(std::upper_bound(first_out.begin(), first_out.end(), arc) -
-                               first_out.begin() - 1);
+  return csr_row_of(network_->first_out, arc);
 }
 
 void Dijkstra::relax_from(uint32_t node, std::span<const uint32_t> weights) {
