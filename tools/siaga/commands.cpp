@@ -1,9 +1,5 @@
 #include "commands.h"
 
-#include <gdal_priv.h>
-#include <ogr_spatialref.h>
-#include <ogrsf_frmts.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -20,6 +16,7 @@
 #include "siaga/routing/route.h"
 #include "synth_ambon.h"
 #include "synth_hazards.h"
+#include "vector_output.h"
 
 namespace siaga::tools {
 
@@ -395,35 +392,19 @@ void export_graph(const RoutingSetup& setup, const std::filesystem::path& out) {
                             : extension == ".geojson" ? "GeoJSON"
                                                       : nullptr;
   if (driver_name == nullptr) throw geodata::Error("--out must end in .gpkg or .geojson");
-  GDALAllRegister();
-  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
-  if (driver == nullptr)
-    throw geodata::Error(std::string("GDAL has no ") + driver_name + " driver");
-  std::filesystem::remove(out);
-  GDALDatasetUniquePtr dataset(driver->Create(out.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!dataset) throw geodata::Error("cannot create " + out.string());
-  OGRSpatialReference wgs84;
-  wgs84.importFromEPSG(4326);
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  OGRLayer* layer = dataset->CreateLayer("edges", &wgs84, wkbLineString, nullptr);
-  if (layer == nullptr) throw geodata::Error("cannot create a layer in " + out.string());
   const auto& profiles = setup.live->profiles();
-  std::vector<std::pair<std::string, OGRFieldType>> fields = {
+  std::vector<FieldSpec> fields = {
       {"edge", OFTInteger},       {"from_node", OFTInteger}, {"to_node", OFTInteger},
       {"from_osm", OFTInteger64}, {"to_osm", OFTInteger64},  {"way_osm", OFTInteger64},
       {"name", OFTString},        {"class", OFTString},      {"length_m", OFTReal},
       {"hazards", OFTString},     {"dataset", OFTString}};
   for (const auto& profile : profiles) fields.emplace_back("time_s_" + profile.name, OFTReal);
-  for (const auto& [name, type] : fields) {
-    OGRFieldDefn field(name.c_str(), type);
-    if (layer->CreateField(&field) != OGRERR_NONE) throw geodata::Error("cannot add field " + name);
-  }
+  VectorOutput output(out, driver_name, "edges", wkbLineString, fields);
   const geodata::RoadNetwork& network = setup.network;
   const auto set = setup.live->current();
   const std::vector<uint32_t> tails = geodata::arc_tails(network);
-  const bool in_transaction = layer->StartTransaction() == OGRERR_NONE;
   for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
-    OGRFeature feature(layer->GetLayerDefn());
+    OGRFeature feature(output.definition());
     const uint32_t tail = tails[arc], head = network.arc_head[arc];
     feature.SetField("edge", static_cast<int>(arc));
     feature.SetField("from_node", static_cast<int>(tail));
@@ -455,13 +436,9 @@ void export_graph(const RoutingSetup& setup, const std::filesystem::path& out) {
     line.addPoint(network.node_position[tail].lon, network.node_position[tail].lat);
     line.addPoint(network.node_position[head].lon, network.node_position[head].lat);
     feature.SetGeometry(&line);
-    if (layer->CreateFeature(&feature) != OGRERR_NONE) {
-      throw geodata::Error("cannot write edge " + std::to_string(arc) + " to " + out.string());
-    }
+    output.add(feature, "edge " + std::to_string(arc));
   }
-  if (in_transaction && layer->CommitTransaction() != OGRERR_NONE) {
-    throw geodata::Error("cannot commit " + out.string());
-  }
+  output.commit();
 }
 
 CommandRegistration graph_command(CLI::App& app, CommandOptions& options) {

@@ -14,6 +14,7 @@
 #include <osmium/visitor.hpp>
 
 #include "siaga/geodata/projection.h"
+#include "vector_output.h"
 
 namespace siaga::tools {
 namespace {
@@ -91,7 +92,6 @@ class Buffering {
     buffered->transform(to_wgs84_.get());
     return buffered;
   }
-  const OGRSpatialReference& wgs84() const { return wgs84_; }
 
  private:
   OGRSpatialReference wgs84_, utm_;
@@ -155,37 +155,12 @@ void add_bridge_closure(const geodata::RoadNetwork& network, const Buffering& bu
 }
 
 void write(const std::filesystem::path& file, const char* driver_name,
-           const std::vector<Feature>& features, const OGRSpatialReference& wgs84) {
-  std::filesystem::remove(file);
-  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
-  if (driver == nullptr)
-    throw geodata::Error(std::string("GDAL has no ") + driver_name + " driver");
-  GDALDatasetUniquePtr dataset(driver->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!dataset) throw geodata::Error("cannot create " + file.string());
-  char** options = nullptr;
-  if (std::string(driver_name) == "GeoJSON") {
-    options = CSLSetNameValue(options, "COORDINATE_PRECISION", "6");
-  }
-  OGRLayer* layer = dataset->CreateLayer(
-      "hazards_illustrative", const_cast<OGRSpatialReference*>(&wgs84), wkbMultiPolygon, options);
-  CSLDestroy(options);
-  if (layer == nullptr) throw geodata::Error("cannot create a layer in " + file.string());
-  for (const char* name : {"id", "name", "hazard", "note"}) {
-    OGRFieldDefn field(name, OFTString);
-    if (layer->CreateField(&field) != OGRERR_NONE) {
-      throw geodata::Error(std::string("cannot add field ") + name + " to " + file.string());
-    }
-  }
-  for (const char* name : {"depth_cm", "severity"}) {
-    OGRFieldDefn field(name, OFTReal);
-    if (layer->CreateField(&field) != OGRERR_NONE) {
-      throw geodata::Error(std::string("cannot add field ") + name + " to " + file.string());
-    }
-  }
-  // Not every driver has transactions (GeoJSON has none): a failure to start one is harmless.
-  const bool in_transaction = layer->StartTransaction() == OGRERR_NONE;
+           const std::vector<Feature>& features) {
+  const FieldSpec fields[] = {{"id", OFTString},   {"name", OFTString},   {"hazard", OFTString},
+                              {"note", OFTString}, {"depth_cm", OFTReal}, {"severity", OFTReal}};
+  VectorOutput out(file, driver_name, "hazards_illustrative", wkbMultiPolygon, fields, 6);
   for (const Feature& f : features) {
-    OGRFeature feature(layer->GetLayerDefn());
+    OGRFeature feature(out.definition());
     feature.SetField("id", f.id.c_str());
     feature.SetField("name", f.name.c_str());
     feature.SetField("hazard", f.hazard.c_str());
@@ -198,13 +173,9 @@ void write(const std::filesystem::path& file, const char* driver_name,
     std::unique_ptr<OGRGeometry> multi(
         OGRGeometryFactory::forceToMultiPolygon(f.geometry->clone()));
     feature.SetGeometry(multi.get());
-    if (layer->CreateFeature(&feature) != OGRERR_NONE) {
-      throw geodata::Error("cannot write " + f.id + " to " + file.string());
-    }
+    out.add(feature, f.id);
   }
-  if (in_transaction && layer->CommitTransaction() != OGRERR_NONE) {
-    throw geodata::Error("cannot commit " + file.string());
-  }
+  out.commit();
 }
 
 }  // namespace
@@ -225,8 +196,8 @@ HazardSynthSummary write_illustrative_hazards(const std::filesystem::path& osm_f
       static_cast<int>(features.size()) - summary.flood_zones - summary.landslide_zones;
   std::filesystem::create_directories(out_dir);
   summary.files = {out_dir / "hazards-illustrative.geojson", out_dir / "hazards-illustrative.gpkg"};
-  write(summary.files[0], "GeoJSON", features, buffering.wgs84());
-  write(summary.files[1], "GPKG", features, buffering.wgs84());
+  write(summary.files[0], "GeoJSON", features);
+  write(summary.files[1], "GPKG", features);
   return summary;
 }
 
