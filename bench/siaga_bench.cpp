@@ -2,6 +2,8 @@
 // random with a fixed seed, so runs compare like with like.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <random>
 
@@ -115,6 +117,16 @@ void route_engine(benchmark::State& state) {
 }
 BENCHMARK(route_engine)->Name("route/engine")->Unit(benchmark::kMicrosecond);
 
+// Percentiles of per-query latencies, as counters (the targets are p50s, not means).
+void report_percentiles(benchmark::State& state, std::vector<double>& micros) {
+  if (micros.empty()) return;
+  std::sort(micros.begin(), micros.end());
+  const auto at = [&](double q) { return micros[static_cast<size_t>(q * (micros.size() - 1))]; };
+  state.counters["p50_us"] = at(0.50);
+  state.counters["p90_us"] = at(0.90);
+  state.counters["p99_us"] = at(0.99);
+}
+
 // The query alone: elimination-tree searches between snapped seeds and shortcut unpacking,
 // without building the geometry; and the Dijkstra it replaces on the same seeds.
 template <bool use_cch>
@@ -127,17 +139,23 @@ void query_only(benchmark::State& state) {
   const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
   routing::CchQuery engine(cch());
   routing::Dijkstra dijkstra(network());
+  std::vector<double> micros;
   size_t i = 0;
   for (auto _ : state) {
     const auto& from = seeds[i % seeds.size()].seeds;
     const auto& to = seeds[(i * 7 + 3) % seeds.size()].seeds;
     ++i;
+    const auto start = std::chrono::steady_clock::now();
     if constexpr (use_cch) {
       benchmark::DoNotOptimize(engine.shortest_path(metric, from, to));
     } else {
       benchmark::DoNotOptimize(dijkstra.shortest_path(from, to, network().arc_time_ms));
     }
+    micros.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+            .count());
   }
+  report_percentiles(state, micros);
 }
 BENCHMARK(query_only<false>)->Name("query/dijkstra")->Unit(benchmark::kMicrosecond);
 BENCHMARK(query_only<true>)->Name("query/engine")->Unit(benchmark::kMicrosecond);

@@ -6,7 +6,9 @@
 
 #include <random>
 
+#include "siaga/geodata/snapper.h"
 #include "siaga/routing/dijkstra.h"
+#include "siaga/routing/route.h"
 #include "test_support.h"
 
 namespace siaga::routing {
@@ -170,6 +172,44 @@ TEST(Cch, OneToManyMatchesDijkstra) {
   }
   EXPECT_GT(memory_bytes(cch), 0u);
   EXPECT_GT(memory_bytes(metric), 0u);
+}
+
+// A vehicle parked towards the closed end of a cul-de-sac must turn round there and drive out,
+// and one outside must be able to drive in: for every dead end of the island, the CCH route
+// from a point 90 % of the way in to the city centre, and back, exists and costs what Dijkstra
+// says.
+TEST(Cch, DeadEndsAreLeftByTurningRound) {
+  const geodata::RoadNetwork& network = test::ambon().network;
+  const geodata::Snapper snapper(network);
+  const CchMetric metric = customize(ambon_cch(), network.arc_time_ms);
+  CchQuery engine(ambon_cch());
+  Dijkstra oracle(network);
+  const geodata::Snap centre = snapper.snap({-3.6960, 128.1830});
+  std::vector<uint32_t> in_degree(network.node_count(), 0);
+  for (uint32_t head : network.arc_head) ++in_degree[head];
+  size_t dead_ends = 0;
+  for (uint32_t end = 0; end < network.node_count(); ++end) {
+    const uint32_t first = network.first_out[end];
+    // One arc out and one in: a two-way street's closed end (one-way chains have no way back).
+    if (network.first_out[end + 1] - first != 1 || in_degree[end] != 1) continue;
+    const uint32_t neighbour = network.arc_head[first];
+    bool way_in = false;
+    for (uint32_t arc = network.first_out[neighbour]; arc < network.first_out[neighbour + 1]; ++arc)
+      way_in |= network.arc_head[arc] == end;
+    if (!way_in) continue;
+    const geodata::LatLon a = network.node_position[neighbour];
+    const geodata::LatLon b = network.node_position[end];
+    const geodata::Snap inside =
+        snapper.snap({a.lat + 0.9 * (b.lat - a.lat), a.lon + 0.9 * (b.lon - a.lon)});
+    ++dead_ends;
+    for (const auto& [from, to] : {std::pair{inside, centre}, std::pair{centre, inside}}) {
+      const Route cch_route = route_between(network, metric, from, to, engine);
+      const Route dijkstra_route = route_between(network, network.arc_time_ms, from, to, oracle);
+      ASSERT_TRUE(cch_route.found) << "dead end at node " << end;
+      EXPECT_EQ(cch_route.duration_ms, dijkstra_route.duration_ms) << "dead end at node " << end;
+    }
+  }
+  EXPECT_GE(dead_ends, 10u) << "the island has cul-de-sacs; the test must see them";
 }
 
 }  // namespace

@@ -7,8 +7,6 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "csr.h"
-
 namespace siaga::routing {
 
 using geodata::invalid_id;
@@ -84,8 +82,11 @@ void build_upward_graph(Cch& cch, std::vector<std::vector<uint32_t>> up) {
   cch.first_up.assign(n + 1, 0);
   for (uint32_t x = 0; x < n; ++x) cch.first_up[x + 1] = cch.first_up[x] + up[x].size();
   cch.up_head.reserve(cch.first_up[n]);
-  for (uint32_t x = 0; x < n; ++x)
+  cch.up_tail.reserve(cch.first_up[n]);
+  for (uint32_t x = 0; x < n; ++x) {
     cch.up_head.insert(cch.up_head.end(), up[x].begin(), up[x].end());
+    cch.up_tail.insert(cch.up_tail.end(), up[x].size(), x);
+  }
 }
 
 // Lower triangles of every edge, grouped by edge (CSR) so customization walks edges in order.
@@ -156,17 +157,17 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   const uint32_t m = cch.edge_count();
   metric.up.assign(m, infinite_weight);
   metric.down.assign(m, infinite_weight);
-  metric.up_arc.assign(m, invalid_id);
-  metric.down_arc.assign(m, invalid_id);
+  metric.up_unpacking.assign(m, {invalid_id, invalid_id});
+  metric.down_unpacking.assign(m, {invalid_id, invalid_id});
   for (uint32_t arc = 0; arc < arc_weights.size(); ++arc) {
     const uint32_t edge = cch.arc_edge[arc];
     const uint32_t weight = to_internal(arc_weights[arc]);
     if (edge == invalid_id || weight >= infinite_weight) continue;
     auto& best = cch.arc_upward[arc] ? metric.up : metric.down;
-    auto& best_arc = cch.arc_upward[arc] ? metric.up_arc : metric.down_arc;
+    auto& unpacking = cch.arc_upward[arc] ? metric.up_unpacking : metric.down_unpacking;
     if (weight < best[edge]) {
       best[edge] = weight;
-      best_arc[edge] = arc;
+      unpacking[edge] = {arc, invalid_id};
     }
   }
   // Edges in CSR order have non-decreasing lower endpoints, so both edges of every lower
@@ -176,14 +177,28 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   for (uint32_t yz = 0; yz < m; ++yz) {
     uint32_t best_up = up[yz];
     uint32_t best_down = down[yz];
+    uint32_t up_via = invalid_id;
+    uint32_t down_via = invalid_id;
     for (uint32_t t = cch.first_triangle[yz]; t < cch.first_triangle[yz + 1]; ++t) {
       const uint32_t xy = cch.triangle_xy[t];
       const uint32_t xz = cch.triangle_xz[t];
-      best_up = std::min(best_up, down[xy] + up[xz]);      // y → x → z
-      best_down = std::min(best_down, down[xz] + up[xy]);  // z → x → y
+      const uint32_t through_up = down[xy] + up[xz];    // y → x → z
+      const uint32_t through_down = down[xz] + up[xy];  // z → x → y
+      if (through_up < best_up) best_up = through_up, up_via = t;
+      if (through_down < best_down) best_down = through_down, down_via = t;
     }
-    up[yz] = std::min(best_up, infinite_weight);
-    down[yz] = std::min(best_down, infinite_weight);
+    if (best_up >= infinite_weight) {  // a sum of two infinite weights is no shortcut
+      best_up = infinite_weight;
+    } else if (up_via != invalid_id) {
+      metric.up_unpacking[yz] = {cch.triangle_xy[up_via], cch.triangle_xz[up_via]};
+    }
+    if (best_down >= infinite_weight) {
+      best_down = infinite_weight;
+    } else if (down_via != invalid_id) {
+      metric.down_unpacking[yz] = {cch.triangle_xz[down_via], cch.triangle_xy[down_via]};
+    }
+    up[yz] = best_up;
+    down[yz] = best_down;
   }
   return metric;
 }
@@ -205,8 +220,7 @@ void CchQuery::reset(Search& side) {
   side.visited.clear();
 }
 
-void CchQuery::search(Search& side, const CchMetric& metric, std::span<const Seed> seeds,
-                      bool upward) {
+void CchQuery::prepare(Search& side, std::span<const Seed> seeds) {
   reset(side);
   // The search space is the union of the seeds' elimination-tree ancestors, in rank order.
   for (uint32_t i = 0; i < seeds.size(); ++i) {
@@ -220,62 +234,82 @@ void CchQuery::search(Search& side, const CchMetric& metric, std::span<const See
       side.origin[start] = i;
     }
   }
-  std::sort(side.visited.begin(), side.visited.end());
-  const std::vector<uint32_t>& weight = upward ? metric.up : metric.down;
-  for (uint32_t x : side.visited) {
-    on_chain_[x] = 0;
-    const uint32_t cost = side.cost[x];
-    if (cost == unreachable) continue;
-    for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
-      if (weight[e] >= infinite_weight) continue;
-      const uint32_t y = cch_->up_head[e];
-      if (cost + weight[e] < side.cost[y]) {
-        side.cost[y] = cost + weight[e];
-        side.edge[y] = e;
-        side.origin[y] = side.origin[x];
-      }
+  // One seed's chain is sorted already; several chains need merging.
+  if (seeds.size() > 1) std::sort(side.visited.begin(), side.visited.end());
+  for (uint32_t x : side.visited) on_chain_[x] = 0;
+}
+
+void CchQuery::relax(Search& side, const std::vector<uint32_t>& weight, uint32_t x) {
+  const uint32_t cost = side.cost[x];
+  for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
+    if (weight[e] >= infinite_weight) continue;
+    const uint32_t y = cch_->up_head[e];
+    if (cost + weight[e] < side.cost[y]) {
+      side.cost[y] = cost + weight[e];
+      side.edge[y] = e;
+      side.origin[y] = side.origin[x];
     }
   }
 }
 
-// Appends the network arcs of CCH edge `edge` travelled upward (low → high) or downward.
+void CchQuery::search(Search& side, const CchMetric& metric, std::span<const Seed> seeds,
+                      bool upward) {
+  prepare(side, seeds);
+  const std::vector<uint32_t>& weight = upward ? metric.up : metric.down;
+  for (uint32_t x : side.visited) {
+    if (side.cost[x] != unreachable) relax(side, weight, x);
+  }
+}
+
+// Appends the network arcs of CCH edge `edge` travelled upward (low → high) or downward, by what
+// customization recorded; an explicit stack keeps the arcs in driving order.
 void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
                       std::vector<uint32_t>& arcs) {
-  const uint32_t cost = upward ? metric.up[edge] : metric.down[edge];
-  const uint32_t direct = upward ? metric.up_arc[edge] : metric.down_arc[edge];
-  if (direct != invalid_id && to_internal(metric.arc_weight[direct]) == cost) {
-    arcs.push_back(direct);
-    return;
-  }
-  for (uint32_t t = cch_->first_triangle[edge]; t < cch_->first_triangle[edge + 1]; ++t) {
-    const uint32_t xy = cch_->triangle_xy[t];
-    const uint32_t xz = cch_->triangle_xz[t];
-    if (upward && metric.down[xy] + metric.up[xz] == cost) {  // y → x → z
-      unpack(metric, xy, false, arcs);
-      unpack(metric, xz, true, arcs);
-      return;
+  unpack_stack_.assign(1, {edge, upward});
+  while (!unpack_stack_.empty()) {
+    const auto [e, up] = unpack_stack_.back();
+    unpack_stack_.pop_back();
+    const CchUnpacking how = up ? metric.up_unpacking[e] : metric.down_unpacking[e];
+    if (how.up_leg == invalid_id) {
+      if (how.down_leg == invalid_id) throw std::logic_error("CCH edge with no way through");
+      arcs.push_back(how.down_leg);
+      continue;
     }
-    if (!upward && metric.down[xz] + metric.up[xy] == cost) {  // z → x → y
-      unpack(metric, xz, false, arcs);
-      unpack(metric, xy, true, arcs);
-      return;
-    }
+    unpack_stack_.push_back({how.up_leg, true});  // pushed first, driven second
+    unpack_stack_.push_back({how.down_leg, false});
   }
-  throw std::logic_error("CCH edge cannot be unpacked: metric and structure disagree");
 }
 
 PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed> sources,
                                    std::span<const Seed> targets) {
-  search(forward_, metric, sources, true);
-  search(backward_, metric, targets, false);
+  prepare(forward_, sources);
+  prepare(backward_, targets);
+  // Both searches walk up in one merged rank order; the best meeting so far prunes every node
+  // whose cost alone already reaches it (its upward edges cannot lead to a better path).
   PathResult result;
   uint32_t meeting = invalid_id;
-  for (uint32_t x : forward_.visited) {
-    if (forward_.cost[x] == unreachable || backward_.cost[x] == unreachable) continue;
-    const uint32_t total = forward_.cost[x] + backward_.cost[x];
-    if (total < result.cost_ms) {
-      result.cost_ms = total;
+  auto f = forward_.visited.begin();
+  auto b = backward_.visited.begin();
+  const auto f_end = forward_.visited.end();
+  const auto b_end = backward_.visited.end();
+  while (f != f_end || b != b_end) {
+    const uint32_t x = b == b_end || (f != f_end && *f < *b) ? *f : *b;
+    const bool in_forward = f != f_end && *f == x;
+    const bool in_backward = b != b_end && *b == x;
+    const uint32_t forward_cost = forward_.cost[x];
+    const uint32_t backward_cost = backward_.cost[x];
+    if (in_forward && in_backward && forward_cost != unreachable && backward_cost != unreachable &&
+        forward_cost + backward_cost < result.cost_ms) {
+      result.cost_ms = forward_cost + backward_cost;
       meeting = x;
+    }
+    if (in_forward) {
+      if (forward_cost < result.cost_ms) relax(forward_, metric.up, x);
+      ++f;
+    }
+    if (in_backward) {
+      if (backward_cost < result.cost_ms) relax(backward_, metric.down, x);
+      ++b;
     }
   }
   if (meeting == invalid_id) return result;
@@ -283,18 +317,15 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
   result.target = backward_.origin[meeting];
   // Source side: edges from the meeting node down to the source, then reversed into order.
   std::vector<uint32_t> up_edges;
-  for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
-    const uint32_t e = forward_.edge[x];
-    up_edges.push_back(e);
-    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
+  for (uint32_t x = meeting; forward_.edge[x] != invalid_id; x = cch_->up_tail[forward_.edge[x]]) {
+    up_edges.push_back(forward_.edge[x]);
   }
   for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) {
     unpack(metric, *it, true, result.arcs);
   }
-  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
-    const uint32_t e = backward_.edge[x];
-    unpack(metric, e, false, result.arcs);
-    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
+  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;
+       x = cch_->up_tail[backward_.edge[x]]) {
+    unpack(metric, backward_.edge[x], false, result.arcs);
   }
   return result;
 }
@@ -389,13 +420,14 @@ size_t capacity_bytes(const Vectors&... vectors) {
 }  // namespace
 
 size_t memory_bytes(const Cch& cch) {
-  return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.parent,
-                        cch.first_triangle, cch.triangle_xy, cch.triangle_xz, cch.arc_edge,
-                        cch.arc_upward);
+  return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.up_tail,
+                        cch.parent, cch.first_triangle, cch.triangle_xy, cch.triangle_xz,
+                        cch.arc_edge, cch.arc_upward);
 }
 
 size_t memory_bytes(const CchMetric& metric) {
-  return capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.up_arc, metric.down_arc);
+  return capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.up_unpacking,
+                        metric.down_unpacking);
 }
 
 }  // namespace siaga::routing

@@ -20,6 +20,7 @@ struct Cch {
   std::vector<uint32_t> node_at_rank;    // rank → network node
   std::vector<uint32_t> first_up;        // per rank, CSR over upward edges (rank + 1 entries)
   std::vector<uint32_t> up_head;         // per edge, the higher endpoint's rank
+  std::vector<uint32_t> up_tail;         // per edge, the lower endpoint's rank
   std::vector<uint32_t> parent;          // per rank, elimination tree parent (invalid_id at roots)
   std::vector<uint32_t> first_triangle;  // per edge, CSR over its lower triangles
   // Lower triangle {x, y, z} of edge (y, z), x < y < z: the edges (x, y) and (x, z).
@@ -36,13 +37,22 @@ struct Cch {
   static Cch build(const geodata::RoadNetwork& network);
 };
 
+// How one direction of a CCH edge is driven: a network arc (`down_leg` is the arc, `up_leg` is
+// invalid_id), or a shortcut over a lower triangle, whose legs are always the CCH edge `down_leg`
+// travelled downward and then `up_leg` travelled upward. Both in one struct: one cache line per
+// unpacking step.
+struct CchUnpacking {
+  uint32_t down_leg;
+  uint32_t up_leg;
+};
+
 // Travel costs in both directions of every CCH edge, for one per-arc weight vector.
 struct CchMetric {
-  std::vector<uint32_t> arc_weight;  // the input, kept for route assembly and unpacking
-  std::vector<uint32_t> up;          // lower → higher endpoint
-  std::vector<uint32_t> down;        // higher → lower endpoint
-  std::vector<uint32_t> up_arc;      // network arc realising `up` directly, if any
-  std::vector<uint32_t> down_arc;
+  std::vector<uint32_t> arc_weight;        // the input, kept for route assembly
+  std::vector<uint32_t> up;                // lower → higher endpoint
+  std::vector<uint32_t> down;              // higher → lower endpoint
+  std::vector<CchUnpacking> up_unpacking;  // what realises `up`, recorded while customizing
+  std::vector<CchUnpacking> down_unpacking;
 };
 
 // Weights may contain `blocked`; everything else must stay below 2^31 ms (~24 days).
@@ -80,6 +90,10 @@ class CchQuery {
     std::vector<uint32_t> origin;  // seed index the cost comes from
     std::vector<uint32_t> visited;
   };
+  // Seeds' costs set and their elimination-tree ancestors listed in rank order; nothing relaxed.
+  void prepare(Search& side, std::span<const Seed> seeds);
+  // Relaxes the upward edges of rank x with up (forward) or down (backward) weights.
+  void relax(Search& side, const std::vector<uint32_t>& weight, uint32_t x);
   // Upward elimination-tree search; `upward` chooses up (forward) or down (backward) weights.
   void search(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
   void reset(Search& side);
@@ -89,6 +103,7 @@ class CchQuery {
   Search forward_;
   Search backward_;
   std::vector<uint8_t> on_chain_;
+  std::vector<std::pair<uint32_t, bool>> unpack_stack_;
 };
 
 // "Which of these sources reaches the target first": every source's upward search space is kept
