@@ -20,8 +20,6 @@
 
 namespace siaga::tools {
 
-namespace {
-
 void add_data_options(CLI::App* command, CommandOptions& options) {
   command->add_option("--data-dir", options.data_dir,
                       "folder with pulau-ambon.osm.pbf or ambon-schematic.osm.pbf");
@@ -32,6 +30,8 @@ void add_data_options(CLI::App* command, CommandOptions& options) {
 DataPaths paths_of(const CommandOptions& options) {
   return resolve_paths(options.data_dir, options.osm, options.graph);
 }
+
+namespace {
 
 Json import_summary(const geodata::ImportResult& result, const std::string& graph_file) {
   const geodata::ImportReport& report = result.report;
@@ -496,10 +496,15 @@ CommandRegistration synth_hazards_command(CLI::App& app, CommandOptions& options
 }  // namespace
 
 std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options) {
-  return {import_command(app, options),        route_command(app, options),
-          facilities_command(app, options),    synth_command(app, options),
-          synth_hazards_command(app, options), isochrone_command(app, options),
-          graph_command(app, options)};
+  std::vector<CommandRegistration> commands = {
+      import_command(app, options),        route_command(app, options),
+      facilities_command(app, options),    synth_command(app, options),
+      synth_hazards_command(app, options), isochrone_command(app, options),
+      graph_command(app, options)};
+  for (CommandRegistration& command : tracking_commands(app, options)) {
+    commands.push_back(std::move(command));
+  }
+  return commands;
 }
 
 }  // namespace siaga::tools

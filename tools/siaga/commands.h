@@ -22,4 +22,12 @@ struct CommandRegistration {
 
 std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options);
 
+// track, fleet-sim, units, synth-fleet, broker-config (tracking_commands.cpp).
+std::vector<CommandRegistration> tracking_commands(CLI::App& app, CommandOptions& options);
+
+// --data-dir, --osm, --graph, and the paths they resolve to.
+void add_data_options(CLI::App* command, CommandOptions& options);
+struct DataPaths;
+DataPaths paths_of(const CommandOptions& options);
+
 }  // namespace siaga::tools

@@ -1,0 +1,21 @@
+// The Mosquitto configuration Siaga runs with (tools/up, the tests): loopback listener, a
+// persistent store so that queued QoS 1 messages survive a broker restart, and queues deep enough
+// that a fleet reporting while the engine restarts loses nothing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace siaga::mqtt {
+
+struct BrokerSettings {
+  std::string bind_address = "127.0.0.1";
+  int port = 1883;
+  std::filesystem::path directory;      // persistence and log live here
+  std::filesystem::path password_file;  // empty: anonymous access (development only)
+  std::filesystem::path acl_file;
+};
+
+std::string broker_config(const BrokerSettings& settings);
+
+}  // namespace siaga::mqtt

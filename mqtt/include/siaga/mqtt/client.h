@@ -1,0 +1,90 @@
+// A plain libmosquitto client: QoS 1, a persistent session (fixed client id, clean session off),
+// automatic reconnection with exponential backoff, and re-subscription on every connect. Its
+// network thread calls the message handler; the handler must not block for long.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct mosquitto;
+struct mosquitto_message;
+
+namespace siaga::mqtt {
+
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  int port = 1883;
+};
+
+// "HOST:PORT" or "HOST" (port 1883); throws std::invalid_argument with a one-line reason.
+Endpoint parse_endpoint(std::string_view text);
+
+struct ClientOptions {
+  Endpoint broker;
+  std::string client_id;       // fixed, so that the broker keeps the session
+  bool clean_session = false;  // false: the broker queues QoS 1 messages while we are away
+  std::string username;
+  std::string password;
+  std::string ca_file;  // non-empty: TLS, checking the broker against this CA
+  int keepalive_s = 10;
+  int reconnect_min_s = 1;
+  int reconnect_max_s = 16;
+  int max_inflight = 1000;  // QoS 1 messages in flight at once (libmosquitto's default is 20)
+};
+
+struct ClientError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Client {
+ public:
+  using MessageHandler = std::function<void(std::string_view topic, std::string_view payload)>;
+
+  Client(ClientOptions options, MessageHandler on_message = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Remembered and (re)subscribed on every connect.
+  void subscribe(std::string pattern, int qos = 1);
+  // Connects in the background and keeps reconnecting until destroyed.
+  void start();
+  bool wait_connected(std::chrono::milliseconds timeout);
+  bool connected() const { return connected_; }
+  uint64_t connect_count() const { return connect_count_; }
+
+  // Queues a message; libmosquitto resends QoS 1 messages that were not acknowledged when the
+  // connection comes back. Throws ClientError when it cannot even be queued.
+  void publish(std::string_view topic, std::string_view payload, int qos = 1, bool retain = false);
+  // Published but not yet acknowledged by the broker (PUBACK).
+  uint64_t unacknowledged() const { return published_ - acknowledged_; }
+  uint64_t acknowledged() const { return acknowledged_; }
+  bool wait_acknowledged(std::chrono::milliseconds timeout);
+  void stop();
+
+ private:
+  static void on_connect(mosquitto*, void* self, int rc);
+  static void on_disconnect(mosquitto*, void* self, int rc);
+  static void on_publish(mosquitto*, void* self, int mid);
+  static void on_message(mosquitto*, void* self, const mosquitto_message* message);
+
+  ClientOptions options_;
+  MessageHandler handler_;
+  mosquitto* mosq_ = nullptr;
+  std::vector<std::pair<std::string, int>> subscriptions_;
+  std::atomic<bool> connected_{false};
+  std::atomic<uint64_t> connect_count_{0};
+  std::atomic<uint64_t> published_{0};
+  std::atomic<uint64_t> acknowledged_{0};
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool started_ = false;
+};
+
+}  // namespace siaga::mqtt

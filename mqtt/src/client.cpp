@@ -1,0 +1,165 @@
+#include "siaga/mqtt/client.h"
+
+#include <mosquitto.h>
+
+#include <charconv>
+#include <stdexcept>
+
+namespace siaga::mqtt {
+
+namespace {
+
+// libmosquitto needs one process-wide initialisation; this is its only global.
+void initialise_library() {
+  static const int initialised = mosquitto_lib_init();
+  (void)initialised;
+}
+
+ClientError error(const std::string& what, int rc) {
+  return ClientError(what + ": " + mosquitto_strerror(rc));
+}
+
+}  // namespace
+
+Endpoint parse_endpoint(std::string_view text) {
+  Endpoint endpoint;
+  const size_t colon = text.rfind(':');
+  endpoint.host = std::string(text.substr(0, colon));
+  if (colon != std::string_view::npos) {
+    const std::string_view port = text.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), endpoint.port);
+    if (ec != std::errc() || end != port.data() + port.size() || endpoint.port < 1 ||
+        endpoint.port > 65535) {
+      throw std::invalid_argument("\"" + std::string(text) + "\" is not HOST:PORT");
+    }
+  }
+  if (endpoint.host.empty())
+    throw std::invalid_argument("\"" + std::string(text) + "\" has no host");
+  return endpoint;
+}
+
+Client::Client(ClientOptions options, MessageHandler on_message)
+    : options_(std::move(options)), handler_(std::move(on_message)) {
+  initialise_library();
+  mosq_ = mosquitto_new(options_.client_id.empty() ? nullptr : options_.client_id.c_str(),
+                        options_.clean_session, this);
+  if (!mosq_) throw ClientError("cannot create an MQTT client (client id missing?)");
+  mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  mosquitto_connect_callback_set(mosq_, &Client::on_connect);
+  mosquitto_disconnect_callback_set(mosq_, &Client::on_disconnect);
+  mosquitto_publish_callback_set(mosq_, &Client::on_publish);
+  mosquitto_message_callback_set(mosq_, &Client::on_message);
+  mosquitto_reconnect_delay_set(mosq_, options_.reconnect_min_s, options_.reconnect_max_s, true);
+  mosquitto_max_inflight_messages_set(mosq_, options_.max_inflight);
+  if (!options_.username.empty()) {
+    mosquitto_username_pw_set(mosq_, options_.username.c_str(),
+                              options_.password.empty() ? nullptr : options_.password.c_str());
+  }
+  if (!options_.ca_file.empty()) {
+    if (const int rc =
+            mosquitto_tls_set(mosq_, options_.ca_file.c_str(), nullptr, nullptr, nullptr, nullptr);
+        rc != MOSQ_ERR_SUCCESS) {
+      mosquitto_destroy(mosq_);
+      throw error("cannot use the CA file " + options_.ca_file, rc);
+    }
+  }
+}
+
+Client::~Client() {
+  stop();
+  mosquitto_destroy(mosq_);
+}
+
+void Client::subscribe(std::string pattern, int qos) {
+  {
+    std::lock_guard lock(mutex_);
+    subscriptions_.emplace_back(pattern, qos);
+  }
+  if (connected_) mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
+}
+
+void Client::start() {
+  std::lock_guard lock(mutex_);
+  if (started_) return;
+  // connect_async never fails on a broker that is down: the loop keeps retrying with backoff.
+  int rc = mosquitto_connect_async(mosq_, options_.broker.host.c_str(), options_.broker.port,
+                                   options_.keepalive_s);
+  if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_ERRNO) {
+    throw error("cannot connect to " + options_.broker.host, rc);
+  }
+  rc = mosquitto_loop_start(mosq_);
+  if (rc != MOSQ_ERR_SUCCESS) throw error("cannot start the MQTT network thread", rc);
+  started_ = true;
+}
+
+void Client::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!started_) return;
+    started_ = false;
+  }
+  mosquitto_disconnect(mosq_);
+  mosquitto_loop_stop(mosq_, true);
+  connected_ = false;
+}
+
+bool Client::wait_connected(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return connected_.load(); });
+}
+
+void Client::publish(std::string_view topic, std::string_view payload, int qos, bool retain) {
+  const std::string topic_text(topic);
+  ++published_;  // before the call: the acknowledgement may arrive before it returns
+  const int rc = mosquitto_publish(mosq_, nullptr, topic_text.c_str(),
+                                   static_cast<int>(payload.size()), payload.data(), qos, retain);
+  // NO_CONN: queued all the same for QoS > 0, and sent when the connection is back.
+  if (rc != MOSQ_ERR_SUCCESS && !(rc == MOSQ_ERR_NO_CONN && qos > 0)) {
+    --published_;
+    throw error("cannot publish on " + topic_text, rc);
+  }
+}
+
+bool Client::wait_acknowledged(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return unacknowledged() == 0; });
+}
+
+void Client::on_connect(mosquitto* mosq, void* self_pointer, int rc) {
+  auto* self = static_cast<Client*>(self_pointer);
+  if (rc != 0) return;  // refused (e.g. bad credentials): the loop retries
+  {
+    std::lock_guard lock(self->mutex_);
+    for (const auto& [pattern, qos] : self->subscriptions_) {
+      mosquitto_subscribe(mosq, nullptr, pattern.c_str(), qos);
+    }
+    self->connected_ = true;
+    ++self->connect_count_;
+  }
+  self->changed_.notify_all();
+}
+
+void Client::on_disconnect(mosquitto*, void* self_pointer, int) {
+  auto* self = static_cast<Client*>(self_pointer);
+  self->connected_ = false;
+  self->changed_.notify_all();
+}
+
+void Client::on_publish(mosquitto*, void* self_pointer, int) {
+  auto* self = static_cast<Client*>(self_pointer);
+  ++self->acknowledged_;
+  if (self->unacknowledged() == 0) {
+    std::lock_guard lock(self->mutex_);
+    self->changed_.notify_all();
+  }
+}
+
+void Client::on_message(mosquitto*, void* self_pointer, const mosquitto_message* message) {
+  auto* self = static_cast<Client*>(self_pointer);
+  if (!self->handler_) return;
+  self->handler_(message->topic ? message->topic : "",
+                 std::string_view(static_cast<const char*>(message->payload),
+                                  static_cast<size_t>(message->payloadlen)));
+}
+
+}  // namespace siaga::mqtt

@@ -1,0 +1,216 @@
+// The tracking commands: the ingest engine (`track`), the simulated fleet, the sample fleet file,
+// an offline look at a state directory, and the broker configuration.
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "commands.h"
+#include "dataset.h"
+#include "fleet_sim.h"
+#include "ingest.h"
+#include "siaga/mqtt/broker_config.h"
+#include "synth_fleet.h"
+#include "tracking_json.h"
+
+namespace siaga::tools {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TrackingArguments {
+  std::string mqtt = "127.0.0.1:1883";
+  std::string fleet;
+  std::string state;
+  std::string client_id;
+  double stale_after_s = 120;
+  uint64_t snapshot_every = 200'000;
+};
+
+fs::path fleet_file(const CommandOptions& options, const std::string& given) {
+  return given.empty() ? data_dir(options.data_dir) / "fleet-sample.json" : fs::path(given);
+}
+
+fs::path state_dir(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("SIAGA_STATE_DIR"); env && *env) return env;
+  return fs::path(SIAGA_BINARY_DIR) / "state";
+}
+
+tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only) {
+  tracking::StoreOptions options;
+  options.state_dir = state_dir(arguments.state);
+  options.read_only = read_only;
+  options.stale_after_ms = static_cast<int64_t>(arguments.stale_after_s * 1000);
+  options.snapshot_every = std::max<uint64_t>(1, arguments.snapshot_every);
+  return options;
+}
+
+// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so that the
+// main thread alone receives them, in sigwait.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+CommandRegistration track_command(CLI::App& app, CommandOptions& options) {
+  auto arguments = std::make_shared<TrackingArguments>();
+  CLI::App* command = app.add_subcommand(
+      "track", "ingest unit fixes and status changes over MQTT into the journaled store");
+  add_data_options(command, options);
+  command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
+  command->add_option("--fleet", arguments->fleet, "fleet file (default: the sample fleet)");
+  command->add_option("--state", arguments->state, "state directory (default $SIAGA_STATE_DIR)");
+  command->add_option("--client-id", arguments->client_id, "MQTT client id (default siaga-engine)");
+  command->add_option("--stale-after", arguments->stale_after_s, "seconds until a unit is stale")
+      ->capture_default_str();
+  command->add_option("--snapshot-every", arguments->snapshot_every, "journal records per snapshot")
+      ->capture_default_str();
+  return {
+      command, [&options, arguments] {
+        const sigset_t signals = block_stop_signals();
+        const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
+        tracking::TrackingStore store(tracking::load_fleet(fleet_file(options, arguments->fleet)),
+                                      network, store_options(*arguments, false));
+        mqtt::ClientOptions client;
+        client.broker = mqtt::parse_endpoint(arguments->mqtt);
+        client.client_id = arguments->client_id.empty() ? "siaga-engine" : arguments->client_id;
+        Ingest ingest(store, client, [](const v1::HazardToggle& toggle) {
+          std::cerr << "siaga track: hazard " << toggle.zone_id()
+                    << (toggle.active() ? " on" : " off") << "\n";
+        });
+        ingest.start();
+        const Json ready = {{"ready", true},
+                            {"mqtt", arguments->mqtt},
+                            {"units", store.fleet().units.size()},
+                            {"state", store.options().state_dir.string()},
+                            {"replayed", counters_json(store.counters())}};
+        std::cout << ready.dump() << std::endl;
+        int signal = 0;
+        sigwait(&signals, &signal);
+        ingest.stop();
+        store.sync();
+        std::cout << Json{{"stopped", true}, {"counters", counters_json(store.counters())}}.dump()
+                  << std::endl;
+        return 0;
+      }};
+}
+
+CommandRegistration units_command(CLI::App& app, CommandOptions& options) {
+  auto arguments = std::make_shared<TrackingArguments>();
+  CLI::App* command = app.add_subcommand(
+      "units", "units and counters from a state directory (read-only; for a stopped engine)");
+  add_data_options(command, options);
+  command->add_option("--fleet", arguments->fleet, "fleet file (default: the sample fleet)");
+  command->add_option("--state", arguments->state, "state directory (default $SIAGA_STATE_DIR)");
+  command->add_option("--stale-after", arguments->stale_after_s, "seconds until a unit is stale")
+      ->capture_default_str();
+  return {command, [&options, arguments] {
+            const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
+            const tracking::TrackingStore store(
+                tracking::load_fleet(fleet_file(options, arguments->fleet)), network,
+                store_options(*arguments, true));
+            Json units = Json::array();
+            for (const auto& state : store.units(tracking::now_ms()))
+              units.push_back(unit_json(state));
+            Json answer = dataset_label(network);
+            answer["units"] = units;
+            answer["counters"] = counters_json(store.counters());
+            std::cout << answer.dump(2) << "\n";
+            return 0;
+          }};
+}
+
+CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
+  auto arguments = std::make_shared<TrackingArguments>();
+  auto sim = std::make_shared<FleetSimOptions>();
+  CLI::App* command = app.add_subcommand(
+      "fleet-sim", "simulated vehicles driving real routes, publishing fixes over MQTT");
+  add_data_options(command, options);
+  command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
+  command->add_option("--fleet", arguments->fleet, "fleet file (default: the sample fleet)");
+  command->add_option("--client-id", arguments->client_id, "MQTT client id");
+  command->add_option("--units", sim->units, "the first N units of the fleet")
+      ->capture_default_str();
+  command->add_option("--rate", sim->rate_hz, "fixes per second per unit")->capture_default_str();
+  command->add_option("--duration", sim->duration_s, "seconds (0: until SIGINT)")
+      ->capture_default_str();
+  command->add_option("--seed", sim->seed, "random seed")->capture_default_str();
+  command->add_option("--bad-payload", sim->bad_payload, "share of extra garbage messages");
+  command->add_option("--duplicate", sim->duplicate, "share of fixes sent twice");
+  command->add_option("--out-of-order", sim->out_of_order, "share of fixes sent late");
+  command->add_option("--disconnect-every", sim->disconnect_every_s, "drop the link every S s");
+  command->add_option("--first-seq", sim->first_seq, "first sequence number")
+      ->capture_default_str();
+  return {command, [&options, arguments, sim] {
+            const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
+            const tracking::Fleet fleet =
+                tracking::load_fleet(fleet_file(options, arguments->fleet));
+            sim->mqtt.broker = mqtt::parse_endpoint(arguments->mqtt);
+            sim->mqtt.client_id =
+                arguments->client_id.empty() ? "siaga-fleet-sim" : arguments->client_id;
+            static std::atomic<bool> stop{false};  // set from the signal handler only
+            std::signal(SIGINT, [](int) { stop = true; });
+            std::signal(SIGTERM, [](int) { stop = true; });
+            const FleetSimReport report = run_fleet_sim(network, fleet, *sim, stop);
+            std::cout << Json{{"fixes", report.fixes},
+                              {"duplicates", report.duplicates},
+                              {"out_of_order", report.out_of_order},
+                              {"bad_payloads", report.bad_payloads},
+                              {"messages", report.messages()},
+                              {"disconnects", report.disconnects},
+                              {"all_acknowledged", report.all_acknowledged}}
+                             .dump()
+                      << "\n";
+            return report.all_acknowledged ? 0 : 3;
+          }};
+}
+
+CommandRegistration synth_fleet_command(CLI::App& app, CommandOptions& options) {
+  auto out = std::make_shared<std::string>();
+  auto extra = std::make_shared<size_t>(0);
+  CLI::App* command =
+      app.add_subcommand("synth-fleet", "writes the SAMPLE Ambon fleet based at the facilities");
+  add_data_options(command, options);
+  command->add_option("--out", *out, "output file (default: fleet-sample.json in the data dir)");
+  command->add_option("--extra", *extra, "extra simulated units SIM-0001...")
+      ->capture_default_str();
+  return {command, [&options, out, extra] {
+            const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
+            const fs::path file = out->empty() ? fleet_file(options, "") : fs::path(*out);
+            const std::string json = tracking::fleet_json(sample_fleet(network, *extra));
+            std::ofstream(file, std::ios::binary) << json;
+            if (!std::ifstream(file)) throw std::runtime_error("cannot write " + file.string());
+            std::cout << Json{{"fleet", file.string()}, {"sample", true}}.dump() << "\n";
+            return 0;
+          }};
+}
+
+CommandRegistration broker_config_command(CLI::App& app, CommandOptions&) {
+  auto settings = std::make_shared<mqtt::BrokerSettings>();
+  auto dir = std::make_shared<std::string>();
+  CLI::App* command =
+      app.add_subcommand("broker-config", "prints the Mosquitto configuration Siaga runs with");
+  command->add_option("--port", settings->port, "listener port")->capture_default_str();
+  command->add_option("--bind", settings->bind_address, "listener address")->capture_default_str();
+  command->add_option("--dir", *dir, "persistence and log directory")->required();
+  return {command, [settings, dir] {
+            settings->directory = fs::absolute(*dir);
+            std::cout << mqtt::broker_config(*settings);
+            return 0;
+          }};
+}
+
+}  // namespace
+
+std::vector<CommandRegistration> tracking_commands(CLI::App& app, CommandOptions& options) {
+  return {track_command(app, options), units_command(app, options), fleet_sim_command(app, options),
+          synth_fleet_command(app, options), broker_config_command(app, options)};
+}
+
+}  // namespace siaga::tools
