@@ -210,22 +210,28 @@ bool TrackingStore::append(const std::string& body, std::string& error) {
     return false;
   }
   ++counters_.journal_records;
-  if (++records_since_snapshot_ >= options_.snapshot_every) {
-    try {
-      snapshot_locked();
-    } catch (const std::exception& failure) {  // the journal still holds everything
-      std::cerr << "siaga: snapshot failed, journal kept: " << failure.what() << "\n";
-      records_since_snapshot_ = 0;
-    }
-  }
+  ++records_since_snapshot_;
   return true;
+}
+
+// Called once a record's effects (state and counters) are applied, so that the snapshot
+// includes them: the journal it replaces is deleted.
+Outcome TrackingStore::settled(Outcome outcome) {
+  if (records_since_snapshot_ < options_.snapshot_every || !journal_->file) return outcome;
+  try {
+    snapshot_locked();
+  } catch (const std::exception& failure) {  // the journal still holds everything
+    std::cerr << "siaga: snapshot failed, journal kept: " << failure.what() << "\n";
+    records_since_snapshot_ = 0;
+  }
+  return outcome;
 }
 
 Outcome TrackingStore::reject(Rejection reason, std::string detail) {
   std::string error;
   append(records::encode_rejection(reason), error);  // counted even when it cannot be journaled
   ++counters_.rejected[static_cast<size_t>(reason)];
-  return rejected(reason, std::move(detail));
+  return settled(rejected(reason, std::move(detail)));
 }
 
 Outcome TrackingStore::submit_fix(const PositionFix& fix, int64_t now) {
@@ -262,7 +268,7 @@ Outcome TrackingStore::submit_fix(const PositionFix& fix, int64_t now) {
   entry.state.road = RoadPosition{snap->tail, snap->head, snap->fraction, snap->distance_m,
                                   snap->distance_m > options_.off_road_m};
   ++counters_.fixes_accepted;
-  return accepted();
+  return settled(accepted());
 }
 
 Outcome TrackingStore::submit_status(const StatusReport& report, int64_t now) {
@@ -294,7 +300,7 @@ Outcome TrackingStore::submit_status(const StatusReport& report, int64_t now) {
   }
   apply_status(entry, report);
   ++counters_.statuses_accepted;
-  return accepted();
+  return settled(accepted());
 }
 
 Outcome TrackingStore::change_status(std::string_view unit_id, UnitStatus status,

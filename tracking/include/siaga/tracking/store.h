@@ -143,6 +143,7 @@ class TrackingStore {
   // Journals one record (the lock held); false, with the reason, when it could not be written.
   bool append(const std::string& body, std::string& error);
   Outcome reject(Rejection reason, std::string detail);
+  Outcome settled(Outcome outcome);
   void replay();
   void replay_record(std::string_view body, bool counting);
   void snapshot_locked();

@@ -1,0 +1,112 @@
+// A real Mosquitto broker for the tests: its own free loopback port, its own directory and
+// configuration (the one siaga generates), started and stopped by the test, never a mock.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "siaga/mqtt/broker_config.h"
+
+namespace siaga::test {
+
+// A port the kernel just handed out on 127.0.0.1 (bound, read, released).
+inline int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+inline bool port_accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return ok;
+}
+
+inline std::filesystem::path fresh_directory(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("siaga-test-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+class TestBroker {
+ public:
+  explicit TestBroker(const std::string& name, mqtt::BrokerSettings settings = {})
+      : settings_(std::move(settings)) {
+    settings_.port = free_loopback_port();
+    settings_.directory = fresh_directory("broker-" + name);
+    config_ = settings_.directory / "mosquitto.conf";
+    std::ofstream(config_) << mqtt::broker_config(settings_);
+    start();
+  }
+  ~TestBroker() {
+    stop();
+    std::filesystem::remove_all(settings_.directory);
+  }
+
+  int port() const { return settings_.port; }
+  const std::filesystem::path& directory() const { return settings_.directory; }
+
+  void start() {
+    const char* binary =
+        std::filesystem::exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execlp(binary, binary, "-c", config_.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200 && !port_accepts(settings_.port); ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("mosquitto did not start (is the mosquitto package installed?)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    if (!port_accepts(settings_.port)) throw std::runtime_error("mosquitto is not listening");
+  }
+
+  // SIGTERM: Mosquitto saves its sessions and queued messages, as in a service restart.
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+  void restart() {
+    stop();
+    start();
+  }
+
+ private:
+  mqtt::BrokerSettings settings_;
+  std::filesystem::path config_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace siaga::test

@@ -1,0 +1,250 @@
+// The tracking store without a broker: every rejection reason, the status lifecycle through the
+// store, and persistence (journal replay, torn tail, snapshots) to the exact same state.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "broker_fixture.h"
+#include "ingest.h"
+#include "siaga/tracking/store.h"
+#include "synth_fleet.h"
+#include "test_support.h"
+#include "tracking_json.h"
+
+namespace siaga {
+namespace {
+
+using tracking::PositionFix;
+using tracking::Rejection;
+using tracking::TrackingStore;
+
+constexpr int64_t t0 = 1'795'000'000'000;  // engine clock in these tests (ms)
+
+const tracking::Fleet& fleet() {
+  static const tracking::Fleet sample = tools::sample_fleet(test::ambon().network);
+  return sample;
+}
+
+// A fix of unit `index` of the sample fleet, `metres_east` from its home, at t0 + seconds.
+PositionFix fix_of(size_t index, uint64_t seq, double seconds, double metres_east = 0) {
+  const tracking::Unit& unit = fleet().units.at(index);
+  PositionFix fix;
+  fix.unit_id = unit.id;
+  fix.seq = seq;
+  fix.time_ms = t0 + static_cast<int64_t>(seconds * 1000);
+  fix.lat = unit.home.lat;
+  fix.lon = unit.home.lon + metres_east / (111'320.0 * std::cos(unit.home.lat * M_PI / 180));
+  fix.speed_mps = 10;
+  fix.accuracy_m = 5;
+  return fix;
+}
+
+// An intake that is never started: handle() is fed directly.
+mqtt::ClientOptions offline_client() {
+  mqtt::ClientOptions options;
+  options.client_id = "unit-test";
+  return options;
+}
+
+tracking::StoreOptions stored_in(const std::filesystem::path& dir,
+                                 uint64_t snapshot_every = 200'000) {
+  tracking::StoreOptions options;
+  options.state_dir = dir;
+  options.snapshot_every = snapshot_every;
+  return options;
+}
+
+void expect_rejected(const tracking::Outcome& outcome, Rejection reason) {
+  EXPECT_FALSE(outcome.accepted);
+  EXPECT_EQ(tracking::rejection_name(outcome.reason), tracking::rejection_name(reason))
+      << outcome.detail;
+  EXPECT_FALSE(outcome.detail.empty());
+}
+
+TEST(TrackingStore, AcceptsAFixAndSnapsIt) {
+  TrackingStore store(fleet(), test::ambon().network);
+  ASSERT_TRUE(store.submit_fix(fix_of(0, 1, 0), t0).accepted);
+  const auto state = store.unit(fleet().units[0].id, t0);
+  ASSERT_TRUE(state && state->fix && state->road);
+  EXPECT_EQ(state->fix->seq, 1u);
+  const geodata::Snap snap = geodata::Snapper(test::ambon().network).snap(fleet().units[0].home);
+  EXPECT_EQ(state->road->tail, snap.tail);
+  EXPECT_NEAR(state->road->distance_m, snap.distance_m, 1e-6);
+  EXPECT_EQ(state->road->off_road, snap.distance_m > 50);
+  EXPECT_FALSE(state->stale);
+  EXPECT_TRUE(store.unit(fleet().units[0].id, t0 + 121'000)->stale);
+  EXPECT_TRUE(store.unit(fleet().units[1].id, t0)->stale) << "no fix yet: stale";
+}
+
+TEST(TrackingStore, EveryRejectionReasonIsRefusedAndCounted) {
+  TrackingStore store(fleet(), test::ambon().network);
+  ASSERT_TRUE(store.submit_fix(fix_of(0, 10, 0), t0).accepted);
+
+  PositionFix unknown = fix_of(0, 11, 1);
+  unknown.unit_id = "NOBODY";
+  expect_rejected(store.submit_fix(unknown, t0), Rejection::unknown_unit);
+  PositionFix nan = fix_of(0, 11, 1);
+  nan.lat = std::nan("");
+  expect_rejected(store.submit_fix(nan, t0), Rejection::not_finite);
+  PositionFix infinite_speed = fix_of(0, 11, 1);
+  infinite_speed.speed_mps = INFINITY;
+  expect_rejected(store.submit_fix(infinite_speed, t0), Rejection::not_finite);
+  PositionFix at_sea = fix_of(0, 11, 1);
+  at_sea.lat = -4.5;  // the Banda Sea
+  expect_rejected(store.submit_fix(at_sea, t0), Rejection::off_island);
+  PositionFix null_island = fix_of(0, 11, 1);
+  null_island.lat = 0;
+  null_island.lon = 0;
+  expect_rejected(store.submit_fix(null_island, t0), Rejection::off_island);
+  expect_rejected(store.submit_fix(fix_of(0, 11, 61), t0), Rejection::from_the_future);
+  expect_rejected(store.submit_fix(fix_of(0, 10, 0), t0), Rejection::duplicate);
+  expect_rejected(store.submit_fix(fix_of(0, 9, 0), t0), Rejection::out_of_order);
+  expect_rejected(store.submit_fix(fix_of(0, 11, -5), t0), Rejection::out_of_order);
+  // 2 km in 10 s is 720 km/h; 200 m in 10 s (72 km/h) is a fast ambulance.
+  expect_rejected(store.submit_fix(fix_of(0, 11, 10, 2000), t0 + 10'000),
+                  Rejection::impossible_speed);
+  EXPECT_TRUE(store.submit_fix(fix_of(0, 11, 10, 200), t0 + 10'000).accepted);
+
+  const std::string id = fleet().units[0].id;
+  expect_rejected(store.submit_status({id, 1, "flying", "", t0}, t0), Rejection::unknown_status);
+  expect_rejected(store.submit_status({id, 1, "on_scene", "", t0}, t0),
+                  Rejection::illegal_transition);
+  expect_rejected(store.submit_status({"NOBODY", 1, "available", "", t0}, t0),
+                  Rejection::unknown_unit);
+  ASSERT_TRUE(store.submit_status({id, 1, "dispatched", "INC-1", t0}, t0).accepted);
+  expect_rejected(store.submit_status({id, 1, "en_route", "INC-1", t0}, t0), Rejection::duplicate);
+
+  // Undecodable payloads never reach the store's validation: the intake counts them.
+  tools::Ingest ingest(store, offline_client());
+  ingest.handle("siaga/v1/units/" + id + "/fix", std::string(12, '\xff'));
+  ingest.handle("siaga/v1/units/" + id + "/status", "not protobuf \xff\xff\xff\xff\xff\xff\xff");
+  ingest.handle("owntracks/psc119/amb01", "{not json");
+  ingest.handle("owntracks/someone/else", R"({"_type":"location","lat":-3.7,"lon":128.2,"tst":1})");
+
+  const tracking::Counters counters = store.counters();
+  EXPECT_EQ(counters.fixes_accepted, 2u);
+  EXPECT_EQ(counters.statuses_accepted, 1u);
+  const auto count = [&](Rejection r) { return counters.rejected[static_cast<size_t>(r)]; };
+  EXPECT_EQ(count(Rejection::unknown_unit), 3u);  // fix, status, unmapped OwnTracks device
+  EXPECT_EQ(count(Rejection::not_finite), 2u);
+  EXPECT_EQ(count(Rejection::off_island), 2u);
+  EXPECT_EQ(count(Rejection::from_the_future), 1u);
+  EXPECT_EQ(count(Rejection::duplicate), 2u);
+  EXPECT_EQ(count(Rejection::out_of_order), 2u);
+  EXPECT_EQ(count(Rejection::impossible_speed), 1u);
+  EXPECT_EQ(count(Rejection::unknown_status), 1u);
+  EXPECT_EQ(count(Rejection::illegal_transition), 1u);
+  EXPECT_EQ(count(Rejection::undecodable), 3u);
+  // Rejections never touched the unit's state.
+  const auto state = store.unit(id, t0 + 10'000);
+  EXPECT_EQ(state->fix->seq, 11u);
+  EXPECT_EQ(state->status, tracking::UnitStatus::dispatched);
+  EXPECT_EQ(state->incident_id, "INC-1");
+}
+
+TEST(TrackingStore, OwnTracksLocationMovesTheMappedUnit) {
+  TrackingStore store(fleet(), test::ambon().network);
+  tools::Ingest ingest(store, offline_client());
+  const tracking::Unit* unit = fleet().find_owntracks("psc119/amb01");
+  ASSERT_NE(unit, nullptr);
+  const int64_t tst = tracking::now_ms() / 1000;
+  ingest.handle("owntracks/psc119/amb01",
+                R"({"_type":"location","lat":)" + std::to_string(unit->home.lat) + R"(,"lon":)" +
+                    std::to_string(unit->home.lon) + R"(,"tst":)" + std::to_string(tst) +
+                    R"(,"vel":36,"acc":12,"batt":55})");
+  ingest.handle("owntracks/psc119/amb01", R"({"_type":"lwt","tst":1})");  // not a fix, not an error
+  const auto state = store.unit(unit->id, tracking::now_ms());
+  ASSERT_TRUE(state->fix) << tools::counters_json(store.counters()).dump();
+  EXPECT_NEAR(state->fix->speed_mps, 10, 1e-4);
+  EXPECT_NEAR(*state->fix->battery, 0.55, 1e-6);
+  EXPECT_EQ(store.counters().rejected_total(), 0u);
+}
+
+std::string dump(const TrackingStore& store) {
+  std::string text;
+  for (const auto& state : store.units(t0)) text += tools::unit_json(state).dump() + "\n";
+  return text + tools::counters_json(store.counters()).dump();
+}
+
+// Ten units, each with fixes and a status lifecycle, plus rejections.
+void feed(TrackingStore& store, int rounds) {
+  for (int round = 1; round <= rounds; ++round) {
+    for (size_t u = 0; u < 10; ++u) {
+      store.submit_fix(fix_of(u, round, round, 20.0 * round), t0 + round * 1000);
+      store.submit_fix(fix_of(u, round, round, 20.0 * round), t0 + round * 1000);  // duplicate
+    }
+    const char* lifecycle[] = {"dispatched", "en_route", "on_scene", "returning", "available"};
+    store.submit_status({fleet().units[round % 10].id, static_cast<uint64_t>(round),
+                         lifecycle[round % 5], "INC-" + std::to_string(round), t0},
+                        t0);
+  }
+}
+
+TEST(TrackingStore, RestartReplaysTheJournalToTheSameState) {
+  const auto dir = test::fresh_directory("journal");
+  std::string before;
+  {
+    TrackingStore store(fleet(), test::ambon().network, stored_in(dir));
+    feed(store, 20);
+    before = dump(store);
+  }
+  TrackingStore again(fleet(), test::ambon().network, stored_in(dir));
+  EXPECT_EQ(dump(again), before);
+  EXPECT_GT(again.counters().fixes_accepted, 0u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TrackingStore, TornLastRecordIsCutAndNothingElseIsLost) {
+  const auto dir = test::fresh_directory("torn");
+  std::string before;
+  {
+    TrackingStore store(fleet(), test::ambon().network, stored_in(dir));
+    feed(store, 5);
+    before = dump(store);
+  }
+  {  // a crash in the middle of writing one more record: its first bytes only
+    std::ofstream journal(dir / "journal.0", std::ios::app | std::ios::binary);
+    journal.write("\x40\x00\x00\x00\x12\x34", 6);
+  }
+  TrackingStore again(fleet(), test::ambon().network, stored_in(dir));
+  EXPECT_EQ(again.counters().journal_bytes_dropped, 6u);
+  std::string after = dump(again);
+  EXPECT_NE(after.find("\"journal_bytes_dropped\":6"), std::string::npos);
+  // Apart from the dropped-bytes counter the state is what was acknowledged.
+  const auto strip = [](std::string text) {
+    return text.substr(0, text.rfind("\"journal_records\""));
+  };
+  EXPECT_EQ(strip(after), strip(before));
+  // And the journal goes on from the cut: more reports, another restart, still consistent.
+  feed(again, 3);
+  const std::string continued = dump(again);
+  TrackingStore third(fleet(), test::ambon().network, stored_in(dir));
+  EXPECT_EQ(strip(dump(third)), strip(continued));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TrackingStore, SnapshotsReplaceTheJournalWithoutChangingTheState) {
+  const auto dir = test::fresh_directory("snapshot");
+  std::string before;
+  {
+    TrackingStore store(fleet(), test::ambon().network, stored_in(dir, 37));
+    feed(store, 20);  // 420 records: eleven snapshots and a partial journal
+    before = dump(store);
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "snapshot"));
+  int journals = 0;
+  for (const auto& item : std::filesystem::directory_iterator(dir)) {
+    journals += item.path().filename().string().starts_with("journal.");
+  }
+  EXPECT_EQ(journals, 1);
+  TrackingStore again(fleet(), test::ambon().network, stored_in(dir, 37));
+  const auto strip = [](std::string text) {
+    return text.substr(0, text.rfind("\"journal_records\""));
+  };
+  EXPECT_EQ(strip(dump(again)), strip(before));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace siaga
