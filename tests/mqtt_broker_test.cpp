@@ -1,0 +1,260 @@
+// Tracking through a real Mosquitto broker on a free loopback port: end to end, a broker restart
+// mid-stream, and the engine (`siaga track`) killed with SIGKILL mid-stream. Nothing is mocked.
+#include <gtest/gtest.h>
+#include <siaga.pb.h>
+
+#include <cmath>
+#include <fstream>
+#include <thread>
+
+#include "broker_fixture.h"
+#include "ingest.h"
+#include "siaga/mqtt/messages.h"
+#include "siaga/mqtt/topics.h"
+#include "synth_fleet.h"
+#include "test_support.h"
+
+namespace siaga {
+namespace {
+
+using namespace std::chrono_literals;
+
+const tracking::Fleet& fleet() {
+  static const tracking::Fleet sample = tools::sample_fleet(test::ambon().network);
+  return sample;
+}
+
+mqtt::ClientOptions client_to(const test::TestBroker& broker, const std::string& id) {
+  mqtt::ClientOptions options;
+  options.broker.port = broker.port();
+  options.client_id = id + "-" + std::to_string(::getpid());
+  return options;
+}
+
+// Unit `index` drives 10 m east per fix and back every 100 fixes (1 km at most), one fix a
+// second of fix time, so every fix is plausible; fix times end well before now.
+v1::Fix moving_fix(size_t index, uint64_t seq, int64_t base_ms) {
+  const tracking::Unit& unit = fleet().units.at(index);
+  const double step = static_cast<double>(seq % 200 < 100 ? seq % 200 : 200 - seq % 200);
+  v1::Fix fix;
+  fix.set_unit_id(unit.id);
+  fix.set_seq(seq);
+  fix.set_time_ms(base_ms + static_cast<int64_t>(seq) * 1000);
+  fix.set_lat(unit.home.lat);
+  fix.set_lon(unit.home.lon + 10 * step / (111'320.0 * std::cos(unit.home.lat * M_PI / 180)));
+  fix.set_speed_mps(10);
+  fix.set_accuracy_m(5);
+  return fix;
+}
+
+// Polls until `done` holds or the time is up.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit = 30s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+bool all_reached(const tracking::TrackingStore& store, size_t units, uint64_t seq) {
+  const auto states = store.units(tracking::now_ms());
+  for (size_t u = 0; u < units; ++u) {
+    if (!states[u].fix || states[u].fix->seq < seq) return false;
+  }
+  return true;
+}
+
+void expect_newest(const tracking::TrackingStore& store, size_t units, uint64_t seq,
+                   int64_t base_ms) {
+  const auto states = store.units(tracking::now_ms());
+  for (size_t u = 0; u < units; ++u) {
+    ASSERT_TRUE(states[u].fix) << states[u].unit.id;
+    EXPECT_EQ(states[u].fix->seq, seq) << states[u].unit.id;
+    const v1::Fix sent = moving_fix(u, seq, base_ms);
+    EXPECT_EQ(states[u].fix->lat, sent.lat());
+    EXPECT_EQ(states[u].fix->lon, sent.lon());
+  }
+}
+
+// Every fix published was either accepted or recognised as one already received: none lost.
+void expect_all_accounted(const tracking::Counters& counters, uint64_t published) {
+  const auto count = [&](tracking::Rejection r) {
+    return counters.rejected[static_cast<size_t>(r)];
+  };
+  EXPECT_GE(counters.fixes_accepted + count(tracking::Rejection::duplicate) +
+                count(tracking::Rejection::out_of_order),
+            published);
+  EXPECT_EQ(counters.fixes_accepted + counters.rejected_total(),
+            counters.fixes_accepted + count(tracking::Rejection::duplicate) +
+                count(tracking::Rejection::out_of_order))
+      << "no rejection other than redelivery";
+}
+
+TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEnd) {
+  test::TestBroker broker("e2e");
+  tracking::TrackingStore store(fleet(), test::ambon().network);
+  std::atomic<int> hazards{0};
+  tools::Ingest ingest(store, client_to(broker, "engine-e2e"), [&](const v1::HazardToggle& t) {
+    if (t.zone_id() == "flood-1" && t.active()) ++hazards;
+  });
+  ingest.start();
+  ASSERT_TRUE(ingest.client().wait_connected(5s));
+  mqtt::Client tracker(client_to(broker, "tracker-e2e"));
+  tracker.start();
+  ASSERT_TRUE(tracker.wait_connected(5s));
+  std::this_thread::sleep_for(200ms);  // the engine's subscriptions are in place
+
+  const int64_t base = tracking::now_ms() - 100'000;
+  for (uint64_t seq = 1; seq <= 20; ++seq) {
+    for (size_t u = 0; u < 5; ++u) {
+      tracker.publish(mqtt::fix_topic(fleet().units[u].id),
+                      moving_fix(u, seq, base).SerializeAsString());
+    }
+  }
+  v1::StatusChange change;
+  change.set_seq(1);
+  change.set_status("out_of_service");
+  tracker.publish(mqtt::status_topic(fleet().units[0].id), change.SerializeAsString());
+  v1::HazardToggle toggle;
+  toggle.set_active(true);
+  tracker.publish(mqtt::hazard_topic("flood-1"), toggle.SerializeAsString());
+  ASSERT_TRUE(tracker.wait_acknowledged(10s));
+
+  ASSERT_TRUE(eventually([&] { return all_reached(store, 5, 20) && hazards == 1; }));
+  expect_newest(store, 5, 20, base);
+  const geodata::Snapper snapper(test::ambon().network);
+  for (const auto& state : store.units(tracking::now_ms())) {
+    if (!state.fix) continue;
+    const geodata::Snap snap = snapper.snap({state.fix->lat, state.fix->lon});
+    ASSERT_TRUE(state.road);
+    EXPECT_EQ(state.road->tail, snap.tail);
+    EXPECT_EQ(state.road->head, snap.head);
+    EXPECT_NEAR(state.road->distance_m, snap.distance_m, 1e-9);
+  }
+  EXPECT_TRUE(eventually([&] {
+    return store.unit(fleet().units[0].id, 0)->status == tracking::UnitStatus::out_of_service;
+  }));
+  EXPECT_EQ(store.counters().fixes_accepted, 100u);
+  EXPECT_EQ(store.counters().rejected_total(), 0u);
+}
+
+TEST(MqttBroker, BrokerRestartMidStreamLosesNoFix) {
+  test::TestBroker broker("restart");
+  tracking::TrackingStore store(fleet(), test::ambon().network);
+  tools::Ingest ingest(store, client_to(broker, "engine-restart"));
+  ingest.start();
+  ASSERT_TRUE(ingest.client().wait_connected(5s));
+  mqtt::Client tracker(client_to(broker, "tracker-restart"));
+  tracker.start();
+  ASSERT_TRUE(tracker.wait_connected(5s));
+  std::this_thread::sleep_for(200ms);
+
+  constexpr size_t units = 10;
+  constexpr uint64_t fixes = 300;
+  const int64_t base = tracking::now_ms() - 400'000;
+  for (uint64_t seq = 1; seq <= fixes; ++seq) {
+    for (size_t u = 0; u < units; ++u) {
+      tracker.publish(mqtt::fix_topic(fleet().units[u].id),
+                      moving_fix(u, seq, base).SerializeAsString());
+    }
+    if (seq == fixes / 2) broker.restart();  // both clients lose the link mid-stream
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_TRUE(tracker.wait_acknowledged(60s)) << tracker.unacknowledged() << " unacknowledged";
+  ASSERT_TRUE(eventually([&] { return all_reached(store, units, fixes); }, 60s));
+  expect_newest(store, units, fixes, base);
+  expect_all_accounted(store.counters(), units * fixes);
+  EXPECT_GE(ingest.client().connect_count(), 2u) << "the engine reconnected";
+}
+
+// `siaga track` as a child process, its stdout in a file.
+class Engine {
+ public:
+  Engine(const test::TestBroker& broker, const std::filesystem::path& dir)
+      : broker_(broker), dir_(dir) {}
+  ~Engine() { stop(SIGKILL); }
+
+  void start() {
+    const std::string out = (dir_ / "engine.out").string();
+    std::filesystem::remove(out);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 1);
+      const std::string mqtt = "127.0.0.1:" + std::to_string(broker_.port());
+      const std::string fleet_file = (dir_ / "fleet.json").string();
+      const std::string state = (dir_ / "state").string();
+      const std::string id = "engine-kill-" + std::to_string(::getppid());
+      ::execl(SIAGA_CLI, SIAGA_CLI, "track", "--mqtt", mqtt.c_str(), "--fleet", fleet_file.c_str(),
+              "--state", state.c_str(), "--client-id", id.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ASSERT_TRUE(eventually([&] {
+      std::ifstream in(out);
+      std::string line;
+      return std::getline(in, line) && line.find("\"ready\":true") != std::string::npos;
+    })) << "siaga track did not get ready";
+    std::this_thread::sleep_for(300ms);  // connected and subscribed
+  }
+
+  void stop(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+ private:
+  const test::TestBroker& broker_;
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+tracking::TrackingStore read_state(const std::filesystem::path& dir) {
+  tracking::StoreOptions options;
+  options.state_dir = dir / "state";
+  options.read_only = true;
+  return tracking::TrackingStore(fleet(), test::ambon().network, options);
+}
+
+TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
+  test::TestBroker broker("sigkill");
+  const auto dir = test::fresh_directory("sigkill");
+  std::ofstream(dir / "fleet.json") << tracking::fleet_json(fleet());
+  Engine engine(broker, dir);
+  engine.start();
+  mqtt::Client tracker(client_to(broker, "tracker-kill"));
+  tracker.start();
+  ASSERT_TRUE(tracker.wait_connected(5s));
+
+  constexpr size_t units = 10;
+  constexpr uint64_t fixes = 300;
+  const int64_t base = tracking::now_ms() - 400'000;
+  for (uint64_t seq = 1; seq <= fixes; ++seq) {
+    for (size_t u = 0; u < units; ++u) {
+      tracker.publish(mqtt::fix_topic(fleet().units[u].id),
+                      moving_fix(u, seq, base).SerializeAsString());
+    }
+    if (seq == 120) engine.stop(SIGKILL);  // mid-stream; the broker queues what follows
+    if (seq == 180) engine.start();
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_TRUE(tracker.wait_acknowledged(60s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto store = read_state(dir);
+        return all_reached(store, units, fixes);
+      },
+      60s));
+  engine.stop(SIGTERM);
+  const tracking::TrackingStore store = read_state(dir);
+  expect_newest(store, units, fixes, base);
+  expect_all_accounted(store.counters(), units * fixes);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace siaga
