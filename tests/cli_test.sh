@@ -61,5 +61,17 @@ check graph-export ok '"edges": ' -- "$siaga" graph export --out "$work/edges.ge
 if ! grep -q '"time_s_fire_truck"' "$work/edges.geojson"; then echo "FAIL graph-export: no per-vehicle times"; failures=$((failures + 1)); fi
 check graph-export-bad-ext fail "must end in .gpkg or .geojson" -- "$siaga" graph export --out "$work/edges.txt"
 
+fleet="$(dirname "$0")/../geodata/ambon/fleet-sample.json"
+check synth-fleet ok '"sample":true' -- "$siaga" synth-fleet --out "$work/fleet.json"
+cmp -s "$work/fleet.json" "$fleet" || { echo "FAIL synth-fleet: differs from the committed sample fleet"; failures=$((failures + 1)); }
+check broker-config ok "persistence true" -- "$siaga" broker-config --port 1999 --dir "$work/broker"
+check units-no-state fail "no state directory" -- "$siaga" units --state "$work/nowhere"
+printf '{"units":[{"id":"A B","type":"ambulance","home":{"lat":-3.7,"lon":128.2}}]}' >"$work/bad-fleet.json"
+check units-bad-fleet fail "unit 1: id" -- "$siaga" units --fleet "$work/bad-fleet.json" --state "$work"
+printf '{"units":[{"id":"A1","type":"tank","home":{"lat":-3.7,"lon":128.2}}]}' >"$work/bad-fleet.json"
+check units-bad-type fail "type \"tank\"" -- "$siaga" units --fleet "$work/bad-fleet.json" --state "$work"
+check fleet-sim-too-many fail "fewer than --units" -- "$siaga" fleet-sim --units 1000 --duration 1
+check track-bad-endpoint fail "is not HOST:PORT" -- "$siaga" track --mqtt 127.0.0.1:99999 --state "$work/st"
+
 echo "cli: $passes passed, $failures failed"
 [ $failures -eq 0 ]

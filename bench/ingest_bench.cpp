@@ -1,0 +1,162 @@
+// Ingest through a real Mosquitto broker on loopback into the journaled tracking store:
+// throughput of a burst (fixes/s) and publish → queryable latency at a steady rate (p50/p99).
+#include <benchmark/benchmark.h>
+#include <siaga.pb.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "broker_fixture.h"
+#include "ingest.h"
+#include "siaga/geodata/osm_import.h"
+#include "siaga/mqtt/topics.h"
+#include "synth_fleet.h"
+
+namespace {
+
+using namespace siaga;
+using Clock = std::chrono::steady_clock;
+
+const geodata::RoadNetwork& island() {
+  static const geodata::RoadNetwork network =
+      geodata::import_osm(std::filesystem::path(SIAGA_SOURCE_DIR) /
+                          "geodata/ambon/ambon-schematic.osm.pbf")
+          .network;
+  return network;
+}
+
+constexpr size_t unit_count = 200;
+
+// Pre-encoded fixes: unit u, seq s, a few metres apart, fix times in the past.
+std::vector<std::pair<std::string, std::string>> encoded_fixes(const tracking::Fleet& fleet,
+                                                               uint64_t first_seq,
+                                                               size_t per_unit) {
+  const int64_t base = tracking::now_ms() - 3'600'000;
+  std::vector<std::pair<std::string, std::string>> messages;
+  for (uint64_t s = first_seq; s < first_seq + per_unit; ++s) {
+    for (size_t u = 0; u < unit_count; ++u) {
+      const tracking::Unit& unit = fleet.units[u];
+      v1::Fix fix;
+      fix.set_unit_id(unit.id);
+      fix.set_seq(s);
+      fix.set_time_ms(base + static_cast<int64_t>(s) * 1000);
+      fix.set_lat(unit.home.lat);
+      fix.set_lon(unit.home.lon + 1e-5 * static_cast<double>(s % 50));
+      fix.set_accuracy_m(5);
+      messages.emplace_back(mqtt::fix_topic(unit.id), fix.SerializeAsString());
+    }
+  }
+  return messages;
+}
+
+struct Rig {
+  test::TestBroker broker{"bench"};
+  std::filesystem::path state = test::fresh_directory("bench-state");
+  tracking::Fleet fleet = tools::sample_fleet(island(), unit_count);
+  tracking::TrackingStore store;
+  std::atomic<uint64_t> accepted{0};
+  std::vector<Clock::time_point> sent;  // by message index, for latency
+  std::vector<double> latency_us;
+  std::atomic<bool> timing{false};
+  tools::Ingest ingest;
+  mqtt::Client tracker;
+
+  static tracking::StoreOptions options(const std::filesystem::path& dir) {
+    tracking::StoreOptions o;
+    o.state_dir = dir;
+    return o;
+  }
+  static mqtt::ClientOptions client(int port, const char* id) {
+    mqtt::ClientOptions o;
+    o.broker.port = port;
+    o.client_id = id;
+    return o;
+  }
+  Rig()
+      : store(fleet, island(), options(state)),
+        ingest(store, client(broker.port(), "bench-engine"), {},
+               [this](std::string_view, uint64_t) { on_accepted(); }),
+        tracker(client(broker.port(), "bench-tracker")) {
+    ingest.start();
+    tracker.start();
+    ingest.client().wait_connected(std::chrono::seconds(5));
+    tracker.wait_connected(std::chrono::seconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ~Rig() {
+    ingest.stop();
+    tracker.stop();
+    std::filesystem::remove_all(state);
+  }
+  // Called on the engine's network thread once the store has the fix (queryable).
+  void on_accepted() {
+    const uint64_t index = accepted++;
+    if (timing && index < sent.size()) {
+      latency_us.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - sent[index]).count());
+    }
+  }
+  void wait_for(uint64_t total) {
+    const auto end = Clock::now() + std::chrono::seconds(60);
+    while (accepted < total && Clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::microseconds(500));  // leave the cores to the rig
+    }
+  }
+};
+
+void ingest_throughput(benchmark::State& state) {
+  Rig rig;
+  uint64_t seq = 1;
+  const size_t per_unit = 100;  // 20,000 fixes a burst
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto messages = encoded_fixes(rig.fleet, seq, per_unit);
+    seq += per_unit;
+    const uint64_t target = rig.accepted + messages.size();
+    state.ResumeTiming();
+    for (const auto& [topic, payload] : messages) rig.tracker.publish(topic, payload);
+    rig.wait_for(target);
+  }
+  state.counters["fixes_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * per_unit * unit_count), benchmark::Counter::kIsRate);
+  state.counters["rejected"] = static_cast<double>(rig.store.counters().rejected_total());
+}
+BENCHMARK(ingest_throughput)
+    ->Name("ingest/mqtt_burst")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(5);
+
+// 10,000 fixes at 5,000 fixes/s: each one's time from publish to being in the store.
+void ingest_latency(benchmark::State& state) {
+  Rig rig;
+  const auto messages = encoded_fixes(rig.fleet, 1, 50);
+  rig.sent.resize(messages.size());
+  rig.latency_us.reserve(messages.size());
+  for (auto _ : state) {
+    rig.timing = true;
+    const auto start = Clock::now();
+    for (size_t i = 0; i < messages.size(); ++i) {
+      std::this_thread::sleep_until(start + std::chrono::microseconds(200 * i));
+      rig.sent[i] = Clock::now();
+      rig.tracker.publish(messages[i].first, messages[i].second);
+    }
+    rig.wait_for(messages.size());
+  }
+  auto& micros = rig.latency_us;
+  std::sort(micros.begin(), micros.end());
+  if (!micros.empty()) {
+    state.counters["p50_us"] = micros[micros.size() / 2];
+    state.counters["p99_us"] = micros[micros.size() * 99 / 100];
+  }
+  state.counters["fixes"] = static_cast<double>(micros.size());
+}
+BENCHMARK(ingest_latency)
+    ->Name("ingest/mqtt_latency")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
+}  // namespace
