@@ -140,6 +140,23 @@ TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEnd) {
   EXPECT_EQ(store.counters().rejected_total(), 0u);
 }
 
+constexpr size_t units = 10;
+constexpr uint64_t fixes = 300;
+
+// The stream of the fault tests: `fixes` rounds of one fix per unit, ~1 ms apart; `after_round`
+// injects the fault.
+template <typename AfterRound>
+void publish_stream(mqtt::Client& tracker, int64_t base, AfterRound after_round) {
+  for (uint64_t seq = 1; seq <= fixes; ++seq) {
+    for (size_t u = 0; u < units; ++u) {
+      tracker.publish(mqtt::fix_topic(fleet().units[u].id),
+                      moving_fix(u, seq, base).SerializeAsString());
+    }
+    after_round(seq);
+    std::this_thread::sleep_for(1ms);
+  }
+}
+
 TEST(MqttBroker, BrokerRestartMidStreamLosesNoFix) {
   test::TestBroker broker("restart");
   tracking::TrackingStore store(fleet(), test::ambon().network);
@@ -151,17 +168,10 @@ TEST(MqttBroker, BrokerRestartMidStreamLosesNoFix) {
   ASSERT_TRUE(tracker.wait_connected(5s));
   std::this_thread::sleep_for(200ms);
 
-  constexpr size_t units = 10;
-  constexpr uint64_t fixes = 300;
   const int64_t base = tracking::now_ms() - 400'000;
-  for (uint64_t seq = 1; seq <= fixes; ++seq) {
-    for (size_t u = 0; u < units; ++u) {
-      tracker.publish(mqtt::fix_topic(fleet().units[u].id),
-                      moving_fix(u, seq, base).SerializeAsString());
-    }
+  publish_stream(tracker, base, [&](uint64_t seq) {
     if (seq == fixes / 2) broker.restart();  // both clients lose the link mid-stream
-    std::this_thread::sleep_for(1ms);
-  }
+  });
   ASSERT_TRUE(tracker.wait_acknowledged(60s)) << tracker.unacknowledged() << " unacknowledged";
   ASSERT_TRUE(eventually([&] { return all_reached(store, units, fixes); }, 60s));
   expect_newest(store, units, fixes, base);
@@ -230,18 +240,11 @@ TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
   tracker.start();
   ASSERT_TRUE(tracker.wait_connected(5s));
 
-  constexpr size_t units = 10;
-  constexpr uint64_t fixes = 300;
   const int64_t base = tracking::now_ms() - 400'000;
-  for (uint64_t seq = 1; seq <= fixes; ++seq) {
-    for (size_t u = 0; u < units; ++u) {
-      tracker.publish(mqtt::fix_topic(fleet().units[u].id),
-                      moving_fix(u, seq, base).SerializeAsString());
-    }
+  publish_stream(tracker, base, [&](uint64_t seq) {
     if (seq == 120) engine.stop(SIGKILL);  // mid-stream; the broker queues what follows
     if (seq == 180) engine.start();
-    std::this_thread::sleep_for(1ms);
-  }
+  });
   ASSERT_TRUE(tracker.wait_acknowledged(60s));
   ASSERT_TRUE(eventually(
       [&] {
