@@ -8,11 +8,13 @@
 #include <thread>
 
 #include "broker_fixture.h"
+#include "fleet_sim.h"
 #include "ingest.h"
 #include "siaga/mqtt/messages.h"
 #include "siaga/mqtt/topics.h"
 #include "synth_fleet.h"
 #include "test_support.h"
+#include "tracking_json.h"
 
 namespace siaga {
 namespace {
@@ -257,6 +259,48 @@ TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
   expect_newest(store, units, fixes, base);
   expect_all_accounted(store.counters(), units * fixes);
   std::filesystem::remove_all(dir);
+}
+
+// The simulator with every fault on, dropping its link twice a second: the engine's counts
+// reconcile with what was sent and every unit ends on its newest fix.
+TEST(MqttBroker, FleetSimWithFaultsReconcilesWithTheEngine) {
+  test::TestBroker broker("sim");
+  tracking::TrackingStore store(fleet(), test::ambon().network);
+  tools::Ingest ingest(store, client_to(broker, "engine-sim"));
+  ingest.start();
+  ASSERT_TRUE(ingest.client().wait_connected(5s));
+  std::this_thread::sleep_for(200ms);
+  tools::FleetSimOptions options;
+  options.mqtt = client_to(broker, "fleet-sim");
+  options.units = 10;
+  options.rate_hz = 20;
+  options.duration_s = 2;
+  options.duplicate = 0.1;
+  options.out_of_order = 0.1;
+  options.bad_payload = 0.1;
+  options.disconnect_every_s = 0.5;
+  const std::atomic<bool> stop{false};
+  const tools::FleetSimReport sent =
+      tools::run_fleet_sim(test::ambon().network, fleet(), options, stop);
+  ASSERT_TRUE(sent.all_acknowledged);
+  EXPECT_GE(sent.disconnects, 3u);
+  EXPECT_GT(sent.duplicates + sent.out_of_order + sent.bad_payloads, 0u);
+  const uint64_t last_seq = sent.fixes / options.units;
+  ASSERT_TRUE(eventually([&] {
+    const tracking::Counters c = store.counters();
+    return c.fixes_accepted + c.rejected_total() >= sent.messages() &&
+           all_reached(store, 10, last_seq);
+  })) << tools::counters_json(store.counters()).dump();
+  const tracking::Counters counters = store.counters();
+  const auto count = [&](tracking::Rejection r) {
+    return counters.rejected[static_cast<size_t>(r)];
+  };
+  EXPECT_EQ(count(tracking::Rejection::undecodable), sent.bad_payloads);
+  EXPECT_GE(count(tracking::Rejection::duplicate), sent.duplicates);
+  EXPECT_EQ(counters.fixes_accepted + count(tracking::Rejection::duplicate) +
+                count(tracking::Rejection::out_of_order) + count(tracking::Rejection::undecodable),
+            counters.fixes_accepted + counters.rejected_total())
+      << "no other rejection: the simulated fixes are all plausible";
 }
 
 }  // namespace
