@@ -7,6 +7,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "csr.h"
+
 namespace siaga::routing {
 
 using geodata::invalid_id;
@@ -82,11 +84,8 @@ void build_upward_graph(Cch& cch, std::vector<std::vector<uint32_t>> up) {
   cch.first_up.assign(n + 1, 0);
   for (uint32_t x = 0; x < n; ++x) cch.first_up[x + 1] = cch.first_up[x] + up[x].size();
   cch.up_head.reserve(cch.first_up[n]);
-  cch.up_tail.reserve(cch.first_up[n]);
-  for (uint32_t x = 0; x < n; ++x) {
+  for (uint32_t x = 0; x < n; ++x)
     cch.up_head.insert(cch.up_head.end(), up[x].begin(), up[x].end());
-    cch.up_tail.insert(cch.up_tail.end(), up[x].size(), x);
-  }
 }
 
 // Lower triangles of every edge, grouped by edge (CSR) so customization walks edges in order.
@@ -317,15 +316,18 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
   result.target = backward_.origin[meeting];
   // Source side: edges from the meeting node down to the source, then reversed into order.
   std::vector<uint32_t> up_edges;
-  for (uint32_t x = meeting; forward_.edge[x] != invalid_id; x = cch_->up_tail[forward_.edge[x]]) {
-    up_edges.push_back(forward_.edge[x]);
+  for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
+    const uint32_t e = forward_.edge[x];
+    up_edges.push_back(e);
+    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
   for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) {
     unpack(metric, *it, true, result.arcs);
   }
-  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;
-       x = cch_->up_tail[backward_.edge[x]]) {
-    unpack(metric, backward_.edge[x], false, result.arcs);
+  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
+    const uint32_t e = backward_.edge[x];
+    unpack(metric, e, false, result.arcs);
+    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
   return result;
 }
@@ -420,9 +422,9 @@ size_t capacity_bytes(const Vectors&... vectors) {
 }  // namespace
 
 size_t memory_bytes(const Cch& cch) {
-  return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.up_tail,
-                        cch.parent, cch.first_triangle, cch.triangle_xy, cch.triangle_xz,
-                        cch.arc_edge, cch.arc_upward);
+  return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.parent,
+                        cch.first_triangle, cch.triangle_xy, cch.triangle_xz, cch.arc_edge,
+                        cch.arc_upward);
 }
 
 size_t memory_bytes(const CchMetric& metric) {

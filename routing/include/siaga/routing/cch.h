@@ -20,7 +20,6 @@ struct Cch {
   std::vector<uint32_t> node_at_rank;    // rank → network node
   std::vector<uint32_t> first_up;        // per rank, CSR over upward edges (rank + 1 entries)
   std::vector<uint32_t> up_head;         // per edge, the higher endpoint's rank
-  std::vector<uint32_t> up_tail;         // per edge, the lower endpoint's rank
   std::vector<uint32_t> parent;          // per rank, elimination tree parent (invalid_id at roots)
   std::vector<uint32_t> first_triangle;  // per edge, CSR over its lower triangles
   // Lower triangle {x, y, z} of edge (y, z), x < y < z: the edges (x, y) and (x, z).
