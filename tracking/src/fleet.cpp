@@ -13,6 +13,8 @@ namespace {
 
 using Json = nlohmann::json;
 
+// The same rule as mqtt::valid_unit_id (ids are topic levels); tracking may not depend on mqtt,
+// so the fleet file is checked here, at load, and the topic parser checks what arrives.
 bool valid_id(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';

@@ -61,18 +61,16 @@ struct TrackingStore::Journal {
   std::filesystem::path dir;
   uint64_t generation = 0;
   std::unique_ptr<journal::AppendFile> file;
-  std::unordered_map<std::string, size_t> index;  // unit id → entry
 };
 
 TrackingStore::TrackingStore(Fleet fleet, const geodata::RoadNetwork& network, StoreOptions options)
     : fleet_(std::move(fleet)),
-      network_(&network),
       snapper_(network),
       options_(std::move(options)),
       journal_(std::make_unique<Journal>()) {
   for (size_t i = 0; i < fleet_.units.size(); ++i) {
     entries_.emplace_back().state.unit = fleet_.units[i];
-    journal_->index.emplace(fleet_.units[i].id, i);
+    index_.emplace(fleet_.units[i].id, i);
   }
   if (!options_.state_dir.empty()) replay();
 }
@@ -115,21 +113,17 @@ void TrackingStore::replay() {
 }
 
 void TrackingStore::replay_record(std::string_view body, bool counting) {
-  const auto entry_of = [&](const std::string& id) -> Entry* {
-    const auto it = journal_->index.find(id);
-    return it == journal_->index.end() ? nullptr : &entries_[it->second];
-  };
   switch (records::kind_of(body)) {
     case records::Kind::fix: {
       int64_t received_ms = 0;
       const PositionFix fix = records::decode_fix(body, received_ms);
-      if (Entry* entry = entry_of(fix.unit_id)) apply_fix(*entry, fix, received_ms);
+      if (Entry* entry = find(fix.unit_id)) apply_fix(*entry, fix, received_ms, snap_of(fix));
       if (counting) ++counters_.fixes_accepted;
       break;
     }
     case records::Kind::status: {
       const StatusReport report = records::decode_status(body);
-      if (Entry* entry = entry_of(report.unit_id)) apply_status(*entry, report);
+      if (Entry* entry = find(report.unit_id)) apply_status(*entry, report);
       if (counting) ++counters_.statuses_accepted;
       break;
     }
@@ -146,9 +140,25 @@ void TrackingStore::replay_record(std::string_view body, bool counting) {
   }
 }
 
+TrackingStore::Entry* TrackingStore::find(std::string_view id) {
+  const auto it = index_.find(std::string(id));
+  return it == index_.end() ? nullptr : &entries_[it->second];
+}
+
 const TrackingStore::Entry* TrackingStore::find(std::string_view id) const {
-  const auto it = journal_->index.find(std::string(id));
-  return it == journal_->index.end() ? nullptr : &entries_[it->second];
+  return const_cast<TrackingStore*>(this)->find(id);
+}
+
+std::optional<geodata::Snap> TrackingStore::snap_of(const PositionFix& fix) const {
+  try {
+    return snapper_.snap({fix.lat, fix.lon}, {.max_distance_m = options_.max_snap_m});
+  } catch (const geodata::SnapError&) {
+    return std::nullopt;
+  }
+}
+
+bool TrackingStore::stale(const UnitState& state, int64_t now) const {
+  return !state.fix || now - state.fix->time_ms > options_.stale_after_ms;
 }
 
 Outcome TrackingStore::validate_fix(const Entry& entry, const PositionFix& fix, int64_t now) const {
@@ -179,18 +189,18 @@ Outcome TrackingStore::validate_fix(const Entry& entry, const PositionFix& fix, 
   return accepted();
 }
 
-void TrackingStore::apply_fix(Entry& entry, const PositionFix& fix, int64_t received_ms) {
+// The one way a fix enters the state, live and in replay, so that both end up the same.
+void TrackingStore::apply_fix(Entry& entry, const PositionFix& fix, int64_t received_ms,
+                              const std::optional<geodata::Snap>& snap) {
   if (entry.state.fix && fix.seq <= entry.state.fix->seq) return;
   entry.state.fix = fix;
   entry.state.received_ms = received_ms;
-  try {
-    const geodata::Snap snap =
-        snapper_.snap({fix.lat, fix.lon}, {.max_distance_m = options_.max_snap_m});
-    entry.state.road = RoadPosition{snap.tail, snap.head, snap.fraction, snap.distance_m,
-                                    snap.distance_m > options_.off_road_m};
-  } catch (const geodata::SnapError&) {
-    entry.state.road.reset();  // replayed from a journal written for another map
+  if (!snap) {  // only in replay, of a journal written for another map
+    entry.state.road.reset();
+    return;
   }
+  entry.state.road = RoadPosition{snap->tail, snap->head, snap->fraction, snap->distance_m,
+                                  snap->distance_m > options_.off_road_m};
 }
 
 void TrackingStore::apply_status(Entry& entry, const StatusReport& report) {
@@ -227,6 +237,12 @@ Outcome TrackingStore::settled(Outcome outcome) {
   return outcome;
 }
 
+// A valid report the journal could not take: refused, since it could not be kept.
+Outcome TrackingStore::refuse_unpersisted(std::string error) {
+  ++counters_.rejected[static_cast<size_t>(Rejection::journal_failure)];
+  return rejected(Rejection::journal_failure, std::move(error));
+}
+
 Outcome TrackingStore::reject(Rejection reason, std::string detail) {
   std::string error;
   append(records::encode_rejection(reason), error);  // counted even when it cannot be journaled
@@ -236,17 +252,11 @@ Outcome TrackingStore::reject(Rejection reason, std::string detail) {
 
 Outcome TrackingStore::submit_fix(const PositionFix& fix, int64_t now) {
   // Snapping reads only the immutable rtree, so it runs before the lock is taken.
-  std::optional<geodata::Snap> snap;
   const bool finite = finite_fix(fix);
-  if (finite) {
-    try {
-      snap = snapper_.snap({fix.lat, fix.lon}, {.max_distance_m = options_.max_snap_m});
-    } catch (const geodata::SnapError&) {
-    }
-  }
+  const std::optional<geodata::Snap> snap = finite ? snap_of(fix) : std::nullopt;
   std::unique_lock lock(mutex_);
-  const Entry* known = find(fix.unit_id);
-  if (!known)
+  Entry* entry = find(fix.unit_id);
+  if (!entry)
     return reject(Rejection::unknown_unit, "no unit \"" + fix.unit_id + "\" in the fleet");
   if (!finite) return reject(Rejection::not_finite, "coordinates or speed are not finite numbers");
   if (!snap) {
@@ -254,30 +264,23 @@ Outcome TrackingStore::submit_fix(const PositionFix& fix, int64_t now) {
                                              std::to_string(std::lround(options_.max_snap_m)) +
                                              " m)");
   }
-  Entry& entry = entries_[known - entries_.data()];
-  if (Outcome verdict = validate_fix(entry, fix, now); !verdict.accepted) {
+  if (Outcome verdict = validate_fix(*entry, fix, now); !verdict.accepted) {
     return reject(verdict.reason, std::move(verdict.detail));
   }
   std::string error;
-  if (!append(records::encode_fix(fix, now), error)) {
-    ++counters_.rejected[static_cast<size_t>(Rejection::journal_failure)];
-    return rejected(Rejection::journal_failure, error);
-  }
-  entry.state.fix = fix;
-  entry.state.received_ms = now;
-  entry.state.road = RoadPosition{snap->tail, snap->head, snap->fraction, snap->distance_m,
-                                  snap->distance_m > options_.off_road_m};
+  if (!append(records::encode_fix(fix, now), error)) return refuse_unpersisted(std::move(error));
+  apply_fix(*entry, fix, now, snap);
   ++counters_.fixes_accepted;
   return settled(accepted());
 }
 
 Outcome TrackingStore::submit_status(const StatusReport& report, int64_t now) {
   std::unique_lock lock(mutex_);
-  const Entry* known = find(report.unit_id);
+  Entry* known = find(report.unit_id);
   if (!known) {
     return reject(Rejection::unknown_unit, "no unit \"" + report.unit_id + "\" in the fleet");
   }
-  Entry& entry = entries_[known - entries_.data()];
+  Entry& entry = *known;
   const std::optional<UnitStatus> status = parse_unit_status(report.status);
   if (!status) return reject(Rejection::unknown_status, "no status \"" + report.status + "\"");
   if (report.time_ms > now + options_.max_future_ms) {
@@ -294,10 +297,7 @@ Outcome TrackingStore::submit_status(const StatusReport& report, int64_t now) {
     return reject(Rejection::illegal_transition, std::move(why));
   }
   std::string error;
-  if (!append(records::encode_status(report), error)) {
-    ++counters_.rejected[static_cast<size_t>(Rejection::journal_failure)];
-    return rejected(Rejection::journal_failure, error);
-  }
+  if (!append(records::encode_status(report), error)) return refuse_unpersisted(std::move(error));
   apply_status(entry, report);
   ++counters_.statuses_accepted;
   return settled(accepted());
@@ -329,8 +329,7 @@ std::vector<UnitState> TrackingStore::units(int64_t now) const {
   states.reserve(entries_.size());
   for (const Entry& entry : entries_) {
     states.push_back(entry.state);
-    states.back().stale =
-        !entry.state.fix || now - entry.state.fix->time_ms > options_.stale_after_ms;
+    states.back().stale = stale(entry.state, now);
   }
   return states;
 }
@@ -340,7 +339,7 @@ std::optional<UnitState> TrackingStore::unit(std::string_view id, int64_t now) c
   const Entry* entry = find(id);
   if (!entry) return std::nullopt;
   UnitState state = entry->state;
-  state.stale = !state.fix || now - state.fix->time_ms > options_.stale_after_ms;
+  state.stale = stale(state, now);
   return state;
 }
 

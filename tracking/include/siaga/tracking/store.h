@@ -11,6 +11,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "siaga/geodata/snapper.h"
@@ -136,24 +137,30 @@ class TrackingStore {
  private:
   struct Journal;
   struct Entry;
+  Entry* find(std::string_view id);
   const Entry* find(std::string_view id) const;
+  // The fix on the road graph, or nullopt when no road is within max_snap_m.
+  std::optional<geodata::Snap> snap_of(const PositionFix& fix) const;
+  bool stale(const UnitState& state, int64_t now_ms) const;
   Outcome validate_fix(const Entry& entry, const PositionFix& fix, int64_t now_ms) const;
-  void apply_fix(Entry& entry, const PositionFix& fix, int64_t received_ms);
+  void apply_fix(Entry& entry, const PositionFix& fix, int64_t received_ms,
+                 const std::optional<geodata::Snap>& snap);
   static void apply_status(Entry& entry, const StatusReport& report);
   // Journals one record (the lock held); false, with the reason, when it could not be written.
   bool append(const std::string& body, std::string& error);
   Outcome reject(Rejection reason, std::string detail);
+  Outcome refuse_unpersisted(std::string error);
   Outcome settled(Outcome outcome);
   void replay();
   void replay_record(std::string_view body, bool counting);
   void snapshot_locked();
 
   Fleet fleet_;
-  const geodata::RoadNetwork* network_;
   geodata::Snapper snapper_;
   StoreOptions options_;
   mutable std::shared_mutex mutex_;
-  std::vector<Entry> entries_;  // one per fleet unit, same order
+  std::vector<Entry> entries_;                     // one per fleet unit, same order
+  std::unordered_map<std::string, size_t> index_;  // unit id → entry
   Counters counters_;
   uint64_t records_since_snapshot_ = 0;
   std::unique_ptr<Journal> journal_;
