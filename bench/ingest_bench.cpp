@@ -3,14 +3,14 @@
 #include <benchmark/benchmark.h>
 #include <siaga.pb.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "broker_fixture.h"
 #include "ingest.h"
-#include "siaga/geodata/osm_import.h"
+#include "island.h"
+#include "percentiles.h"
 #include "siaga/mqtt/topics.h"
 #include "synth_fleet.h"
 
@@ -18,14 +18,6 @@ namespace {
 
 using namespace siaga;
 using Clock = std::chrono::steady_clock;
-
-const geodata::RoadNetwork& island() {
-  static const geodata::RoadNetwork network =
-      geodata::import_osm(std::filesystem::path(SIAGA_SOURCE_DIR) /
-                          "geodata/ambon/ambon-schematic.osm.pbf")
-          .network;
-  return network;
-}
 
 constexpr size_t unit_count = 200;
 
@@ -54,7 +46,7 @@ std::vector<std::pair<std::string, std::string>> encoded_fixes(const tracking::F
 struct Rig {
   test::TestBroker broker{"bench"};
   std::filesystem::path state = test::fresh_directory("bench-state");
-  tracking::Fleet fleet = tools::sample_fleet(island(), unit_count);
+  tracking::Fleet fleet = tools::sample_fleet(bench::network(), unit_count);
   tracking::TrackingStore store;
   std::atomic<uint64_t> accepted{0};
   std::vector<Clock::time_point> sent;  // by message index, for latency
@@ -75,7 +67,7 @@ struct Rig {
     return o;
   }
   Rig()
-      : store(fleet, island(), options(state)),
+      : store(fleet, bench::network(), options(state)),
         ingest(store, client(broker.port(), "bench-engine"), {},
                [this](std::string_view, uint64_t) { on_accepted(); }),
         tracker(client(broker.port(), "bench-tracker")) {
@@ -145,13 +137,8 @@ void ingest_latency(benchmark::State& state) {
     }
     rig.wait_for(messages.size());
   }
-  auto& micros = rig.latency_us;
-  std::sort(micros.begin(), micros.end());
-  if (!micros.empty()) {
-    state.counters["p50_us"] = micros[micros.size() / 2];
-    state.counters["p99_us"] = micros[micros.size() * 99 / 100];
-  }
-  state.counters["fixes"] = static_cast<double>(micros.size());
+  state.counters["fixes"] = static_cast<double>(rig.latency_us.size());
+  bench::report_percentiles(state, rig.latency_us);
 }
 BENCHMARK(ingest_latency)
     ->Name("ingest/mqtt_latency")

@@ -2,11 +2,12 @@
 // random with a fixed seed, so runs compare like with like.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
 
+#include "island.h"
+#include "percentiles.h"
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/hazards.h"
 #include "siaga/geodata/osm_import.h"
@@ -19,13 +20,8 @@ namespace {
 
 using namespace siaga;
 
-const std::filesystem::path ambon_pbf =
-    std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/ambon-schematic.osm.pbf";
-
-const geodata::RoadNetwork& network() {
-  static const geodata::RoadNetwork imported = geodata::import_osm(ambon_pbf).network;
-  return imported;
-}
+using bench::ambon_pbf;
+using bench::network;
 
 // Random points on the island: node positions nudged by up to ~50 m, fixed seed.
 std::vector<geodata::LatLon> random_points(size_t count, uint64_t seed) {
@@ -41,7 +37,7 @@ std::vector<geodata::LatLon> random_points(size_t count, uint64_t seed) {
 }
 
 void import_pbf(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(geodata::import_osm(ambon_pbf));
+  for (auto _ : state) benchmark::DoNotOptimize(geodata::import_osm(ambon_pbf()));
   state.counters["nodes"] = network().node_count();
 }
 BENCHMARK(import_pbf)->Name("import/pbf")->Unit(benchmark::kMillisecond);
@@ -117,16 +113,6 @@ void route_engine(benchmark::State& state) {
 }
 BENCHMARK(route_engine)->Name("route/engine")->Unit(benchmark::kMicrosecond);
 
-// Percentiles of per-query latencies, as counters (the targets are p50s, not means).
-void report_percentiles(benchmark::State& state, std::vector<double>& micros) {
-  if (micros.empty()) return;
-  std::sort(micros.begin(), micros.end());
-  const auto at = [&](double q) { return micros[static_cast<size_t>(q * (micros.size() - 1))]; };
-  state.counters["p50_us"] = at(0.50);
-  state.counters["p90_us"] = at(0.90);
-  state.counters["p99_us"] = at(0.99);
-}
-
 // The query alone: elimination-tree searches between snapped seeds and shortcut unpacking,
 // without building the geometry; and the Dijkstra it replaces on the same seeds.
 template <bool use_cch>
@@ -155,7 +141,7 @@ void query_only(benchmark::State& state) {
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
             .count());
   }
-  report_percentiles(state, micros);
+  bench::report_percentiles(state, micros);
 }
 BENCHMARK(query_only<false>)->Name("query/dijkstra")->Unit(benchmark::kMicrosecond);
 BENCHMARK(query_only<true>)->Name("query/engine")->Unit(benchmark::kMicrosecond);

@@ -38,6 +38,18 @@ fs::path state_dir(const std::string& given) {
   return fs::path(SIAGA_BINARY_DIR) / "state";
 }
 
+void add_fleet_option(CLI::App* command, TrackingArguments& arguments) {
+  command->add_option("--fleet", arguments.fleet, "fleet file (default: the sample fleet)");
+}
+
+// The fleet and where its state is kept, for the commands that open a tracking store.
+void add_store_options(CLI::App* command, TrackingArguments& arguments) {
+  add_fleet_option(command, arguments);
+  command->add_option("--state", arguments.state, "state directory (default $SIAGA_STATE_DIR)");
+  command->add_option("--stale-after", arguments.stale_after_s, "seconds until a unit is stale")
+      ->capture_default_str();
+}
+
 tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only) {
   tracking::StoreOptions options;
   options.state_dir = state_dir(arguments.state);
@@ -64,11 +76,8 @@ CommandRegistration track_command(CLI::App& app, CommandOptions& options) {
       "track", "ingest unit fixes and status changes over MQTT into the journaled store");
   add_data_options(command, options);
   command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
-  command->add_option("--fleet", arguments->fleet, "fleet file (default: the sample fleet)");
-  command->add_option("--state", arguments->state, "state directory (default $SIAGA_STATE_DIR)");
+  add_store_options(command, *arguments);
   command->add_option("--client-id", arguments->client_id, "MQTT client id (default siaga-engine)");
-  command->add_option("--stale-after", arguments->stale_after_s, "seconds until a unit is stale")
-      ->capture_default_str();
   command->add_option("--snapshot-every", arguments->snapshot_every, "journal records per snapshot")
       ->capture_default_str();
   return {
@@ -106,10 +115,7 @@ CommandRegistration units_command(CLI::App& app, CommandOptions& options) {
   CLI::App* command = app.add_subcommand(
       "units", "units and counters from a state directory (read-only; for a stopped engine)");
   add_data_options(command, options);
-  command->add_option("--fleet", arguments->fleet, "fleet file (default: the sample fleet)");
-  command->add_option("--state", arguments->state, "state directory (default $SIAGA_STATE_DIR)");
-  command->add_option("--stale-after", arguments->stale_after_s, "seconds until a unit is stale")
-      ->capture_default_str();
+  add_store_options(command, *arguments);
   return {command, [&options, arguments] {
             const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
             const tracking::TrackingStore store(
@@ -133,7 +139,7 @@ CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
       "fleet-sim", "simulated vehicles driving real routes, publishing fixes over MQTT");
   add_data_options(command, options);
   command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
-  command->add_option("--fleet", arguments->fleet, "fleet file (default: the sample fleet)");
+  add_fleet_option(command, *arguments);
   command->add_option("--client-id", arguments->client_id, "MQTT client id");
   command->add_option("--units", sim->units, "the first N units of the fleet")
       ->capture_default_str();
