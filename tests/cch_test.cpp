@@ -14,10 +14,7 @@
 namespace siaga::routing {
 namespace {
 
-const Cch& ambon_cch() {
-  static const Cch cch = Cch::build(test::ambon().network);
-  return cch;
-}
+using test::ambon_cch;
 
 std::vector<uint32_t> with_random_closures(std::span<const uint32_t> base, uint64_t seed,
                                            int one_in) {

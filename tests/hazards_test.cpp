@@ -23,10 +23,7 @@ namespace fs = std::filesystem;
 const fs::path illustrative_dir = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon";
 const fs::path profiles_file = fs::path(SIAGA_SOURCE_DIR) / "routing/vehicle-profiles.json";
 
-const routing::Cch& ambon_cch() {
-  static const routing::Cch cch = routing::Cch::build(test::ambon().network);
-  return cch;
-}
+using test::ambon_cch;
 
 TEST(Hazards, IllustrativeLayersLoadFromGeoJsonAndGeoPackageAlike) {
   const auto json = geodata::load_hazards(illustrative_dir / "hazards-illustrative.geojson");

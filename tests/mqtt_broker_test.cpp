@@ -131,9 +131,9 @@ TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEnd) {
     if (!state.fix) continue;
     const geodata::Snap snap = snapper.snap({state.fix->lat, state.fix->lon});
     ASSERT_TRUE(state.road);
-    EXPECT_EQ(state.road->tail, snap.tail);
-    EXPECT_EQ(state.road->head, snap.head);
-    EXPECT_NEAR(state.road->distance_m, snap.distance_m, 1e-9);
+    EXPECT_EQ(state.road->snap.tail, snap.tail);
+    EXPECT_EQ(state.road->snap.head, snap.head);
+    EXPECT_NEAR(state.road->snap.distance_m, snap.distance_m, 1e-9);
   }
   EXPECT_TRUE(eventually([&] {
     return store.unit(fleet().units[0].id, 0)->status == tracking::UnitStatus::out_of_service;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "siaga/geodata/osm_import.h"
+#include "siaga/routing/cch.h"
 
 namespace siaga::test {
 
@@ -28,6 +29,12 @@ inline std::optional<std::filesystem::path> shared_data(const char* relative) {
 inline const geodata::ImportResult& ambon() {
   static const geodata::ImportResult result = geodata::import_osm(ambon_schematic_pbf());
   return result;
+}
+
+// Its contraction hierarchy, built once per test process.
+inline const routing::Cch& ambon_cch() {
+  static const routing::Cch cch = routing::Cch::build(ambon().network);
+  return cch;
 }
 
 }  // namespace siaga::test

@@ -69,8 +69,8 @@ TEST(TrackingStore, AcceptsAFixAndSnapsIt) {
   ASSERT_TRUE(state && state->fix && state->road);
   EXPECT_EQ(state->fix->seq, 1u);
   const geodata::Snap snap = geodata::Snapper(test::ambon().network).snap(fleet().units[0].home);
-  EXPECT_EQ(state->road->tail, snap.tail);
-  EXPECT_NEAR(state->road->distance_m, snap.distance_m, 1e-6);
+  EXPECT_EQ(state->road->snap.tail, snap.tail);
+  EXPECT_NEAR(state->road->snap.distance_m, snap.distance_m, 1e-6);
   EXPECT_EQ(state->road->off_road, snap.distance_m > 50);
   EXPECT_FALSE(state->stale);
   EXPECT_TRUE(store.unit(fleet().units[0].id, t0 + 121'000)->stale);

@@ -129,37 +129,6 @@ std::unique_ptr<RoutingSetup> routing_setup(const CommandOptions& options,
   return setup;
 }
 
-Json zone_json(const geodata::HazardZone& zone) {
-  Json out = {
-      {"id", zone.id}, {"name", zone.name}, {"hazard", geodata::hazard_kind_name(zone.kind)}};
-  if (zone.kind == geodata::HazardKind::flood) {
-    out["depth_cm"] = zone.depth_cm;
-  } else {
-    out["severity"] = zone.severity;
-  }
-  return out;
-}
-
-Json hazards_json(const routing::LiveMetrics& live, const routing::MetricSet& set,
-                  const routing::VehicleProfile& profile, const routing::Route& route) {
-  const geodata::HazardIndex& hazards = live.hazards();
-  Json active = Json::array(), on_route = Json::array(), near = Json::array();
-  for (uint32_t zone = 0; zone < hazards.zones.size(); ++zone) {
-    if (set.active[zone]) active.push_back(hazards.zones[zone].id);
-  }
-  for (const routing::ZoneOnRoute& z :
-       routing::zones_on_route(route, profile, hazards, set.active)) {
-    Json item = zone_json(hazards.zones[z.zone]);
-    item["overlap_m"] = std::round(z.overlap_m * 10) / 10;
-    item["speed_factor"] = z.speed_factor;
-    on_route.push_back(item);
-  }
-  for (uint32_t zone : routing::zones_near_route(live.network(), route, hazards, set.active)) {
-    near.push_back(zone_json(hazards.zones[zone]));
-  }
-  return {{"active", active}, {"on_route", on_route}, {"near_route", near}};
-}
-
 // One CSV line of the batch: the answer, or "unreachable,REASON" / "error,REASON".
 std::string batch_line(const std::string& line, const RoutingSetup& setup,
                        const geodata::Snapper& snapper, uint32_t profile, routing::CchQuery& engine,

@@ -25,10 +25,11 @@ Json unit_json(const tracking::UnitState& state) {
     json["fix"] = nullptr;
   }
   if (state.road) {
-    json["road"] = {{"tail", state.road->tail},
-                    {"head", state.road->head},
-                    {"fraction", state.road->fraction},
-                    {"distance_m", state.road->distance_m},
+    const geodata::Snap& snap = state.road->snap;
+    json["road"] = {{"tail", snap.tail},
+                    {"head", snap.head},
+                    {"fraction", snap.fraction},
+                    {"distance_m", snap.distance_m},
                     {"off_road", state.road->off_road}};
   } else {
     json["road"] = nullptr;

@@ -199,8 +199,7 @@ void TrackingStore::apply_fix(Entry& entry, const PositionFix& fix, int64_t rece
     entry.state.road.reset();
     return;
   }
-  entry.state.road = RoadPosition{snap->tail, snap->head, snap->fraction, snap->distance_m,
-                                  snap->distance_m > options_.off_road_m};
+  entry.state.road = RoadPosition{*snap, snap->distance_m > options_.off_road_m};
 }
 
 void TrackingStore::apply_status(Entry& entry, const StatusReport& report) {

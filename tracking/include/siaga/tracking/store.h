@@ -64,12 +64,11 @@ struct Outcome {
   std::string detail;  // a sentence for logs and API answers
 };
 
+// Where the newest fix lies on the road graph: the whole snap, so that routing can start from it
+// without snapping again.
 struct RoadPosition {
-  uint32_t tail = geodata::invalid_id;
-  uint32_t head = geodata::invalid_id;
-  double fraction = 0;
-  double distance_m = 0;  // from the fix to the road
-  bool off_road = false;  // distance_m > StoreOptions::off_road_m
+  geodata::Snap snap;     // snap.distance_m: from the fix to the road
+  bool off_road = false;  // snap.distance_m > StoreOptions::off_road_m
 };
 
 struct UnitState {
