@@ -31,6 +31,19 @@ DataPaths paths_of(const CommandOptions& options) {
   return resolve_paths(options.data_dir, options.osm, options.graph);
 }
 
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma - start);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
 namespace {
 
 Json import_summary(const geodata::ImportResult& result, const std::string& graph_file) {
@@ -83,43 +96,15 @@ struct RouteArguments {
   std::string vehicle = "car";
   std::string hazards;  // FILE[,FILE]
   std::string active;   // ID[,ID]; all loaded zones when empty
-  std::string profiles = std::string(SIAGA_SOURCE_DIR) + "/routing/vehicle-profiles.json";
+  std::string profiles = default_profiles_file().string();
   std::string batch;  // CSV of from_lat,from_lon,to_lat,to_lon; "-" for stdin
 };
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (start <= text.size() && !text.empty()) {
-    const size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma - start);
-    if (!item.empty()) items.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return items;
-}
-
 // Network, CCH and live metrics for every profile under the requested hazards.
-struct RoutingSetup {
-  geodata::RoadNetwork network;
-  std::unique_ptr<routing::Cch> cch;
-  std::unique_ptr<routing::LiveMetrics> live;
-};
-
 std::unique_ptr<RoutingSetup> routing_setup(const CommandOptions& options,
                                             const RouteArguments& arguments) {
-  auto setup = std::make_unique<RoutingSetup>();
-  setup->network = load_or_import(paths_of(options), std::cerr);
-  setup->cch = std::make_unique<routing::Cch>(routing::Cch::build(setup->network));
-  std::vector<std::filesystem::path> files;
-  for (const std::string& file : split_list(arguments.hazards)) files.emplace_back(file);
-  geodata::HazardLayer layer = geodata::load_hazards(files);
-  for (const std::string& message : layer.report.messages)
-    std::cerr << "siaga: " << message << "\n";
-  setup->live = std::make_unique<routing::LiveMetrics>(
-      setup->network, *setup->cch, routing::load_profiles(arguments.profiles),
-      geodata::overlay_hazards(setup->network, std::move(layer.zones)));
+  auto setup =
+      load_routing(paths_of(options), split_list(arguments.hazards), arguments.profiles, std::cerr);
   const std::vector<std::string> active = split_list(arguments.active);
   if (active.empty()) {
     setup->live->activate_all();
@@ -470,8 +455,8 @@ std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions
       facilities_command(app, options),    synth_command(app, options),
       synth_hazards_command(app, options), isochrone_command(app, options),
       graph_command(app, options)};
-  for (CommandRegistration& command : tracking_commands(app, options)) {
-    commands.push_back(std::move(command));
+  for (auto& group : {tracking_commands(app, options), serve_commands(app, options)}) {
+    commands.insert(commands.end(), group.begin(), group.end());
   }
   return commands;
 }

@@ -30,4 +30,10 @@ void add_data_options(CLI::App* command, CommandOptions& options);
 struct DataPaths;
 DataPaths paths_of(const CommandOptions& options);
 
+// "a,b,,c" → {a, b, c}
+std::vector<std::string> split_list(const std::string& text);
+
+// serve, nearest (serve_commands.cpp).
+std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& options);
+
 }  // namespace siaga::tools

@@ -4,7 +4,9 @@
 #include <ostream>
 
 #include "siaga/geodata/graph_file.h"
+#include "siaga/geodata/hazards.h"
 #include "siaga/geodata/osm_import.h"
+#include "siaga/routing/profile.h"
 
 namespace siaga::tools {
 
@@ -53,6 +55,29 @@ geodata::RoadNetwork load_or_import(const DataPaths& paths, std::ostream& log) {
   geodata::ImportResult imported = geodata::import_osm(paths.osm);
   geodata::save_graph(imported.network, paths.graph);
   return std::move(imported.network);
+}
+
+std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths,
+                                           const std::vector<std::string>& hazard_files,
+                                           const fs::path& profiles_file, std::ostream& log) {
+  auto setup = std::make_unique<RoutingSetup>();
+  setup->network = load_or_import(paths, log);
+  setup->cch = std::make_unique<routing::Cch>(routing::Cch::build(setup->network));
+  const std::vector<fs::path> files(hazard_files.begin(), hazard_files.end());
+  geodata::HazardLayer layer = geodata::load_hazards(files);
+  for (const std::string& message : layer.report.messages) log << "siaga: " << message << "\n";
+  setup->live = std::make_unique<routing::LiveMetrics>(
+      setup->network, *setup->cch, routing::load_profiles(profiles_file),
+      geodata::overlay_hazards(setup->network, std::move(layer.zones)));
+  return setup;
+}
+
+fs::path default_profiles_file() {
+  return fs::path(SIAGA_SOURCE_DIR) / "routing/vehicle-profiles.json";
+}
+
+fs::path default_incident_types_file() {
+  return fs::path(SIAGA_SOURCE_DIR) / "routing/incident-types.json";
 }
 
 }  // namespace siaga::tools

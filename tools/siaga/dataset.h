@@ -4,8 +4,12 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "siaga/geodata/road_network.h"
+#include "siaga/routing/live_metrics.h"
 
 namespace siaga::tools {
 
@@ -29,5 +33,21 @@ DataPaths resolve_paths(const std::filesystem::path& data_dir_override,
 
 // Loads the graph; imports (and saves) it first when missing or built from another source.
 geodata::RoadNetwork load_or_import(const DataPaths& paths, std::ostream& log);
+
+// The graph, its CCH and the live metrics of every profile, with the hazard layers loaded (none
+// active yet). Messages about repaired or rejected hazard features go to `log`.
+struct RoutingSetup {
+  geodata::RoadNetwork network;
+  std::unique_ptr<routing::Cch> cch;
+  std::unique_ptr<routing::LiveMetrics> live;
+};
+std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths,
+                                           const std::vector<std::string>& hazard_files,
+                                           const std::filesystem::path& profiles_file,
+                                           std::ostream& log);
+
+// The source tree's routing/vehicle-profiles.json and routing/incident-types.json.
+std::filesystem::path default_profiles_file();
+std::filesystem::path default_incident_types_file();
 
 }  // namespace siaga::tools

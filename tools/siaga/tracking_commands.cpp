@@ -12,63 +12,13 @@
 #include "siaga/mqtt/broker_config.h"
 #include "synth_fleet.h"
 #include "tracking_json.h"
+#include "tracking_options.h"
 
 namespace siaga::tools {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-struct TrackingArguments {
-  std::string mqtt = "127.0.0.1:1883";
-  std::string fleet;
-  std::string state;
-  std::string client_id;
-  double stale_after_s = 120;
-  uint64_t snapshot_every = 200'000;
-};
-
-fs::path fleet_file(const CommandOptions& options, const std::string& given) {
-  return given.empty() ? data_dir(options.data_dir) / "fleet-sample.json" : fs::path(given);
-}
-
-fs::path state_dir(const std::string& given) {
-  if (!given.empty()) return given;
-  if (const char* env = std::getenv("SIAGA_STATE_DIR"); env && *env) return env;
-  return fs::path(SIAGA_BINARY_DIR) / "state";
-}
-
-void add_fleet_option(CLI::App* command, TrackingArguments& arguments) {
-  command->add_option("--fleet", arguments.fleet, "fleet file (default: the sample fleet)");
-}
-
-// The fleet and where its state is kept, for the commands that open a tracking store.
-void add_store_options(CLI::App* command, TrackingArguments& arguments) {
-  add_fleet_option(command, arguments);
-  command->add_option("--state", arguments.state, "state directory (default $SIAGA_STATE_DIR)");
-  command->add_option("--stale-after", arguments.stale_after_s, "seconds until a unit is stale")
-      ->capture_default_str();
-}
-
-tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only) {
-  tracking::StoreOptions options;
-  options.state_dir = state_dir(arguments.state);
-  options.read_only = read_only;
-  options.stale_after_ms = static_cast<int64_t>(arguments.stale_after_s * 1000);
-  options.snapshot_every = std::max<uint64_t>(1, arguments.snapshot_every);
-  return options;
-}
-
-// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so that the
-// main thread alone receives them, in sigwait.
-sigset_t block_stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  return signals;
-}
 
 CommandRegistration track_command(CLI::App& app, CommandOptions& options) {
   auto arguments = std::make_shared<TrackingArguments>();

@@ -1,0 +1,256 @@
+#include "engine.h"
+
+#include <siaga.pb.h>
+
+#include <cmath>
+
+#include "dispatch.h"
+#include "siaga/mqtt/topics.h"
+#include "tracking_json.h"
+
+namespace siaga::tools {
+
+QueryPool::Lease::~Lease() {
+  if (!query_) return;
+  std::lock_guard lock(pool_->mutex_);
+  pool_->idle_.push_back(std::move(query_));
+}
+
+QueryPool::Lease QueryPool::borrow() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto query = std::move(idle_.back());
+      idle_.pop_back();
+      return {*this, std::move(query)};
+    }
+  }
+  return {*this, std::make_unique<routing::CchQuery>(*cch_)};
+}
+
+Reply error_reply(int status, std::string message) {
+  return {status, Json{{"error", std::move(message)}}};
+}
+
+namespace {
+
+// A request body's JSON object, or the 400 that says why not.
+struct Body {
+  Json json;
+  std::optional<Reply> error;
+};
+
+Body parse_body(std::string_view text) {
+  Body body;
+  body.json = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (body.json.is_discarded() || !body.json.is_object()) {
+    body.error = error_reply(400, "the body must be a JSON object");
+  }
+  return body;
+}
+
+std::optional<double> finite_number(const Json& body, const char* field) {
+  if (!body.contains(field) || !body[field].is_number()) return std::nullopt;
+  const double value = body[field].get<double>();
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> short_text(const Json& body, const char* field) {
+  if (!body.contains(field) || !body[field].is_string()) return std::nullopt;
+  std::string text = body[field].get<std::string>();
+  if (text.empty() || text.size() > 128) return std::nullopt;
+  return text;
+}
+
+int dispatch_failure_status(tracking::Rejection reason) {
+  switch (reason) {
+    case tracking::Rejection::unknown_unit:
+      return 404;
+    case tracking::Rejection::journal_failure:
+      return 503;
+    default:
+      return 409;
+  }
+}
+
+void publish_dispatch_event(Engine& engine, const Json& request, const tracking::UnitState& state,
+                            bool& published) {
+  v1::DispatchEvent event;
+  event.set_unit_id(state.unit.id);
+  event.set_incident_id(state.incident_id);
+  event.set_incident_type(request.value("type", ""));
+  if (auto lat = finite_number(request, "lat")) event.set_lat(*lat);
+  if (auto lon = finite_number(request, "lon")) event.set_lon(*lon);
+  event.set_status_seq(state.status_seq);
+  event.set_time_ms(state.status_time_ms);
+  published =
+      engine.publish && engine.publish(mqtt::event_topic("dispatch"), event.SerializeAsString());
+}
+
+}  // namespace
+
+Reply recommend(Engine& engine, std::string_view text) {
+  const Body body = parse_body(text);
+  if (body.error) return *body.error;
+  const auto lat = finite_number(body.json, "lat");
+  const auto lon = finite_number(body.json, "lon");
+  if (!lat || !lon) return error_reply(400, "lat and lon must be finite numbers");
+  const auto type = short_text(body.json, "type");
+  if (!type) return error_reply(400, "type must be an incident class (medical, fire, ...)");
+  int64_t k = 3;
+  if (body.json.contains("k")) {
+    if (!body.json["k"].is_number_integer()) return error_reply(400, "k must be an integer");
+    k = body.json["k"].get<int64_t>();
+    if (k < 1 || k > 100) return error_reply(400, "k must be between 1 and 100");
+  }
+  const DispatchContext context{engine.network, engine.snapper, engine.live,
+                                engine.incident_classes};
+  const int64_t now = engine.clock();
+  const std::vector<tracking::UnitState> states = engine.store.units(now);
+  auto query = engine.queries.borrow();
+  try {
+    const Ranking ranking =
+        rank_units(context, states, {*lat, *lon}, *type, static_cast<size_t>(k), *query);
+    return {200, ranking_json(context, ranking, now)};
+  } catch (const geodata::SnapError& error) {
+    return error_reply(422,
+                       std::string("the incident is not on the island's roads: ") + error.what());
+  } catch (const geodata::Error& error) {
+    return error_reply(400, error.what());
+  }
+}
+
+Reply dispatch(Engine& engine, std::string_view text) {
+  const Body body = parse_body(text);
+  if (body.error) return *body.error;
+  const auto unit_id = short_text(body.json, "unit_id");
+  const auto incident_id = short_text(body.json, "incident_id");
+  if (!unit_id || !incident_id) {
+    return error_reply(400, "unit_id and incident_id must be strings of 1 to 128 characters");
+  }
+  // Only an available unit is sent; one already busy is re-assigned by its crew's reports, never
+  // silently by a second dispatch.
+  if (const auto current = engine.store.unit(*unit_id, engine.clock());
+      current && current->status != tracking::UnitStatus::available) {
+    return error_reply(
+        409, *unit_id + " is " + std::string(tracking::unit_status_name(current->status)) +
+                 (current->incident_id.empty() ? "" : " (" + current->incident_id + ")"));
+  }
+  const tracking::Outcome outcome = engine.store.change_status(
+      *unit_id, tracking::UnitStatus::dispatched, *incident_id, engine.clock());
+  if (!outcome.accepted) {
+    return error_reply(
+        dispatch_failure_status(outcome.reason),
+        std::string(tracking::rejection_name(outcome.reason)) + ": " + outcome.detail);
+  }
+  const auto state = engine.store.unit(*unit_id, engine.clock());
+  bool published = false;
+  publish_dispatch_event(engine, body.json, *state, published);
+  return {200,
+          {{"unit_id", *unit_id},
+           {"status", tracking::unit_status_name(state->status)},
+           {"incident_id", state->incident_id},
+           {"status_seq", state->status_seq},
+           {"event_published", published}}};
+}
+
+Reply units(Engine& engine) {
+  Json out = dataset_label(engine.network);
+  Json list = Json::array();
+  std::map<std::string, int> by_status;
+  for (const tracking::UnitState& state : engine.store.units(engine.clock())) {
+    list.push_back(unit_json(state));
+    ++by_status[state.stale ? "stale" : std::string(unit_status_name(state.status))];
+  }
+  out["units"] = list;
+  out["by_status"] = by_status;
+  return {200, out};
+}
+
+Reply hazards(Engine& engine) {
+  const auto set = engine.live.current();
+  const geodata::HazardIndex& index = engine.live.hazards();
+  Json out = {{"type", "FeatureCollection"}};
+  out.update(dataset_label(engine.network));
+  out["metric_version"] = set->version;
+  Json features = Json::array();
+  for (uint32_t zone = 0; zone < index.zones.size(); ++zone) {
+    Json polygons = Json::array();
+    for (const geodata::PolygonRings& polygon : index.zones[zone].polygons) {
+      Json rings = Json::array({line_string(polygon.outer)["coordinates"]});
+      for (const geodata::Ring& hole : polygon.holes)
+        rings.push_back(line_string(hole)["coordinates"]);
+      polygons.push_back(rings);
+    }
+    Json properties = zone_json(index.zones[zone]);
+    properties["active"] = set->active[zone] != 0;
+    features.push_back({{"type", "Feature"},
+                        {"geometry", {{"type", "MultiPolygon"}, {"coordinates", polygons}}},
+                        {"properties", properties}});
+  }
+  out["features"] = features;
+  return {200, out};
+}
+
+Reply toggle_hazard(Engine& engine, std::string_view zone_id, bool active) {
+  if (engine.live.hazards().find(zone_id) == geodata::invalid_id) {
+    return error_reply(404, "no hazard zone \"" + std::string(zone_id) + "\"");
+  }
+  const uint64_t version = active ? engine.live.activate(zone_id) : engine.live.deactivate(zone_id);
+  v1::HazardToggle event;
+  event.set_zone_id(std::string(zone_id));
+  event.set_active(active);
+  event.set_time_ms(engine.clock());
+  const bool published =
+      engine.publish && engine.publish(mqtt::event_topic("hazard"), event.SerializeAsString());
+  return {200,
+          {{"id", zone_id},
+           {"active", active},
+           {"metric_version", version},
+           {"event_published", published}}};
+}
+
+Reply health(Engine& engine, bool mqtt_connected) {
+  Json out = {{"status", "ok"}};
+  out.update(dataset_label(engine.network));
+  const auto set = engine.live.current();
+  int active = 0;
+  for (uint8_t on : set->active) active += on;
+  out["units"] = engine.store.fleet().units.size();
+  out["sample_fleet"] = engine.store.fleet().sample;
+  out["mqtt_connected"] = mqtt_connected;
+  out["metric_version"] = set->version;
+  out["hazards_active"] = active;
+  return {200, out};
+}
+
+Json network_geojson(const geodata::RoadNetwork& network) {
+  std::vector<Json> lines(geodata::road_class_count, Json::array());
+  const std::vector<uint32_t> tails = geodata::arc_tails(network);
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    const uint32_t tail = tails[arc], head = network.arc_head[arc];
+    // A two-way street is drawn once, from its lower node id.
+    if (tail > head && geodata::find_arc(network, head, tail) != geodata::invalid_id) continue;
+    const geodata::LatLon a = network.node_position[tail], b = network.node_position[head];
+    auto round5 = [](double value) { return std::round(value * 1e5) / 1e5; };
+    lines[static_cast<size_t>(network.arc_class[arc])].push_back(
+        Json::array({Json::array({round5(a.lon), round5(a.lat)}),
+                     Json::array({round5(b.lon), round5(b.lat)})}));
+  }
+  Json out = {{"type", "FeatureCollection"}};
+  out.update(dataset_label(network));
+  Json features = Json::array();
+  for (int c = 0; c < geodata::road_class_count; ++c) {
+    if (lines[c].empty()) continue;
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", {{"type", "MultiLineString"}, {"coordinates", std::move(lines[c])}}},
+         {"properties",
+          {{"road_class", geodata::road_class_name(static_cast<geodata::RoadClass>(c))}}}});
+  }
+  out["features"] = features;
+  return out;
+}
+
+}  // namespace siaga::tools

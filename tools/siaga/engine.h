@@ -1,0 +1,88 @@
+// What `siaga serve` holds while it runs, and the HTTP API's answers computed from it. The answers
+// are plain functions from a request's parts to a Reply, with no HTTP library in sight, so that
+// tests and fuzzers call them directly and the server only wires them to URLs.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "json_output.h"
+#include "siaga/geodata/snapper.h"
+#include "siaga/routing/live_metrics.h"
+#include "siaga/routing/responders.h"
+#include "siaga/tracking/store.h"
+
+namespace siaga::tools {
+
+// A JSON answer and its HTTP status.
+struct Reply {
+  int status = 200;
+  Json body;
+};
+
+// Query-string parameters, as HTTP libraries hand them over.
+using Params = std::multimap<std::string, std::string>;
+
+// CCH query workspaces for concurrent requests: each request borrows one and gives it back.
+class QueryPool {
+ public:
+  explicit QueryPool(const routing::Cch& cch) : cch_(&cch) {}
+  class Lease {
+   public:
+    Lease(QueryPool& pool, std::unique_ptr<routing::CchQuery> query)
+        : pool_(&pool), query_(std::move(query)) {}
+    Lease(Lease&&) = default;
+    ~Lease();
+    routing::CchQuery& operator*() { return *query_; }
+
+   private:
+    QueryPool* pool_;
+    std::unique_ptr<routing::CchQuery> query_;
+  };
+  Lease borrow();
+
+ private:
+  const routing::Cch* cch_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<routing::CchQuery>> idle_;
+};
+
+// Everything the API reads and changes. Publishing is a callback so that the engine does not need
+// a broker in tests of the API alone; `siaga serve` wires it to its MQTT client.
+struct Engine {
+  using Publish = std::function<bool(const std::string& topic, const std::string& payload)>;
+
+  const geodata::RoadNetwork& network;
+  const geodata::Snapper& snapper;
+  routing::LiveMetrics& live;
+  tracking::TrackingStore& store;
+  std::span<const routing::IncidentClass> incident_classes;
+  QueryPool& queries;
+  Publish publish;  // may be empty: events are then not published
+  std::function<int64_t()> clock = tracking::now_ms;
+};
+
+// {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.
+Reply error_reply(int status, std::string message);
+
+// POST /v1/recommend {lat, lon, type, k}
+Reply recommend(Engine& engine, std::string_view body);
+// POST /v1/dispatch {unit_id, incident_id, [type, lat, lon]}
+Reply dispatch(Engine& engine, std::string_view body);
+// GET /v1/units
+Reply units(Engine& engine);
+// GET /v1/hazards: a GeoJSON FeatureCollection of every zone with its `active` flag.
+Reply hazards(Engine& engine);
+// POST /v1/hazards/{id}/activate|deactivate
+Reply toggle_hazard(Engine& engine, std::string_view zone_id, bool active);
+// GET /health
+Reply health(Engine& engine, bool mqtt_connected);
+// GET /v1/network: the road network as GeoJSON, one MultiLineString per road class.
+Json network_geojson(const geodata::RoadNetwork& network);
+
+}  // namespace siaga::tools

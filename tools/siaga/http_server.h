@@ -1,0 +1,42 @@
+// The HTTP side of `siaga serve`: the OSRM-compatible and /v1 endpoints of engine.h and
+// osrm_api.h on cpp-httplib, Prometheus metrics, and the dispatcher's console as static files.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine.h"
+
+namespace siaga::tools {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8112;                    // 0: any free port (see HttpServer::port)
+  std::filesystem::path console_dir;  // the console's page, script and style
+  std::filesystem::path leaflet_dir = "/usr/share/javascript/leaflet";  // Debian's libjs-leaflet
+  size_t max_body_bytes = 64 * 1024;
+};
+
+class HttpServer {
+ public:
+  // Binds at once (throws geodata::Error naming the address when it cannot); serves after start.
+  HttpServer(Engine& engine, HttpOptions options, std::function<bool()> mqtt_connected = {});
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  int port() const;
+  void start();  // serves on its own threads
+  void stop();   // stops accepting, finishes the requests under way
+
+  // GET /metrics, in the Prometheus text format.
+  std::string metrics_text() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace siaga::tools

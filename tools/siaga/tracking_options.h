@@ -1,0 +1,38 @@
+// Options shared by the commands that open a tracking store or an MQTT session (track, units,
+// fleet-sim, serve, nearest), and the signal handling of the long-running ones.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <string>
+
+#include "commands.h"
+#include "siaga/tracking/store.h"
+
+namespace siaga::tools {
+
+struct TrackingArguments {
+  std::string mqtt = "127.0.0.1:1883";
+  std::string fleet;
+  std::string state;
+  std::string client_id;
+  double stale_after_s = 120;
+  uint64_t snapshot_every = 200'000;
+};
+
+// --fleet, else the data folder's fleet-sample.json.
+std::filesystem::path fleet_file(const CommandOptions& options, const std::string& given);
+// --state, else $SIAGA_STATE_DIR, else build/state.
+std::filesystem::path state_dir(const std::string& given);
+
+void add_fleet_option(CLI::App* command, TrackingArguments& arguments);
+// --fleet, --state, --stale-after.
+void add_store_options(CLI::App* command, TrackingArguments& arguments);
+tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only);
+
+// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so that the
+// main thread alone receives them, in sigwait.
+sigset_t block_stop_signals();
+
+}  // namespace siaga::tools
