@@ -73,5 +73,25 @@ check units-bad-type fail "type \"tank\"" -- "$siaga" units --fleet "$work/bad-f
 check fleet-sim-too-many fail "fewer than --units" -- "$siaga" fleet-sim --units 1000 --duration 1
 check track-bad-endpoint fail "is not HOST:PORT" -- "$siaga" track --mqtt 127.0.0.1:99999 --state "$work/st"
 
+# The dispatcher's question offline (every unit at home) and from a running server.
+check nearest-offline ok '"unit_id": "AMB-' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --fleet "$fleet"
+check nearest-offline-k ok '"rank": 2' -- "$siaga" nearest --at -3.6960,128.1830 --type fire --k 2 --fleet "$fleet"
+check nearest-bad-type fail 'unknown incident type "alien"' -- "$siaga" nearest --at -3.6960,128.1830 --type alien --fleet "$fleet"
+check nearest-sea fail "from the nearest road" -- "$siaga" nearest --at -3.7600,128.0500 --type medical --fleet "$fleet"
+check nearest-no-server fail "is \`siaga serve\` running" -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server 127.0.0.1:9
+"$siaga" serve --listen 127.0.0.1:0 --mqtt none --state "$work/serve-state" >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+for _ in $(seq 300); do grep -q '"ready":true' "$work/serve.out" && break; sleep 0.1; done
+server=$(grep -o '"listen":"http://[^"]*"' "$work/serve.out" | cut -d/ -f3 | tr -d '"')
+check nearest-server ok '"not_available"' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server "$server"
+check nearest-server-refuses fail "the server refused: unknown incident type" -- "$siaga" nearest --at -3.6960,128.1830 --type alien --server "$server"
+check serve-busy-port fail "cannot listen on" -- timeout 60 "$siaga" serve --listen "$server" --mqtt none --state "$work/serve-state2"
+kill -TERM $serve_pid; wait $serve_pid
+serve_status=$?
+if [ $serve_status -ne 0 ] || ! grep -q '"stopped":true' "$work/serve.out"; then
+  echo "FAIL serve-stops: exit $serve_status"; cat "$work/serve.err"; failures=$((failures + 1)); fi
+printf '{"incident_types":[{"name":"x","unit_types":["tank"]}]}' >"$work/bad-types.json"
+check serve-bad-types fail "unknown vehicle 'tank'" -- timeout 60 "$siaga" serve --mqtt none --state "$work/s3" --incident-types "$work/bad-types.json"
+
 echo "cli: $passes passed, $failures failed"
 [ $failures -eq 0 ]

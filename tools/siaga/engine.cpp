@@ -211,6 +211,16 @@ Reply toggle_hazard(Engine& engine, std::string_view zone_id, bool active) {
            {"event_published", published}}};
 }
 
+Reply incident_types(Engine& engine) {
+  Json list = Json::array();
+  for (const routing::IncidentClass& incident : engine.incident_classes) {
+    list.push_back({{"name", incident.name},
+                    {"description", incident.description},
+                    {"unit_types", incident.unit_types}});
+  }
+  return {200, {{"incident_types", list}}};
+}
+
 Reply health(Engine& engine, bool mqtt_connected) {
   Json out = {{"status", "ok"}};
   out.update(dataset_label(engine.network));

@@ -80,6 +80,8 @@ Reply units(Engine& engine);
 Reply hazards(Engine& engine);
 // POST /v1/hazards/{id}/activate|deactivate
 Reply toggle_hazard(Engine& engine, std::string_view zone_id, bool active);
+// GET /v1/incident-types: the classes and the unit types answering each.
+Reply incident_types(Engine& engine);
 // GET /health
 Reply health(Engine& engine, bool mqtt_connected);
 // GET /v1/network: the road network as GeoJSON, one MultiLineString per road class.

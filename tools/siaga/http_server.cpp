@@ -27,6 +27,7 @@ enum Endpoint : size_t {
   units_endpoint,
   hazards_endpoint,
   hazard_toggle,
+  incident_types_endpoint,
   health_endpoint,
   metrics_endpoint,
   network_endpoint,
@@ -34,8 +35,8 @@ enum Endpoint : size_t {
   endpoint_count
 };
 constexpr std::array<const char*, endpoint_count> endpoint_names = {
-    "route",   "table",         "nearest", "recommend", "dispatch", "units",
-    "hazards", "hazard_toggle", "health",  "metrics",   "network",  "facilities"};
+    "route",         "table",          "nearest", "recommend", "dispatch", "units",     "hazards",
+    "hazard_toggle", "incident_types", "health",  "metrics",   "network",  "facilities"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -123,6 +124,10 @@ struct HttpServer::Impl {
                 send(response, toggle_hazard(engine, request.matches[1].str(),
                                              request.matches[2].str() == "activate"));
               }));
+    http.Get("/v1/incident-types",
+             timed(incident_types_endpoint, [this](const auto&, auto& response) {
+               send(response, incident_types(engine));
+             }));
     http.Get("/health", timed(health_endpoint, [this](const auto&, auto& response) {
                send(response, health(engine, connected()));
              }));
@@ -216,6 +221,12 @@ HttpServer::HttpServer(Engine& engine, HttpOptions options, std::function<bool()
     : impl_(std::make_unique<Impl>(engine, std::move(options), std::move(mqtt_connected))) {
   Impl& impl = *impl_;
   impl.network_json = network_geojson(engine.network).dump();
+  // SO_REUSEADDR (a restart may bind while old connections linger) but not httplib's default
+  // SO_REUSEPORT, with which a second server on the same port would silently take half the calls.
+  impl.http.set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   impl.http.set_payload_max_length(impl.options.max_body_bytes);
   impl.http.set_read_timeout(5, 0);
   impl.http.set_write_timeout(5, 0);

@@ -38,10 +38,16 @@ std::vector<std::string> hazard_files(const CommandOptions& options, const std::
 }
 
 HttpOptions http_options(const ServeArguments& arguments) {
-  const mqtt::Endpoint listen = mqtt::parse_endpoint(arguments.listen);  // same HOST:PORT syntax
   HttpOptions options;
-  options.host = listen.host;
-  options.port = listen.port;
+  // HOST:PORT as for the broker, and HOST:0 for any free port (tests, several servers).
+  if (arguments.listen.ends_with(":0")) {
+    options.host = arguments.listen.substr(0, arguments.listen.size() - 2);
+    options.port = 0;
+  } else {
+    const mqtt::Endpoint listen = mqtt::parse_endpoint(arguments.listen);
+    options.host = listen.host;
+    options.port = listen.port;
+  }
   options.console_dir = arguments.console;
   return options;
 }

@@ -1,0 +1,60 @@
+// The dispatcher console in Debian's headless Chromium, against a running `siaga serve` with a
+// simulated fleet: the page loads with roads and units, a click on the map gives a ranked
+// recommendation with routes, one click dispatches, and the server then has the unit dispatched.
+// Usage: node console_test.mjs URL SCREENSHOT.png
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+
+const [url, screenshot] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
+const failures = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') failures.push(`console error: ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.match(await page.textContent('#dataset'), /SCHEMATIC|OSM/);
+  assert.ok(await page.locator('#hazards input[type=checkbox]').count() > 0, 'hazard switches');
+  assert.ok(await page.locator('#type option').count() >= 5, 'incident classes');
+
+  // Units appear: the fleet simulator has reported them.
+  await page.waitForFunction(
+    () => Number(document.getElementById('units-count').dataset.positioned) > 0,
+    null, { timeout: 30000 });
+
+  // A click on the map near Ambon's city centre, for a medical emergency.
+  await page.selectOption('#type', 'medical');
+  const point = await page.evaluate(() => {
+    const p = map.latLngToContainerPoint([-3.6960, 128.1830]);
+    const box = document.getElementById('map').getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  });
+  await page.mouse.click(point.x, point.y);
+  await page.waitForSelector('#results li.result', { timeout: 30000 });
+  const ranked = await page.locator('#results li.result').count();
+  assert.ok(ranked >= 1 && ranked <= 3, `1 to 3 units recommended, got ${ranked}`);
+  const first = await page.locator('#results li.result').first().getAttribute('data-unit');
+  assert.match(first, /^AMB-/, 'a medical incident gets an ambulance');
+  const etas = await page.locator('#results li.result .eta').allTextContents();
+  const seconds = etas.map((t) => { const [m, , s] = t.split(' '); return 60 * Number(m) + Number(s); });
+  assert.deepEqual([...seconds].sort((a, b) => a - b), seconds, 'fastest first');
+
+  // One click dispatches; the server agrees.
+  await page.locator('#results li.result button.dispatch').first().click();
+  await page.waitForSelector('#results li.result.sent', { timeout: 15000 });
+  const units = await (await fetch(new URL('/v1/units', url))).json();
+  const unit = units.units.find((u) => u.id === first);
+  assert.equal(unit.status, 'dispatched');
+
+  await page.screenshot({ path: screenshot });
+  assert.deepEqual(failures, []);
+  console.log(JSON.stringify({ ok: true, recommended: ranked, dispatched: first, screenshot }));
+} finally {
+  await browser.close();
+}

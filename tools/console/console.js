@@ -1,0 +1,240 @@
+// The dispatcher's console: the island's roads drawn from Siaga's own graph (no tile server), the
+// hazard zones with their switches, the facilities, the units live in their status colours; a
+// click on the map asks /v1/recommend and draws the routes; one click dispatches.
+'use strict';
+
+const statusColours = {
+  available: '#1e8449', dispatched: '#c0392b', en_route: '#e67e22', on_scene: '#8e44ad',
+  transporting: '#2471a3', returning: '#17a589', out_of_service: '#555555', stale: '#aab7b8',
+};
+const roadWeights = { motorway: 3, trunk: 3, primary: 2.5, secondary: 2, tertiary: 1.5 };
+
+const map = L.map('map', { preferCanvas: true, zoomControl: true }).setView([-3.66, 128.18], 11);
+L.control.scale({ imperial: false }).addTo(map);
+const layers = {
+  roads: L.layerGroup().addTo(map),
+  hazards: L.layerGroup().addTo(map),
+  facilities: L.layerGroup().addTo(map),
+  routes: L.layerGroup().addTo(map),
+  units: L.layerGroup().addTo(map),
+  incident: L.layerGroup().addTo(map),
+};
+const el = (id) => document.getElementById(id);
+const state = { unitMarkers: new Map(), lastRecommendation: null };
+
+function setStatus(text) { el('status').textContent = text || ''; }
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  if (!response.ok) throw new Error(body.error || body.message || `HTTP ${response.status}`);
+  return body;
+}
+
+function post(path, body) {
+  return api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                     body: JSON.stringify(body || {}) });
+}
+
+async function drawRoads() {
+  const network = await api('/v1/network');
+  L.geoJSON(network, {
+    style: (f) => ({ color: '#4d5d6b', weight: roadWeights[f.properties.road_class] || 1,
+                     opacity: 0.7 }),
+    interactive: false,
+  }).addTo(layers.roads);
+  map.fitBounds(L.geoJSON(network).getBounds());
+  const label = el('dataset');
+  label.textContent = network.schematic ? `${network.dataset}: SCHEMATIC roads, not real`
+                                        : `data: ${network.dataset} (OSM, ODbL)`;
+  label.classList.toggle('schematic', !!network.schematic);
+}
+
+async function drawFacilities() {
+  const facilities = await api('/v1/facilities');
+  L.geoJSON(facilities, {
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, {
+      radius: 4, color: '#10344a', weight: 1, fillColor: '#fff', fillOpacity: 1 }),
+    onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.name} (${f.properties.kind})`),
+  }).addTo(layers.facilities);
+}
+
+async function loadHazards() {
+  const zones = await api('/v1/hazards');
+  layers.hazards.clearLayers();
+  const list = el('hazards');
+  list.replaceChildren();
+  for (const feature of zones.features) {
+    const p = feature.properties;
+    L.geoJSON(feature, { style: { color: p.active ? '#c0392b' : '#7f8c8d', weight: 1,
+                                  dashArray: p.active ? null : '4', fillOpacity: p.active ? 0.35 : 0.05 },
+                         interactive: false }).addTo(layers.hazards);
+    const item = document.createElement('li');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = p.active;
+    box.dataset.zone = p.id;
+    box.addEventListener('change', () => toggleHazard(p.id, box.checked));
+    const label = document.createElement('label');
+    label.append(box, ` ${p.name}`);
+    item.append(label);
+    list.append(item);
+  }
+}
+
+async function toggleHazard(id, active) {
+  try {
+    await post(`/v1/hazards/${encodeURIComponent(id)}/${active ? 'activate' : 'deactivate'}`);
+    await loadHazards();
+    if (state.lastRecommendation) await recommend();
+  } catch (error) { setStatus(`Hazard ${id}: ${error.message}`); }
+}
+
+function unitColour(unit) { return statusColours[unit.stale ? 'stale' : unit.status] || '#000'; }
+
+async function refreshUnits() {
+  try {
+    const answer = await api('/v1/units');
+    let positioned = 0;
+    for (const unit of answer.units) {
+      if (!unit.fix) continue;
+      positioned += 1;
+      const at = [unit.fix.lat, unit.fix.lon];
+      let marker = state.unitMarkers.get(unit.id);
+      if (!marker) {
+        marker = L.circleMarker(at, { radius: 6, weight: 2, color: '#fff', fillOpacity: 1 })
+          .addTo(layers.units);
+        state.unitMarkers.set(unit.id, marker);
+      }
+      marker.setLatLng(at);
+      marker.setStyle({ fillColor: unitColour(unit) });
+      marker.bindTooltip(`${unit.call_sign} — ${unit.stale ? 'stale' : unit.status}`);
+    }
+    el('units-count').textContent = `${positioned} of ${answer.units.length} on the map`;
+    el('units-count').dataset.positioned = positioned;
+    el('connection').textContent = '';
+  } catch (error) {
+    el('connection').textContent = `no answer from the server: ${error.message}`;
+  }
+}
+
+function drawLegend() {
+  for (const [status, colour] of Object.entries(statusColours)) {
+    const item = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = colour;
+    item.append(swatch, status.replace('_', ' '));
+    el('legend').append(item);
+  }
+}
+
+async function loadIncidentTypes() {
+  const answer = await api('/v1/incident-types');
+  for (const type of answer.incident_types) {
+    const option = document.createElement('option');
+    option.value = type.name;
+    option.textContent = `${type.name} — ${type.unit_types.join(', ')}`;
+    el('type').append(option);
+  }
+}
+
+function newIncidentId() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `112-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-` +
+         `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+}
+
+function minutes(seconds) {
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${String(Math.round(seconds - 60 * m)).padStart(2, '0')} s`;
+}
+
+function renderRecommendation(answer) {
+  layers.routes.clearLayers();
+  const list = el('results');
+  list.replaceChildren();
+  answer.recommended.forEach((unit, index) => {
+    L.geoJSON(unit.route, { style: { color: index === 0 ? '#c0392b' : '#2471a3',
+                                     weight: index === 0 ? 5 : 3, opacity: 0.8 } })
+      .addTo(layers.routes);
+    const item = document.createElement('li');
+    item.className = 'result';
+    item.dataset.unit = unit.unit_id;
+    const zones = unit.hazards.on_route.map((z) => z.name)
+      .concat(unit.hazards.near_route.map((z) => `${z.name} (avoided)`));
+    item.innerHTML = `<span class="eta"></span> <span class="who"></span><br>` +
+                     `<span class="how"></span><div class="zones"></div>`;
+    item.querySelector('.eta').textContent = minutes(unit.eta_s);
+    item.querySelector('.who').textContent = `${unit.call_sign} (${unit.type}, ${unit.agency})`;
+    item.querySelector('.how').textContent =
+      `${(unit.distance_m / 1000).toFixed(1)} km from ${unit.position.off_road ? 'off-road ' : ''}` +
+      `position ${Math.round(unit.position.fix_age_s)} s old`;
+    item.querySelector('.zones').textContent = zones.length ? `hazards: ${zones.join('; ')}` : '';
+    const button = document.createElement('button');
+    button.className = 'dispatch';
+    button.textContent = `Dispatch ${unit.unit_id}`;
+    button.addEventListener('click', () => dispatchUnit(unit, item, button));
+    item.append(button);
+    list.append(item);
+  });
+  const others = [];
+  for (const u of answer.unreachable) others.push(`${u.unit_id}: no route (${u.reason})`);
+  for (const u of answer.not_available) others.push(`${u.unit_id}: ${u.why}`);
+  el('others').textContent = others.length ? `Not recommended — ${others.join('; ')}` : '';
+  setStatus(answer.recommended.length ? '' : 'No available unit can reach this place.');
+}
+
+async function recommend() {
+  const body = { lat: Number(el('lat').value), lon: Number(el('lon').value),
+                 type: el('type').value, k: Number(el('k').value) || 3 };
+  layers.incident.clearLayers();
+  L.circleMarker([body.lat, body.lon], { radius: 9, color: '#000', weight: 2,
+                                         fillColor: '#f1c40f', fillOpacity: 1 })
+    .addTo(layers.incident);
+  setStatus('Asking…');
+  try {
+    state.lastRecommendation = await post('/v1/recommend', body);
+    renderRecommendation(state.lastRecommendation);
+  } catch (error) {
+    layers.routes.clearLayers();
+    el('results').replaceChildren();
+    setStatus(error.message);
+  }
+}
+
+async function dispatchUnit(unit, item, button) {
+  button.disabled = true;
+  try {
+    const answer = await post('/v1/dispatch', {
+      unit_id: unit.unit_id, incident_id: el('incident-id').value || newIncidentId(),
+      type: el('type').value, lat: Number(el('lat').value), lon: Number(el('lon').value) });
+    item.classList.add('sent');
+    button.textContent = `${unit.unit_id} ${answer.status} (${answer.incident_id})`;
+    await refreshUnits();
+  } catch (error) {
+    button.disabled = false;
+    setStatus(`Dispatch of ${unit.unit_id}: ${error.message}`);
+  }
+}
+
+map.on('click', (event) => {
+  el('lat').value = event.latlng.lat.toFixed(6);
+  el('lon').value = event.latlng.lng.toFixed(6);
+  el('incident-id').value = newIncidentId();
+  recommend();
+});
+el('incident-form').addEventListener('submit', (event) => { event.preventDefault(); recommend(); });
+
+(async function start() {
+  drawLegend();
+  try {
+    await Promise.all([drawRoads(), drawFacilities(), loadHazards(), loadIncidentTypes()]);
+  } catch (error) {
+    setStatus(`Could not load the map: ${error.message}`);
+  }
+  await refreshUnits();
+  setInterval(refreshUnits, 2000);
+  document.body.dataset.ready = 'true';
+})();
