@@ -76,6 +76,7 @@ check track-bad-endpoint fail "is not HOST:PORT" -- "$siaga" track --mqtt 127.0.
 # The dispatcher's question offline (every unit at home) and from a running server.
 check nearest-offline ok '"unit_id": "AMB-' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --fleet "$fleet"
 check nearest-offline-k ok '"rank": 2' -- "$siaga" nearest --at -3.6960,128.1830 --type fire --k 2 --fleet "$fleet"
+check nearest-table ok "^1\. AMB-" -- "$siaga" nearest --at -3.6960,128.1830 --type medical --fleet "$fleet" --table
 check nearest-bad-type fail 'unknown incident type "alien"' -- "$siaga" nearest --at -3.6960,128.1830 --type alien --fleet "$fleet"
 check nearest-sea fail "from the nearest road" -- "$siaga" nearest --at -3.7600,128.0500 --type medical --fleet "$fleet"
 check nearest-no-server fail "is \`siaga serve\` running" -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server 127.0.0.1:9

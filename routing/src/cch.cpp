@@ -260,6 +260,48 @@ void CchQuery::search(Search& side, const CchMetric& metric, std::span<const See
   }
 }
 
+std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
+                                            std::span<const std::vector<Seed>> sources,
+                                            std::span<const Seed> targets) {
+  // Backward search: for each elimination-tree ancestor z of the targets, the cost z → target.
+  search(backward_, metric, targets, false);
+  // The union of the sources' ancestor chains; the chains share their tops, so this is far less
+  // than one upward search per source.
+  std::vector<uint32_t>& chains = forward_.visited;
+  reset(forward_);
+  for (const std::vector<Seed>& seeds : sources) {
+    for (const Seed& seed : seeds) {
+      for (uint32_t x = cch_->rank[seed.node]; x != invalid_id && !on_chain_[x];
+           x = cch_->parent[x]) {
+        on_chain_[x] = 1;
+        chains.push_back(x);
+      }
+    }
+  }
+  // Top down, every upward neighbour of x is an ancestor of x, hence done already: the cost
+  // x → target is the best of going down from x and going up first.
+  std::sort(chains.begin(), chains.end(), std::greater<>());
+  for (uint32_t x : chains) {
+    on_chain_[x] = 0;
+    uint64_t best = backward_.cost[x];
+    for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
+      const uint32_t above = forward_.cost[cch_->up_head[e]];
+      if (metric.up[e] >= infinite_weight || above == unreachable) continue;
+      best = std::min<uint64_t>(best, uint64_t{metric.up[e]} + above);
+    }
+    forward_.cost[x] = static_cast<uint32_t>(std::min<uint64_t>(best, unreachable));
+  }
+  std::vector<uint32_t> costs(sources.size(), unreachable);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    for (const Seed& seed : sources[i]) {
+      const uint32_t rest = forward_.cost[cch_->rank[seed.node]];
+      if (rest == unreachable) continue;
+      costs[i] = static_cast<uint32_t>(std::min<uint64_t>(costs[i], uint64_t{seed.cost_ms} + rest));
+    }
+  }
+  return costs;
+}
+
 // Appends the network arcs of CCH edge `edge` travelled upward (low → high) or downward, by what
 // customization recorded; an explicit stack keeps the arcs in driving order.
 void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,

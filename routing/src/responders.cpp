@@ -84,7 +84,7 @@ const IncidentClass& incident_class(std::span<const IncidentClass> classes, std:
   throw Error("unknown incident type \"" + std::string(name) + "\" (known: " + known + ")");
 }
 
-std::vector<uint32_t> drive_times(const Cch& cch, const MetricSet& set,
+std::vector<uint32_t> drive_times(const Cch&, const MetricSet& set,
                                   std::span<const Responder> responders,
                                   const geodata::Snap& incident, CchQuery& query) {
   std::vector<uint32_t> times(responders.size(), unreachable);
@@ -99,8 +99,7 @@ std::vector<uint32_t> drive_times(const Cch& cch, const MetricSet& set,
     }
     if (sources.empty()) continue;
     const SnapSeeds targets = target_seeds(incident, metric.arc_weight);
-    const std::vector<uint32_t> costs =
-        ManyToOne(cch, metric, sources).costs_to(targets.seeds, query);
+    const std::vector<uint32_t> costs = query.many_to_one(metric, sources, targets.seeds);
     for (size_t s = 0; s < sources.size(); ++s) {
       const Responder& responder = responders[responder_of[s]];
       // A unit on the incident's own street may drive straight along it, as route_between does.

@@ -3,6 +3,7 @@
 // running server or answered offline from a fleet file.
 #include <httplib.h>
 
+#include <cstdio>
 #include <iostream>
 
 #include "commands.h"
@@ -147,8 +148,31 @@ struct NearestArguments {
   std::string type;
   int k = 3;
   std::string server = "127.0.0.1:8112";
-  std::string fleet;  // offline: the fleet file's units, each at home
+  std::string fleet;   // offline: the fleet file's units, each at home
+  bool table = false;  // one line per unit instead of JSON
 };
+
+// The answer as a dispatcher reads it aloud: rank, unit, ETA, distance; then who cannot come.
+void print_answer(const Json& answer, bool table) {
+  if (!table) {
+    std::cout << answer.dump(2) << "\n";
+    return;
+  }
+  for (const Json& unit : answer["recommended"]) {
+    const double eta = unit["eta_s"];
+    char line[256];
+    std::snprintf(line, sizeof line, "%d. %-8s %2d min %02d s  %5.1f km  %s\n",
+                  unit["rank"].get<int>(), unit["unit_id"].get<std::string>().c_str(),
+                  static_cast<int>(eta) / 60, static_cast<int>(eta) % 60,
+                  unit["distance_m"].get<double>() / 1000,
+                  unit["call_sign"].get<std::string>().c_str());
+    std::cout << line;
+  }
+  if (answer["recommended"].empty()) std::cout << "no available unit can reach the incident\n";
+  for (const Json& unit : answer["unreachable"])
+    std::cout << "   " << unit["unit_id"].get<std::string>() << ": no route, "
+              << unit["reason"].get<std::string>() << "\n";
+}
 
 int ask_server(const NearestArguments& arguments, geodata::LatLon at) {
   const mqtt::Endpoint server = mqtt::parse_endpoint(arguments.server);
@@ -167,7 +191,7 @@ int ask_server(const NearestArguments& arguments, geodata::LatLon at) {
     throw geodata::Error("the server refused: " +
                          (answer.is_object() ? answer.value("error", result->body) : result->body));
   }
-  std::cout << answer.dump(2) << "\n";
+  print_answer(answer, arguments.table);
   return 0;
 }
 
@@ -185,7 +209,7 @@ int answer_offline(const CommandOptions& options, const NearestArguments& argume
                                      static_cast<size_t>(std::max(1, arguments.k)), query);
   Json answer = ranking_json(context, ranking, tracking::now_ms());
   answer["positions"] = "each unit at its home station (offline, from the fleet file)";
-  std::cout << answer.dump(2) << "\n";
+  print_answer(answer, arguments.table);
   return 0;
 }
 
@@ -200,6 +224,7 @@ CommandRegistration nearest_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--server", arguments->server, "server HOST:PORT")->capture_default_str();
   command->add_option("--fleet", arguments->fleet,
                       "answer offline from this fleet file, every unit at home and available");
+  command->add_flag("--table", arguments->table, "one line per unit instead of JSON");
   add_data_options(command, options);
   return {command, [&options, arguments] {
             const geodata::LatLon at = geodata::parse_lat_lon(arguments->at);

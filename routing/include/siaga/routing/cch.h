@@ -76,6 +76,13 @@ class CchQuery {
   // Cost from the sources to every network node (PHAST sweep), unreachable where none.
   std::vector<uint32_t> all_costs(const CchMetric& metric, std::span<const Seed> sources);
 
+  // Cost from each source (sources[i] are its seeds) to the targets: one backward search from
+  // the targets, then one top-down sweep over the union of the sources' elimination-tree chains.
+  // For sources that change between questions (moving units); ManyToOne keeps them when not.
+  std::vector<uint32_t> many_to_one(const CchMetric& metric,
+                                    std::span<const std::vector<Seed>> sources,
+                                    std::span<const Seed> targets);
+
  private:
   friend class ManyToOne;
   friend class OneToMany;
