@@ -59,7 +59,7 @@ Ranking rank_units(const DispatchContext& context, std::span<const UnitState> un
   const std::vector<uint32_t> times = routing::drive_times(context.live.cch(), *ranking.metrics,
                                                            responders, ranking.incident, query);
 
-  std::vector<RankedUnit> reachable;
+  std::vector<std::pair<uint32_t, const UnitState*>> reachable;  // copied only for the k best
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (times[i] == routing::unreachable) {
       const routing::VehicleProfile& profile = profiles[responders[i].profile];
@@ -68,19 +68,22 @@ Ranking rank_units(const DispatchContext& context, std::span<const UnitState> un
                                                     context.live.hazards(), ranking.metrics->active,
                                                     responders[i].position, ranking.incident)});
     } else {
-      reachable.push_back({*candidates[i], times[i], {}});
+      reachable.emplace_back(times[i], candidates[i]);
     }
   }
-  std::sort(reachable.begin(), reachable.end(), [](const RankedUnit& a, const RankedUnit& b) {
-    return std::tie(a.eta_ms, a.state.unit.id) < std::tie(b.eta_ms, b.state.unit.id);
-  });
-  if (reachable.size() > k) reachable.resize(k);
-  for (RankedUnit& ranked : reachable) {
-    const uint32_t profile = routing::profile_index(profiles, ranked.state.unit.type);
-    ranked.route = routing::route_between(context.network, ranking.metrics->metrics[profile],
-                                          ranked.state.road->snap, ranking.incident, query);
+  const auto faster = [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second->unit.id) < std::tie(b.first, b.second->unit.id);
+  };
+  const size_t kept = std::min(k, reachable.size());
+  std::partial_sort(reachable.begin(), reachable.begin() + kept, reachable.end(), faster);
+  for (size_t r = 0; r < kept; ++r) {
+    const auto [eta_ms, state] = reachable[r];
+    const uint32_t profile = routing::profile_index(profiles, state->unit.type);
+    ranking.recommended.push_back(
+        {*state, eta_ms,
+         routing::route_between(context.network, ranking.metrics->metrics[profile],
+                                state->road->snap, ranking.incident, query)});
   }
-  ranking.recommended = std::move(reachable);
   return ranking;
 }
 
