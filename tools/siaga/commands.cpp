@@ -455,7 +455,8 @@ std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions
       facilities_command(app, options),    synth_command(app, options),
       synth_hazards_command(app, options), isochrone_command(app, options),
       graph_command(app, options)};
-  for (auto& group : {tracking_commands(app, options), serve_commands(app, options)}) {
+  for (auto& group : {tracking_commands(app, options), serve_commands(app, options),
+                      coverage_commands(app, options)}) {
     commands.insert(commands.end(), group.begin(), group.end());
   }
   return commands;

@@ -36,4 +36,7 @@ std::vector<std::string> split_list(const std::string& text);
 // serve, nearest (serve_commands.cpp).
 std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& options);
 
+// coverage, plan-stations (coverage_commands.cpp).
+std::vector<CommandRegistration> coverage_commands(CLI::App& app, CommandOptions& options);
+
 }  // namespace siaga::tools

@@ -1,0 +1,188 @@
+// Planners' coverage: segment arrival times on a hand-built graph checked against hand-computed
+// values; on Ambon, the coverage field equals multi-source Dijkstra's, a flood never raises
+// coverage, and adding the suggested stations never lowers it.
+#include "coverage.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "siaga/routing/dijkstra.h"
+#include "test_support.h"
+
+namespace siaga::tools {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path scenarios = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios";
+
+// 0 — 1 — 2 — 3, two-way, then 3 → 4 one-way; every arc 1 km and 60 s.
+geodata::RoadNetwork line_graph() {
+  geodata::RoadNetwork network;
+  for (int i = 0; i < 5; ++i) {
+    network.node_position.push_back({-3.7, 128.1 + 0.01 * i});
+    network.node_xy.push_back({1000.0 * i, 0});
+    network.node_osm_id.push_back(i + 1);
+  }
+  const std::vector<std::pair<uint32_t, uint32_t>> arcs = {{0, 1}, {1, 0}, {1, 2}, {2, 1},
+                                                           {2, 3}, {3, 2}, {3, 4}};
+  network.first_out.assign(6, 0);
+  for (const auto& [tail, head] : arcs) ++network.first_out[tail + 1];
+  for (size_t v = 0; v < 5; ++v) network.first_out[v + 1] += network.first_out[v];
+  for (const auto& [tail, head] : arcs) {  // already sorted by tail
+    network.arc_head.push_back(head);
+    network.arc_length_m.push_back(1000);
+    network.arc_time_ms.push_back(60'000);
+    network.arc_class.push_back(geodata::RoadClass::residential);
+    network.arc_flags.push_back(0);
+    network.arc_way.push_back(0);
+  }
+  network.way_osm_id = {1};
+  network.way_name = {"Jl. Garis"};
+  geodata::check_consistent(network);
+  return network;
+}
+
+TEST(Coverage, SegmentArrivalsOnAHandBuiltLine) {
+  const geodata::RoadNetwork network = line_graph();
+  const auto segments = routing::road_segments(network);
+  ASSERT_EQ(segments.size(), 4u);  // three two-way streets once each, and the one-way
+  routing::Dijkstra dijkstra(network);
+  const routing::Seed station[] = {{0, 0}};
+  const auto cost = dijkstra.all_costs(station, network.arc_time_ms);
+  const auto arrivals = routing::segment_arrivals(segments, network.arc_time_ms, cost);
+  // Middles reached at 0.5, 1.5, 2.5 and 3.5 minutes.
+  EXPECT_EQ(arrivals, (std::vector<uint32_t>{30'000, 90'000, 150'000, 210'000}));
+  // From node 4 nothing can be reached: the one-way leads into it.
+  const routing::Seed stuck[] = {{4, 0}};
+  const auto none = routing::segment_arrivals(segments, network.arc_time_ms,
+                                              dijkstra.all_costs(stuck, network.arc_time_ms));
+  EXPECT_EQ(none, std::vector<uint32_t>(4, routing::unreachable));
+  // The middle street closed both ways: unreachable itself, and the streets beyond it too.
+  std::vector<uint32_t> closed = network.arc_time_ms;
+  closed[2] = closed[3] = routing::blocked;
+  const auto cut = routing::segment_arrivals(segments, closed, dijkstra.all_costs(station, closed));
+  EXPECT_EQ(cut, (std::vector<uint32_t>{30'000, routing::unreachable, routing::unreachable,
+                                        routing::unreachable}));
+}
+
+struct Island {
+  Scenario scenario;
+  std::unique_ptr<RoutingSetup> setup;
+  Coverage coverage;
+};
+
+Island island(const std::string& file, const std::function<void(Scenario&)>& change = {}) {
+  Island result;
+  result.setup = std::make_unique<RoutingSetup>();
+  result.setup->network = test::ambon().network;
+  result.scenario = load_scenario(scenarios / file, result.setup->network);
+  if (change) change(result.scenario);
+  result.setup->cch = std::make_unique<routing::Cch>(test::ambon_cch());
+  std::vector<fs::path> files = result.scenario.hazard_files;
+  result.setup->live = std::make_unique<routing::LiveMetrics>(
+      result.setup->network, *result.setup->cch, routing::load_profiles(default_profiles_file()),
+      geodata::overlay_hazards(result.setup->network, geodata::load_hazards(files).zones));
+  result.setup->live->set_active(result.scenario.active_hazards);
+  result.coverage = compute_coverage(*result.setup, result.scenario);
+  return result;
+}
+
+TEST(Coverage, AmbonFieldEqualsMultiSourceDijkstra) {
+  const Island base = island("baseline.json");
+  const auto& network = base.setup->network;
+  const geodata::Snapper snapper(network);
+  routing::Dijkstra dijkstra(network);
+  for (const TargetCoverage& target : base.coverage.targets) {
+    const auto& profile = base.setup->live->profiles()[routing::profile_index(
+        base.setup->live->profiles(), target.target.unit_type)];
+    const auto weights = routing::profile_weights(network, profile, base.setup->live->hazards(),
+                                                  base.setup->live->current()->active);
+    std::vector<routing::Seed> seeds;
+    for (const Station& station : base.scenario.stations) {
+      if (std::find(station.unit_types.begin(), station.unit_types.end(),
+                    target.target.unit_type) == station.unit_types.end())
+        continue;
+      const auto snap = routing::source_seeds(snapper.snap(station.position, {5000}), weights);
+      seeds.insert(seeds.end(), snap.seeds.begin(), snap.seeds.end());
+    }
+    const auto expected = routing::segment_arrivals(base.coverage.segments, weights,
+                                                    dijkstra.all_costs(seeds, weights));
+    EXPECT_EQ(target.arrival_ms, expected) << target.target.name;
+    EXPECT_GT(target.covered_km, 0);
+    EXPECT_LT(target.covered_km, base.coverage.total_demand_km);
+  }
+}
+
+TEST(Coverage, AFloodNeverRaisesCoverage) {
+  const Island base = island("baseline.json");
+  const Island flood = island("flood-wai-batu-merah.json");
+  ASSERT_FALSE(flood.scenario.active_hazards.empty());
+  ASSERT_EQ(base.coverage.targets.size(), flood.coverage.targets.size());
+  bool some_loss = false;
+  for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
+    const auto& before = base.coverage.targets[t];
+    const auto& after = flood.coverage.targets[t];
+    EXPECT_LE(after.covered_km, before.covered_km + 1e-9) << before.target.name;
+    for (size_t s = 0; s < before.arrival_ms.size(); ++s) {
+      ASSERT_GE(after.arrival_ms[s], before.arrival_ms[s]) << "segment " << s;
+    }
+    some_loss |= after.covered_km < before.covered_km;
+  }
+  EXPECT_TRUE(some_loss) << "the flood and the bridge closure should cost some coverage";
+  const Json compared =
+      compare_json(*base.setup, base.scenario, base.coverage, flood.scenario, flood.coverage);
+  for (const Json& change : compared["changes"]) EXPECT_GE(change["share_lost"].get<double>(), 0);
+}
+
+TEST(Coverage, AddingTheSuggestedStationsNeverLowersCoverage) {
+  const Island base = island("baseline.json");
+  const size_t medical = 1;
+  ASSERT_EQ(base.coverage.targets[medical].target.name, "medical");
+  const auto sites = plan_stations(*base.setup, base.coverage, medical, 2, {});
+  ASSERT_EQ(sites.size(), 2u);
+  EXPECT_GT(sites[0].gain_km, 0);
+  EXPECT_GE(sites[0].gain_km, sites[1].gain_km) << "greedy: the best site first";
+  const Island more = island("baseline.json", [&](Scenario& scenario) {
+    for (const SiteSuggestion& site : sites)
+      scenario.stations.push_back({"suggested", site.position, {"ambulance"}});
+  });
+  const double before = base.coverage.targets[medical].covered_km;
+  const double after = more.coverage.targets[medical].covered_km;
+  EXPECT_GE(after, before);
+  EXPECT_NEAR(after, before + sites[0].gain_km + sites[1].gain_km, 0.05);
+  for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
+    EXPECT_GE(more.coverage.targets[t].covered_km, base.coverage.targets[t].covered_km - 1e-9);
+  }
+}
+
+TEST(Coverage, ScenarioFileErrorsNameTheProblem) {
+  const auto& network = test::ambon().network;
+  const fs::path dir = fs::temp_directory_path() / ("siaga-scenario-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"stations": []})", "no stations"},
+      {R"({"stations": [{"facilities": "castle", "unit_types": ["ambulance"]}]})", "castle"},
+      {R"({"stations": [{"name": "x", "lat": -3.7, "lon": 128.2, "unit_types": ["ambulance"]}],
+           "targets": [{"name": "m", "unit_type": "ambulance", "minutes": 8}],
+           "demand": {"road_class_weights": {"alley": 1}}})",
+       "unknown road class"},
+      {R"({"stations": [{"name": "x", "lat": -3.7, "lon": 128.2, "unit_types": ["ambulance"]}],
+           "targets": [{"name": "m", "unit_type": "ambulance", "minutes": -1}]})",
+       "minutes must be"},
+      {"nonsense", "not a JSON object"},
+  };
+  for (const auto& [text, message] : cases) {
+    std::ofstream(dir / "s.json") << text;
+    try {
+      load_scenario(dir / "s.json", network);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const geodata::Error& error) {
+      EXPECT_NE(std::string(error.what()).find(message), std::string::npos) << error.what();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace siaga::tools

@@ -1,0 +1,119 @@
+// `siaga coverage` and `siaga plan-stations`: the planners' commands over scenario files.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "coverage.h"
+
+namespace siaga::tools {
+
+namespace {
+
+struct CoverageArguments {
+  std::string scenario;
+  std::string compare;
+  std::string out;
+  std::string target;
+  size_t add = 3;
+};
+
+// The graph with the scenario's hazard layers, and its zones switched on.
+std::unique_ptr<RoutingSetup> setup_for(const CommandOptions& options, const std::string& file,
+                                        Scenario& scenario) {
+  const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
+  scenario = load_scenario(file, network);
+  std::vector<std::string> hazard_files;
+  for (const auto& path : scenario.hazard_files) hazard_files.push_back(path.string());
+  auto setup = load_routing(paths_of(options), hazard_files, default_profiles_file(), std::cerr);
+  setup->live->set_active(scenario.active_hazards);
+  return setup;
+}
+
+// On a terminal only: a log or a test does not want carriage returns.
+void progress_bar(size_t done, size_t total) {
+  if (!isatty(STDERR_FILENO)) return;
+  const int width = 40;
+  const int filled = static_cast<int>(width * done / std::max<size_t>(total, 1));
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done
+            << "/" << total << (done == total ? "\n" : "") << std::flush;
+}
+
+CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
+  auto arguments = std::make_shared<CoverageArguments>();
+  CLI::App* command = app.add_subcommand(
+      "coverage", "share of the demand within each response-time target, from all stations");
+  command->add_option("--scenario", arguments->scenario, "scenario file (JSON)")->required();
+  command->add_option("--compare", arguments->compare, "a second scenario to compare against");
+  command->add_option("--out", arguments->out,
+                      "minutes per street segment and target (.geojson or .gpkg, for QGIS)");
+  add_data_options(command, options);
+  return {command, [&options, arguments] {
+            Scenario base;
+            const auto setup = setup_for(options, arguments->scenario, base);
+            const Coverage coverage = compute_coverage(*setup, base);
+            if (!arguments->out.empty()) write_segments(arguments->out, *setup, coverage);
+            if (arguments->compare.empty()) {
+              std::cout << coverage_json(*setup, base, coverage).dump(2) << "\n";
+              return 0;
+            }
+            Scenario other;
+            const auto other_setup = setup_for(options, arguments->compare, other);
+            const Coverage other_coverage = compute_coverage(*other_setup, other);
+            std::cout << compare_json(*setup, base, coverage, other, other_coverage).dump(2)
+                      << "\n";
+            return 0;
+          }};
+}
+
+CommandRegistration plan_command(CLI::App& app, CommandOptions& options) {
+  auto arguments = std::make_shared<CoverageArguments>();
+  CLI::App* command = app.add_subcommand(
+      "plan-stations", "K new station sites that bring the most demand within a target");
+  command->add_option("--scenario", arguments->scenario, "scenario file (JSON)")->required();
+  command->add_option("--add", arguments->add, "how many sites")->capture_default_str();
+  command->add_option("--target", arguments->target, "target name (default: the first)");
+  add_data_options(command, options);
+  return {command, [&options, arguments] {
+            Scenario scenario;
+            const auto setup = setup_for(options, arguments->scenario, scenario);
+            const Coverage coverage = compute_coverage(*setup, scenario);
+            size_t index = 0;
+            if (!arguments->target.empty()) {
+              while (index < scenario.targets.size() &&
+                     scenario.targets[index].name != arguments->target)
+                ++index;
+              if (index == scenario.targets.size())
+                throw geodata::Error("no target \"" + arguments->target + "\" in the scenario");
+            }
+            const auto sites = plan_stations(*setup, coverage, index, arguments->add, progress_bar);
+            Json out = dataset_label(setup->network);
+            const TargetCoverage& target = coverage.targets[index];
+            out["scenario"] = scenario.name;
+            out["target"] = {{"name", target.target.name},
+                             {"unit_type", target.target.unit_type},
+                             {"minutes", target.target.minutes}};
+            out["share_now"] =
+                std::round(1000 * target.covered_km / coverage.total_demand_km) / 1000;
+            Json list = Json::array();
+            for (const SiteSuggestion& site : sites) {
+              list.push_back({{"lat", site.position.lat},
+                              {"lon", site.position.lon},
+                              {"near", site.near},
+                              {"gain_km", site.gain_km},
+                              {"share_after", site.share_after}});
+            }
+            out["suggested_sites"] = list;
+            out["method"] = "greedy maximal covering over the nodes of tertiary and larger roads";
+            std::cout << out.dump(2) << "\n";
+            return 0;
+          }};
+}
+
+}  // namespace
+
+std::vector<CommandRegistration> coverage_commands(CLI::App& app, CommandOptions& options) {
+  return {coverage_command(app, options), plan_command(app, options)};
+}
+
+}  // namespace siaga::tools
