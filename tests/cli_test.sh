@@ -94,5 +94,15 @@ if [ $serve_status -ne 0 ] || ! grep -q '"stopped":true' "$work/serve.out"; then
 printf '{"incident_types":[{"name":"x","unit_types":["tank"]}]}' >"$work/bad-types.json"
 check serve-bad-types fail "unknown vehicle 'tank'" -- timeout 60 "$siaga" serve --mqtt none --state "$work/s3" --incident-types "$work/bad-types.json"
 
+# Planners' scenarios.
+scenarios="$(dirname "$0")/../geodata/ambon/scenarios"
+check coverage ok '"share":' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --out "$work/coverage.geojson" --png "$work/coverage.png" --target medical
+grep -q '"minutes_medical"' "$work/coverage.geojson" || { echo "FAIL coverage: no minutes per street"; failures=$((failures + 1)); }
+head -c 4 "$work/coverage.png" | grep -q PNG || { echo "FAIL coverage: no PNG"; failures=$((failures + 1)); }
+check coverage-compare ok '"share_lost":' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --compare "$scenarios/flood-wai-batu-merah.json"
+check coverage-bad-target fail 'no target "alien"' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --png "$work/x.png" --target alien
+check coverage-no-file fail "cannot read scenario" -- "$siaga" coverage --scenario "$work/none.json"
+check plan-stations ok '"suggested_sites"' -- "$siaga" plan-stations --scenario "$scenarios/baseline.json" --add 1 --target fire-nfpa-1710
+
 echo "cli: $passes passed, $failures failed"
 [ $failures -eq 0 ]

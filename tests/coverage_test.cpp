@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "coverage_map.h"
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
 
@@ -154,6 +155,27 @@ TEST(Coverage, AddingTheSuggestedStationsNeverLowersCoverage) {
   for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
     EXPECT_GE(more.coverage.targets[t].covered_km, base.coverage.targets[t].covered_km - 1e-9);
   }
+}
+
+TEST(Coverage, MapIsAPngOfTheRequestedSize) {
+  const Island flood = island("flood-wai-batu-merah.json");
+  const fs::path file =
+      fs::temp_directory_path() / ("siaga-coverage-" + std::to_string(getpid()) + ".png");
+  write_coverage_png(file, *flood.setup, flood.scenario, flood.coverage, 1, {1000, 700});
+  std::ifstream in(file, std::ios::binary);
+  std::string header(24, '\0');
+  ASSERT_TRUE(in.read(header.data(), 24));
+  EXPECT_EQ(header.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(header.substr(12, 4), "IHDR");
+  auto big_endian = [&](size_t at) {
+    uint32_t value = 0;
+    for (size_t i = 0; i < 4; ++i) value = value << 8 | static_cast<unsigned char>(header[at + i]);
+    return value;
+  };
+  EXPECT_EQ(big_endian(16), 1000u);
+  EXPECT_EQ(big_endian(20), 700u);
+  EXPECT_GT(fs::file_size(file), 20'000u) << "streets drawn, not an empty canvas";
+  fs::remove(file);
 }
 
 TEST(Coverage, ScenarioFileErrorsNameTheProblem) {

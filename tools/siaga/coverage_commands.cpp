@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "coverage.h"
+#include "coverage_map.h"
 
 namespace siaga::tools {
 
@@ -15,6 +16,7 @@ struct CoverageArguments {
   std::string compare;
   std::string out;
   std::string target;
+  std::string png;
   size_t add = 3;
 };
 
@@ -28,6 +30,15 @@ std::unique_ptr<RoutingSetup> setup_for(const CommandOptions& options, const std
   auto setup = load_routing(paths_of(options), hazard_files, default_profiles_file(), std::cerr);
   setup->live->set_active(scenario.active_hazards);
   return setup;
+}
+
+// The named target's index; the first when no name is given.
+size_t target_index(const Scenario& scenario, const std::string& name) {
+  if (name.empty()) return 0;
+  for (size_t i = 0; i < scenario.targets.size(); ++i) {
+    if (scenario.targets[i].name == name) return i;
+  }
+  throw geodata::Error("no target \"" + name + "\" in the scenario");
 }
 
 // On a terminal only: a log or a test does not want carriage returns.
@@ -47,12 +58,18 @@ CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--compare", arguments->compare, "a second scenario to compare against");
   command->add_option("--out", arguments->out,
                       "minutes per street segment and target (.geojson or .gpkg, for QGIS)");
+  command->add_option("--png", arguments->png, "a map of one target's coverage (PNG)");
+  command->add_option("--target", arguments->target, "the map's target (default: the first)");
   add_data_options(command, options);
   return {command, [&options, arguments] {
             Scenario base;
             const auto setup = setup_for(options, arguments->scenario, base);
             const Coverage coverage = compute_coverage(*setup, base);
             if (!arguments->out.empty()) write_segments(arguments->out, *setup, coverage);
+            if (!arguments->png.empty()) {
+              write_coverage_png(arguments->png, *setup, base, coverage,
+                                 target_index(base, arguments->target));
+            }
             if (arguments->compare.empty()) {
               std::cout << coverage_json(*setup, base, coverage).dump(2) << "\n";
               return 0;
@@ -78,14 +95,7 @@ CommandRegistration plan_command(CLI::App& app, CommandOptions& options) {
             Scenario scenario;
             const auto setup = setup_for(options, arguments->scenario, scenario);
             const Coverage coverage = compute_coverage(*setup, scenario);
-            size_t index = 0;
-            if (!arguments->target.empty()) {
-              while (index < scenario.targets.size() &&
-                     scenario.targets[index].name != arguments->target)
-                ++index;
-              if (index == scenario.targets.size())
-                throw geodata::Error("no target \"" + arguments->target + "\" in the scenario");
-            }
+            const size_t index = target_index(scenario, arguments->target);
             const auto sites = plan_stations(*setup, coverage, index, arguments->add, progress_bar);
             Json out = dataset_label(setup->network);
             const TargetCoverage& target = coverage.targets[index];
