@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "coverage_map.h"
+#include "siaga/geodata/areas.h"
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
 
@@ -176,6 +178,37 @@ TEST(Coverage, MapIsAPngOfTheRequestedSize) {
   EXPECT_EQ(big_endian(20), 700u);
   EXPECT_GT(fs::file_size(file), 20'000u) << "streets drawn, not an empty canvas";
   fs::remove(file);
+}
+
+TEST(Coverage, AreasFromSeatsOnTheSchematicIslandAddUp) {
+  Island base = island("baseline.json");
+  assign_areas(base.coverage, base.setup->network, base.scenario, test::ambon_schematic_pbf());
+  ASSERT_EQ(base.coverage.areas.names.size(), 8u);  // the island's kecamatan
+  EXPECT_NE(base.coverage.areas.method.find("approximate"), std::string::npos);
+  const Json areas = coverage_json(*base.setup, base.scenario, base.coverage)["areas"];
+  double total = 0;
+  for (const Json& area : areas["list"]) total += area["demand_km"].get<double>();
+  EXPECT_NEAR(total, base.coverage.total_demand_km, 0.05);
+  // The city's own kecamatan is better served by ambulances than Leihitu across the bay.
+  std::map<std::string, double> medical;
+  for (const Json& area : areas["list"]) medical[area["name"]] = area["share"]["medical"];
+  EXPECT_GT(medical["Sirimau"], medical["Leihitu"]);
+}
+
+TEST(Coverage, AreasFromRealOsmBoundaries) {
+  const auto file = test::shared_data("osm/liechtenstein-2013-08-03.osm.pbf");
+  if (!file) GTEST_SKIP() << "../shared/data/osm is not here";
+  const auto areas = geodata::load_admin_areas(*file, "8");
+  ASSERT_GE(areas.size(), 10u);  // Liechtenstein's eleven Gemeinden
+  const geodata::LatLon vaduz{47.1410, 9.5215}, balzers{47.0667, 9.5030}, zurich{47.37, 8.54};
+  const auto found =
+      geodata::locate_areas(areas, std::vector<geodata::LatLon>{vaduz, balzers, zurich});
+  ASSERT_NE(found[0], geodata::invalid_id);
+  EXPECT_EQ(areas[found[0]].name, "Vaduz");
+  ASSERT_NE(found[1], geodata::invalid_id);
+  EXPECT_EQ(areas[found[1]].name, "Balzers");
+  EXPECT_EQ(found[2], geodata::invalid_id);
+  EXPECT_TRUE(geodata::load_admin_areas(*file, "42").empty());
 }
 
 TEST(Coverage, ScenarioFileErrorsNameTheProblem) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 
+#include "siaga/geodata/areas.h"
 #include "siaga/routing/route.h"
 #include "vector_output.h"
 
@@ -201,7 +202,65 @@ Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network
     scenario.targets.push_back(target);
   }
   parse_demand(root, scenario);
+  const Json areas = root.value("areas", Json::object());
+  scenario.areas_admin_level = areas.value("admin_level", "6");
+  if (areas.contains("seats"))
+    scenario.area_seats_file = file.parent_path() / areas["seats"].get<std::string>();
   return scenario;
+}
+
+namespace {
+
+std::vector<geodata::LatLon> segment_middles(const geodata::RoadNetwork& network,
+                                             std::span<const routing::Segment> segments) {
+  std::vector<geodata::LatLon> middles;
+  for (const routing::Segment& segment : segments) {
+    const auto a = network.node_position[segment.tail], b = network.node_position[segment.head];
+    middles.push_back({(a.lat + b.lat) / 2, (a.lon + b.lon) / 2});
+  }
+  return middles;
+}
+
+AreaAssignment nearest_seat(const fs::path& file, std::span<const geodata::LatLon> points) {
+  std::ifstream in(file);
+  const Json root = Json::parse(in, nullptr, false);
+  if (!in || root.is_discarded() || !root.contains("seats") || !root["seats"].is_array())
+    throw Error("cannot read the area seats file " + file.string());
+  AreaAssignment areas;
+  areas.method = "nearest kecamatan seat (approximate; " + file.filename().string() + ")";
+  std::vector<geodata::LatLon> seats;
+  for (const Json& seat : root["seats"]) {
+    areas.names.push_back(need_text(seat, "name", file.string()));
+    seats.push_back(
+        {need_number(seat, "lat", file.string()), need_number(seat, "lon", file.string())});
+  }
+  for (const geodata::LatLon& point : points) {
+    uint32_t best = geodata::invalid_id;
+    double best_m = 0;
+    for (uint32_t i = 0; i < seats.size(); ++i) {
+      const double m = geodata::haversine_m(point, seats[i]);
+      if (best == geodata::invalid_id || m < best_m) best = i, best_m = m;
+    }
+    areas.of_segment.push_back(best);
+  }
+  return areas;
+}
+
+}  // namespace
+
+void assign_areas(Coverage& coverage, const geodata::RoadNetwork& network, const Scenario& scenario,
+                  const fs::path& osm_file) {
+  const std::vector<geodata::LatLon> middles = segment_middles(network, coverage.segments);
+  std::vector<geodata::AdminArea> boundaries;
+  if (fs::exists(osm_file))
+    boundaries = geodata::load_admin_areas(osm_file, scenario.areas_admin_level);
+  if (!boundaries.empty()) {
+    coverage.areas.method = "OSM boundaries, admin_level " + scenario.areas_admin_level;
+    for (const auto& area : boundaries) coverage.areas.names.push_back(area.name);
+    coverage.areas.of_segment = geodata::locate_areas(boundaries, middles);
+  } else if (!scenario.area_seats_file.empty()) {
+    coverage.areas = nearest_seat(scenario.area_seats_file, middles);
+  }
 }
 
 Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario) {
@@ -260,6 +319,40 @@ Json worst_places(const geodata::RoadNetwork& network, const Coverage& coverage,
   return list;
 }
 
+// Demand and the share within each target, per area.
+Json areas_json(const Coverage& coverage) {
+  const AreaAssignment& areas = coverage.areas;
+  if (areas.names.empty()) return {{"method", "none: no boundaries in the data and no seats file"}};
+  const size_t n = areas.names.size();
+  std::vector<double> demand(n, 0);
+  std::vector<std::vector<double>> covered(coverage.targets.size(), std::vector<double>(n, 0));
+  double outside = 0;
+  for (size_t s = 0; s < coverage.segments.size(); ++s) {
+    const uint32_t area = areas.of_segment[s];
+    if (area == geodata::invalid_id) {
+      outside += coverage.demand_km[s];
+      continue;
+    }
+    demand[area] += coverage.demand_km[s];
+    for (size_t t = 0; t < coverage.targets.size(); ++t) {
+      const TargetCoverage& target = coverage.targets[t];
+      if (target.arrival_ms[s] <= static_cast<uint32_t>(target.target.minutes * 60'000))
+        covered[t][area] += coverage.demand_km[s];
+    }
+  }
+  Json list = Json::array();
+  for (size_t a = 0; a < n; ++a) {
+    Json shares = Json::object();
+    for (size_t t = 0; t < coverage.targets.size(); ++t)
+      shares[coverage.targets[t].target.name] = share(covered[t][a], demand[a]);
+    list.push_back({{"name", areas.names[a]},
+                    {"demand_km", std::round(demand[a] * 100) / 100},
+                    {"share", shares}});
+  }
+  return {
+      {"method", areas.method}, {"outside_km", std::round(outside * 100) / 100}, {"list", list}};
+}
+
 Json active_zones(const RoutingSetup& setup) {
   Json active = Json::array();
   const auto set = setup.live->current();
@@ -292,6 +385,7 @@ Json coverage_json(const RoutingSetup& setup, const Scenario& scenario, const Co
                        {"worst_served", worst_places(setup.network, coverage, target, 10)}});
   }
   out["targets"] = targets;
+  out["areas"] = areas_json(coverage);
   return out;
 }
 

@@ -37,6 +37,8 @@ struct Scenario {
   std::vector<CoverageTarget> targets;
   std::array<double, geodata::road_class_count> demand_weight{};  // per metre of road, by class
   std::string demand_note;
+  std::string areas_admin_level = "6";    // OSM boundaries to aggregate by (kecamatan)
+  std::filesystem::path area_seats_file;  // fallback: the nearest of these named points
 };
 
 // Throws geodata::Error naming the file and the problem. Hazard files are relative to the
@@ -51,7 +53,15 @@ struct TargetCoverage {
   double unreachable_km = 0;         // demand no open road reaches
 };
 
+// The area each segment belongs to, and how that was decided.
+struct AreaAssignment {
+  std::string method;  // "OSM boundaries admin_level 6", "nearest kecamatan seat (approximate)"
+  std::vector<std::string> names;
+  std::vector<uint32_t> of_segment;  // index into names, invalid_id outside all
+};
+
 struct Coverage {
+  AreaAssignment areas;  // empty names: no areas known
   std::vector<routing::Segment> segments;
   std::vector<double> demand_km;  // per segment
   double total_demand_km = 0;
@@ -60,6 +70,10 @@ struct Coverage {
 
 // Stations of a unit type, as sources: travel time to every segment under the scenario's hazards.
 Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario);
+
+// OSM boundaries of the scenario's admin level in the OSM file, else the seats file, else none.
+void assign_areas(Coverage& coverage, const geodata::RoadNetwork& network, const Scenario& scenario,
+                  const std::filesystem::path& osm_file);
 
 Json coverage_json(const RoutingSetup& setup, const Scenario& scenario, const Coverage& coverage);
 // Baseline against another scenario (e.g. with a flood): coverage lost per target, places losing

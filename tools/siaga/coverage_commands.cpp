@@ -64,7 +64,8 @@ CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
   return {command, [&options, arguments] {
             Scenario base;
             const auto setup = setup_for(options, arguments->scenario, base);
-            const Coverage coverage = compute_coverage(*setup, base);
+            Coverage coverage = compute_coverage(*setup, base);
+            assign_areas(coverage, setup->network, base, paths_of(options).osm);
             if (!arguments->out.empty()) write_segments(arguments->out, *setup, coverage);
             if (!arguments->png.empty()) {
               write_coverage_png(arguments->png, *setup, base, coverage,
@@ -76,7 +77,8 @@ CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
             }
             Scenario other;
             const auto other_setup = setup_for(options, arguments->compare, other);
-            const Coverage other_coverage = compute_coverage(*other_setup, other);
+            Coverage other_coverage = compute_coverage(*other_setup, other);
+            assign_areas(other_coverage, other_setup->network, other, paths_of(options).osm);
             std::cout << compare_json(*setup, base, coverage, other, other_coverage).dump(2)
                       << "\n";
             return 0;
