@@ -98,6 +98,7 @@ check serve-bad-types fail "unknown vehicle 'tank'" -- timeout 60 "$siaga" serve
 scenarios="$(dirname "$0")/../geodata/ambon/scenarios"
 check coverage ok '"share":' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --out "$work/coverage.geojson" --png "$work/coverage.png" --target medical
 grep -q '"minutes_medical"' "$work/coverage.geojson" || { echo "FAIL coverage: no minutes per street"; failures=$((failures + 1)); }
+grep -q '"share_medical"' "$work/coverage-areas.geojson" || { echo "FAIL coverage: no areas file"; failures=$((failures + 1)); }
 head -c 4 "$work/coverage.png" | grep -q PNG || { echo "FAIL coverage: no PNG"; failures=$((failures + 1)); }
 check coverage-compare ok '"share_lost":' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --compare "$scenarios/flood-wai-batu-merah.json"
 check coverage-bad-target fail 'no target "alien"' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --png "$work/x.png" --target alien

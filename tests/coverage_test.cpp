@@ -3,7 +3,9 @@
 // coverage, and adding the suggested stations never lowers it.
 #include "coverage.h"
 
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <fstream>
 #include <map>
@@ -209,6 +211,25 @@ TEST(Coverage, AreasFromRealOsmBoundaries) {
   EXPECT_EQ(areas[found[1]].name, "Balzers");
   EXPECT_EQ(found[2], geodata::invalid_id);
   EXPECT_TRUE(geodata::load_admin_areas(*file, "42").empty());
+
+  // The areas file carries the boundaries themselves.
+  Coverage coverage;
+  for (const auto& area : areas) {
+    coverage.areas.names.push_back(area.name);
+    coverage.areas.polygons.push_back(area.polygons);
+  }
+  const fs::path out =
+      fs::temp_directory_path() / ("siaga-areas-" + std::to_string(getpid()) + ".gpkg");
+  write_areas(out, coverage);
+  GDALDatasetUniquePtr written(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR));
+  ASSERT_TRUE(written);
+  OGRLayer* layer = written->GetLayer(0);
+  EXPECT_EQ(layer->GetFeatureCount(), static_cast<GIntBig>(areas.size()));
+  for (const auto& feature : *layer) {
+    ASSERT_NE(feature->GetGeometryRef(), nullptr);
+    EXPECT_EQ(wkbFlatten(feature->GetGeometryRef()->getGeometryType()), wkbMultiPolygon);
+  }
+  fs::remove(out);
 }
 
 TEST(Coverage, ScenarioFileErrorsNameTheProblem) {

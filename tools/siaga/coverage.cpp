@@ -234,6 +234,7 @@ AreaAssignment nearest_seat(const fs::path& file, std::span<const geodata::LatLo
     seats.push_back(
         {need_number(seat, "lat", file.string()), need_number(seat, "lon", file.string())});
   }
+  areas.seats = seats;
   for (const geodata::LatLon& point : points) {
     uint32_t best = geodata::invalid_id;
     double best_m = 0;
@@ -256,7 +257,10 @@ void assign_areas(Coverage& coverage, const geodata::RoadNetwork& network, const
     boundaries = geodata::load_admin_areas(osm_file, scenario.areas_admin_level);
   if (!boundaries.empty()) {
     coverage.areas.method = "OSM boundaries, admin_level " + scenario.areas_admin_level;
-    for (const auto& area : boundaries) coverage.areas.names.push_back(area.name);
+    for (const auto& area : boundaries) {
+      coverage.areas.names.push_back(area.name);
+      coverage.areas.polygons.push_back(area.polygons);
+    }
     coverage.areas.of_segment = geodata::locate_areas(boundaries, middles);
   } else if (!scenario.area_seats_file.empty()) {
     coverage.areas = nearest_seat(scenario.area_seats_file, middles);
@@ -319,38 +323,59 @@ Json worst_places(const geodata::RoadNetwork& network, const Coverage& coverage,
   return list;
 }
 
-// Demand and the share within each target, per area.
-Json areas_json(const Coverage& coverage) {
-  const AreaAssignment& areas = coverage.areas;
-  if (areas.names.empty()) return {{"method", "none: no boundaries in the data and no seats file"}};
-  const size_t n = areas.names.size();
-  std::vector<double> demand(n, 0);
-  std::vector<std::vector<double>> covered(coverage.targets.size(), std::vector<double>(n, 0));
+// Demand, and demand within each target, per area.
+struct AreaTally {
+  std::vector<double> demand;                // per area
+  std::vector<std::vector<double>> covered;  // per target, per area
   double outside = 0;
+};
+
+AreaTally tally_areas(const Coverage& coverage) {
+  const size_t n = coverage.areas.names.size();
+  AreaTally tally{
+      std::vector<double>(n, 0),
+      std::vector<std::vector<double>>(coverage.targets.size(), std::vector<double>(n, 0)), 0};
   for (size_t s = 0; s < coverage.segments.size(); ++s) {
-    const uint32_t area = areas.of_segment[s];
+    const uint32_t area = coverage.areas.of_segment[s];
     if (area == geodata::invalid_id) {
-      outside += coverage.demand_km[s];
+      tally.outside += coverage.demand_km[s];
       continue;
     }
-    demand[area] += coverage.demand_km[s];
+    tally.demand[area] += coverage.demand_km[s];
     for (size_t t = 0; t < coverage.targets.size(); ++t) {
       const TargetCoverage& target = coverage.targets[t];
       if (target.arrival_ms[s] <= static_cast<uint32_t>(target.target.minutes * 60'000))
-        covered[t][area] += coverage.demand_km[s];
+        tally.covered[t][area] += coverage.demand_km[s];
     }
   }
+  return tally;
+}
+
+Json areas_json(const Coverage& coverage) {
+  const AreaAssignment& areas = coverage.areas;
+  if (areas.names.empty()) return {{"method", "none: no boundaries in the data and no seats file"}};
+  const AreaTally tally = tally_areas(coverage);
   Json list = Json::array();
-  for (size_t a = 0; a < n; ++a) {
+  for (size_t a = 0; a < areas.names.size(); ++a) {
     Json shares = Json::object();
     for (size_t t = 0; t < coverage.targets.size(); ++t)
-      shares[coverage.targets[t].target.name] = share(covered[t][a], demand[a]);
+      shares[coverage.targets[t].target.name] = share(tally.covered[t][a], tally.demand[a]);
     list.push_back({{"name", areas.names[a]},
-                    {"demand_km", std::round(demand[a] * 100) / 100},
+                    {"demand_km", std::round(tally.demand[a] * 100) / 100},
                     {"share", shares}});
   }
-  return {
-      {"method", areas.method}, {"outside_km", std::round(outside * 100) / 100}, {"list", list}};
+  return {{"method", areas.method},
+          {"outside_km", std::round(tally.outside * 100) / 100},
+          {"list", list}};
+}
+
+const char* driver_for(const fs::path& file) {
+  const std::string extension = file.extension().string();
+  const char* driver = extension == ".gpkg"      ? "GPKG"
+                       : extension == ".geojson" ? "GeoJSON"
+                                                 : nullptr;
+  if (!driver) throw Error("--out must end in .gpkg or .geojson");
+  return driver;
 }
 
 Json active_zones(const RoutingSetup& setup) {
@@ -462,6 +487,46 @@ void write_segments(const fs::path& file, const RoutingSetup& setup, const Cover
     }
     feature.SetGeometry(&line);
     output.add(feature, "segment " + std::to_string(s));
+  }
+  output.commit();
+}
+
+void write_areas(const fs::path& file, const Coverage& coverage) {
+  const AreaAssignment& areas = coverage.areas;
+  std::vector<FieldSpec> fields = {
+      {"name", OFTString}, {"method", OFTString}, {"demand_km", OFTReal}};
+  for (const TargetCoverage& target : coverage.targets)
+    fields.push_back({"share_" + target.target.name, OFTReal});
+  VectorOutput output(file, driver_for(file), "areas", wkbUnknown, fields, 6);
+  const AreaTally tally = tally_areas(coverage);
+  for (size_t a = 0; a < areas.names.size(); ++a) {
+    OGRFeature feature(output.definition());
+    feature.SetField("name", areas.names[a].c_str());
+    feature.SetField("method", areas.method.c_str());
+    feature.SetField("demand_km", tally.demand[a]);
+    for (size_t t = 0; t < coverage.targets.size(); ++t) {
+      feature.SetField(("share_" + coverage.targets[t].target.name).c_str(),
+                       share(tally.covered[t][a], tally.demand[a]));
+    }
+    if (a < areas.polygons.size()) {
+      OGRMultiPolygon multi;
+      for (const geodata::PolygonRings& rings : areas.polygons[a]) {
+        OGRPolygon polygon;
+        auto add_ring = [&polygon](const geodata::Ring& ring) {
+          OGRLinearRing linear;
+          for (const geodata::LatLon& p : ring) linear.addPoint(p.lon, p.lat);
+          polygon.addRing(&linear);
+        };
+        add_ring(rings.outer);
+        for (const geodata::Ring& hole : rings.holes) add_ring(hole);
+        multi.addGeometry(&polygon);
+      }
+      feature.SetGeometry(&multi);
+    } else if (a < areas.seats.size()) {
+      OGRPoint point(areas.seats[a].lon, areas.seats[a].lat);
+      feature.SetGeometry(&point);
+    }
+    output.add(feature, "area " + areas.names[a]);
   }
   output.commit();
 }

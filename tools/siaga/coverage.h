@@ -58,6 +58,8 @@ struct AreaAssignment {
   std::string method;  // "OSM boundaries admin_level 6", "nearest kecamatan seat (approximate)"
   std::vector<std::string> names;
   std::vector<uint32_t> of_segment;  // index into names, invalid_id outside all
+  std::vector<std::vector<geodata::PolygonRings>> polygons;  // per area, from OSM boundaries
+  std::vector<geodata::LatLon> seats;                        // per area, from a seats file
 };
 
 struct Coverage {
@@ -84,6 +86,8 @@ Json compare_json(const RoutingSetup& setup, const Scenario& base, const Coverag
 // Every segment with its demand and minutes per target (GeoJSON or GeoPackage, for QGIS).
 void write_segments(const std::filesystem::path& file, const RoutingSetup& setup,
                     const Coverage& coverage);
+// Every area (its boundary, or its seat point) with its demand and share per target.
+void write_areas(const std::filesystem::path& file, const Coverage& coverage);
 
 struct SiteSuggestion {
   geodata::LatLon position;

@@ -11,6 +11,8 @@ namespace siaga::tools {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 struct CoverageArguments {
   std::string scenario;
   std::string compare;
@@ -57,7 +59,8 @@ CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--scenario", arguments->scenario, "scenario file (JSON)")->required();
   command->add_option("--compare", arguments->compare, "a second scenario to compare against");
   command->add_option("--out", arguments->out,
-                      "minutes per street segment and target (.geojson or .gpkg, for QGIS)");
+                      "minutes per street and target (.geojson or .gpkg, for QGIS); the areas "
+                      "go beside it as NAME-areas.EXT");
   command->add_option("--png", arguments->png, "a map of one target's coverage (PNG)");
   command->add_option("--target", arguments->target, "the map's target (default: the first)");
   add_data_options(command, options);
@@ -66,7 +69,15 @@ CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
             const auto setup = setup_for(options, arguments->scenario, base);
             Coverage coverage = compute_coverage(*setup, base);
             assign_areas(coverage, setup->network, base, paths_of(options).osm);
-            if (!arguments->out.empty()) write_segments(arguments->out, *setup, coverage);
+            if (!arguments->out.empty()) {
+              write_segments(arguments->out, *setup, coverage);
+              if (!coverage.areas.names.empty()) {
+                const fs::path out = arguments->out;
+                write_areas(
+                    out.parent_path() / (out.stem().string() + "-areas" + out.extension().string()),
+                    coverage);
+              }
+            }
             if (!arguments->png.empty()) {
               write_coverage_png(arguments->png, *setup, base, coverage,
                                  target_index(base, arguments->target));
