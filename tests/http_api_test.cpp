@@ -6,6 +6,7 @@
 #include <siaga.pb.h>
 
 #include <atomic>
+#include <random>
 #include <thread>
 
 #include "broker_fixture.h"
@@ -424,6 +425,56 @@ TEST(HttpV1, DispatchEventReachesASubscriberThroughTheBroker) {
   EXPECT_EQ(events[0].incident_type(), "fire");
   EXPECT_DOUBLE_EQ(events[0].lat(), -3.7);
   EXPECT_EQ(events[0].status_seq(), body["status_seq"].get<uint64_t>());
+}
+
+// Random bodies and URLs on every endpoint: each gets an answer below 500 and the server stays up.
+TEST(HttpV1, GarbageNeverGetsA5xxNorKillsTheServer) {
+  Served served;
+  std::mt19937_64 random(99);
+  const std::string alphabet = "{}[]\":,.-+eE0123456789abcdefghijklmnopqrstuvwxyz;()%_ /\\";
+  auto noise = [&](size_t max) {
+    std::string text;
+    const size_t length = random() % max;
+    for (size_t i = 0; i < length; ++i) text.push_back(alphabet[random() % alphabet.size()]);
+    return text;
+  };
+  auto url_safe = [](std::string text) {
+    std::string out;
+    for (unsigned char c : text) {
+      if (std::isalnum(c) ||
+          std::string_view(",.;-_()").find(static_cast<char>(c)) != std::string_view::npos) {
+        out.push_back(static_cast<char>(c));
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", c);
+        out += hex;
+      }
+    }
+    return out;
+  };
+  const char* gets[] = {"/route/v1/driving/", "/table/v1/car/", "/nearest/v1/ambulance/",
+                        "/route/v1/fire_truck/128.18,-3.69;"};
+  const char* posts[] = {"/v1/recommend", "/v1/dispatch", "/v1/hazards/x/activate"};
+  for (int i = 0; i < 300; ++i) {
+    int status = 0;
+    if (i % 2 == 0) {
+      const std::string path = gets[random() % 4] + url_safe(noise(40)) + "?" +
+                               url_safe(noise(10)) + "=" + url_safe(noise(10));
+      const auto result = served.client->Get(path.c_str());
+      ASSERT_TRUE(result) << path;
+      status = result->status;
+    } else {
+      std::string body = noise(200);
+      if (random() % 3 == 0)
+        body = R"({"lat":)" + noise(8) + R"(,"lon":)" + noise(8) + R"(,"type":"medical","k":)" +
+               noise(4) + "}";
+      const auto result = served.client->Post(posts[random() % 3], body, "application/json");
+      ASSERT_TRUE(result) << body;
+      status = result->status;
+    }
+    ASSERT_LT(status, 500) << "request " << i;
+  }
+  EXPECT_EQ(served.get("/health").first, 200);
 }
 
 TEST(Polyline, RoundTripsAndRefusesGarbage) {
