@@ -227,7 +227,7 @@ HttpServer::HttpServer(Engine& engine, HttpOptions options, std::function<bool()
     const int yes = 1;
     ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  impl.http.set_tcp_nodelay(true);  // small answers must not wait 40 ms for a delayed ACK
+  impl.http.set_tcp_nodelay(true);           // small answers must not wait 40 ms for a delayed ACK
   impl.http.set_keep_alive_max_count(1000);  // consoles and load balancers reuse connections
   impl.http.set_payload_max_length(impl.options.max_body_bytes);
   impl.http.set_read_timeout(5, 0);

@@ -116,9 +116,7 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   sigwait(&signals, &signal);
   http.stop();
   if (use_mqtt) ingest.stop();
-  store.sync();
-  std::cout << Json{{"stopped", true}, {"counters", counters_json(store.counters())}}.dump()
-            << std::endl;
+  sync_and_report_stopped(store);
   return 0;
 }
 

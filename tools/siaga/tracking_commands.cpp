@@ -30,34 +30,32 @@ CommandRegistration track_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--client-id", arguments->client_id, "MQTT client id (default siaga-engine)");
   command->add_option("--snapshot-every", arguments->snapshot_every, "journal records per snapshot")
       ->capture_default_str();
-  return {
-      command, [&options, arguments] {
-        const sigset_t signals = block_stop_signals();
-        const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
-        tracking::TrackingStore store(tracking::load_fleet(fleet_file(options, arguments->fleet)),
-                                      network, store_options(*arguments, false));
-        mqtt::ClientOptions client;
-        client.broker = mqtt::parse_endpoint(arguments->mqtt);
-        client.client_id = arguments->client_id.empty() ? "siaga-engine" : arguments->client_id;
-        Ingest ingest(store, client, [](const v1::HazardToggle& toggle) {
-          std::cerr << "siaga track: hazard " << toggle.zone_id()
-                    << (toggle.active() ? " on" : " off") << "\n";
-        });
-        ingest.start();
-        const Json ready = {{"ready", true},
-                            {"mqtt", arguments->mqtt},
-                            {"units", store.fleet().units.size()},
-                            {"state", store.options().state_dir.string()},
-                            {"replayed", counters_json(store.counters())}};
-        std::cout << ready.dump() << std::endl;
-        int signal = 0;
-        sigwait(&signals, &signal);
-        ingest.stop();
-        store.sync();
-        std::cout << Json{{"stopped", true}, {"counters", counters_json(store.counters())}}.dump()
-                  << std::endl;
-        return 0;
-      }};
+  return {command, [&options, arguments] {
+            const sigset_t signals = block_stop_signals();
+            const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
+            tracking::TrackingStore store(
+                tracking::load_fleet(fleet_file(options, arguments->fleet)), network,
+                store_options(*arguments, false));
+            mqtt::ClientOptions client;
+            client.broker = mqtt::parse_endpoint(arguments->mqtt);
+            client.client_id = arguments->client_id.empty() ? "siaga-engine" : arguments->client_id;
+            Ingest ingest(store, client, [](const v1::HazardToggle& toggle) {
+              std::cerr << "siaga track: hazard " << toggle.zone_id()
+                        << (toggle.active() ? " on" : " off") << "\n";
+            });
+            ingest.start();
+            const Json ready = {{"ready", true},
+                                {"mqtt", arguments->mqtt},
+                                {"units", store.fleet().units.size()},
+                                {"state", store.options().state_dir.string()},
+                                {"replayed", counters_json(store.counters())}};
+            std::cout << ready.dump() << std::endl;
+            int signal = 0;
+            sigwait(&signals, &signal);
+            ingest.stop();
+            sync_and_report_stopped(store);
+            return 0;
+          }};
 }
 
 CommandRegistration units_command(CLI::App& app, CommandOptions& options) {

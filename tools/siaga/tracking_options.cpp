@@ -3,8 +3,10 @@
 #include <pthread.h>
 
 #include <cstdlib>
+#include <iostream>
 
 #include "dataset.h"
+#include "tracking_json.h"
 
 namespace siaga::tools {
 
@@ -47,6 +49,12 @@ sigset_t block_stop_signals() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+void sync_and_report_stopped(tracking::TrackingStore& store) {
+  store.sync();
+  std::cout << Json{{"stopped", true}, {"counters", counters_json(store.counters())}}.dump()
+            << std::endl;
 }
 
 }  // namespace siaga::tools

@@ -35,4 +35,8 @@ tracking::StoreOptions store_options(const TrackingArguments& arguments, bool re
 // main thread alone receives them, in sigwait.
 sigset_t block_stop_signals();
 
+// After a stop signal: makes everything accepted durable and prints the engine's last line,
+// {"stopped":true,"counters":{...}}.
+void sync_and_report_stopped(tracking::TrackingStore& store);
+
 }  // namespace siaga::tools
