@@ -21,23 +21,36 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t unit_count = 200;
 
-// Pre-encoded fixes: unit u, seq s, a few metres apart, fix times in the past.
+// Unit u's fix number s: a few metres apart, fix times in the past.
+v1::Fix fix_of(const tracking::Unit& unit, uint64_t s, int64_t base) {
+  v1::Fix fix;
+  fix.set_unit_id(unit.id);
+  fix.set_seq(s);
+  fix.set_time_ms(base + static_cast<int64_t>(s) * 1000);
+  fix.set_lat(unit.home.lat);
+  fix.set_lon(unit.home.lon + 1e-5 * static_cast<double>(s % 50));
+  fix.set_accuracy_m(5);
+  return fix;
+}
+
+// Pre-encoded messages: one Fix each, or (batch > 1) FixBatches of `batch` consecutive fixes of
+// one unit, as a tracker sends what it kept while its link was down.
 std::vector<std::pair<std::string, std::string>> encoded_fixes(const tracking::Fleet& fleet,
-                                                               uint64_t first_seq,
-                                                               size_t per_unit) {
+                                                               uint64_t first_seq, size_t per_unit,
+                                                               size_t batch = 1) {
   const int64_t base = tracking::now_ms() - 3'600'000;
   std::vector<std::pair<std::string, std::string>> messages;
-  for (uint64_t s = first_seq; s < first_seq + per_unit; ++s) {
+  for (uint64_t s = first_seq; s < first_seq + per_unit; s += batch) {
     for (size_t u = 0; u < unit_count; ++u) {
       const tracking::Unit& unit = fleet.units[u];
-      v1::Fix fix;
-      fix.set_unit_id(unit.id);
-      fix.set_seq(s);
-      fix.set_time_ms(base + static_cast<int64_t>(s) * 1000);
-      fix.set_lat(unit.home.lat);
-      fix.set_lon(unit.home.lon + 1e-5 * static_cast<double>(s % 50));
-      fix.set_accuracy_m(5);
-      messages.emplace_back(mqtt::fix_topic(unit.id), fix.SerializeAsString());
+      if (batch == 1) {
+        messages.emplace_back(mqtt::fix_topic(unit.id), fix_of(unit, s, base).SerializeAsString());
+        continue;
+      }
+      v1::FixBatch fixes;
+      for (uint64_t k = s; k < std::min(s + batch, first_seq + per_unit); ++k)
+        *fixes.add_fixes() = fix_of(unit, k, base);
+      messages.emplace_back(mqtt::fixes_topic(unit.id), fixes.SerializeAsString());
     }
   }
   return messages;
@@ -98,15 +111,17 @@ struct Rig {
   }
 };
 
+// range(0): fixes per message (1: single Fix messages; 10: FixBatches of 10).
 void ingest_throughput(benchmark::State& state) {
   Rig rig;
   uint64_t seq = 1;
   const size_t per_unit = 100;  // 20,000 fixes a burst
+  const size_t batch = static_cast<size_t>(state.range(0));
   for (auto _ : state) {
     state.PauseTiming();
-    const auto messages = encoded_fixes(rig.fleet, seq, per_unit);
+    const auto messages = encoded_fixes(rig.fleet, seq, per_unit, batch);
     seq += per_unit;
-    const uint64_t target = rig.accepted + messages.size();
+    const uint64_t target = rig.accepted + per_unit * unit_count;
     state.ResumeTiming();
     for (const auto& [topic, payload] : messages) rig.tracker.publish(topic, payload);
     rig.wait_for(target);
@@ -117,6 +132,9 @@ void ingest_throughput(benchmark::State& state) {
 }
 BENCHMARK(ingest_throughput)
     ->Name("ingest/mqtt_burst")
+    ->Arg(1)
+    ->Arg(10)
+    ->ArgName("fixes_per_message")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(5);

@@ -50,6 +50,7 @@ TEST(Topics, BuildAndParse) {
   EXPECT_FALSE(mqtt::parse_unit_topic("siaga/v2/units/AMB-01/fix"));
   EXPECT_FALSE(mqtt::parse_unit_topic("siaga/v1/units//fix"));
   EXPECT_FALSE(mqtt::valid_unit_id(std::string(65, 'a')));
+  EXPECT_EQ(mqtt::parse_unit_topic(mqtt::fixes_topic("AMB-01"))->kind, mqtt::UnitTopicKind::fixes);
 }
 
 TEST(WireFormat, FixRoundTripsAndGarbageIsRejected) {

@@ -7,6 +7,8 @@
 
 #include "broker_fixture.h"
 #include "ingest.h"
+#include "siaga/mqtt/messages.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/tracking/store.h"
 #include "synth_fleet.h"
 #include "test_support.h"
@@ -159,6 +161,39 @@ TEST(TrackingStore, OwnTracksLocationMovesTheMappedUnit) {
   EXPECT_NEAR(state->fix->speed_mps, 10, 1e-4);
   EXPECT_NEAR(*state->fix->battery, 0.55, 1e-6);
   EXPECT_EQ(store.counters().rejected_total(), 0u);
+}
+
+// A FixBatch is its fixes, each validated on its own in order; a batch that speaks for another
+// unit, or is too long, or is garbage, is refused whole and counted once.
+TEST(TrackingStore, FixBatchIsEachFixInTurn) {
+  TrackingStore store(fleet(), test::ambon().network);
+  tools::Ingest ingest(store, offline_client());
+  const tracking::Unit& unit = fleet().units[0];
+  const int64_t now = tracking::now_ms();
+  v1::FixBatch batch;
+  for (uint64_t seq : {1, 2, 2, 4, 3}) {  // a duplicate and a late one inside the batch
+    v1::Fix* fix = batch.add_fixes();
+    fix->set_seq(seq);  // unit_id left empty: the topic's
+    fix->set_time_ms(now - 60'000 + static_cast<int64_t>(seq) * 1000);
+    fix->set_lat(unit.home.lat);
+    fix->set_lon(unit.home.lon + 1e-5 * static_cast<double>(seq));
+  }
+  ingest.handle(mqtt::fixes_topic(unit.id), batch.SerializeAsString());
+  auto counters = store.counters();
+  EXPECT_EQ(counters.fixes_accepted, 3u);
+  EXPECT_EQ(counters.rejected[static_cast<size_t>(Rejection::duplicate)], 1u);
+  EXPECT_EQ(counters.rejected[static_cast<size_t>(Rejection::out_of_order)], 1u);
+  EXPECT_EQ(store.unit(unit.id, now)->fix->seq, 4u);
+
+  batch.mutable_fixes(0)->set_unit_id(fleet().units[1].id);  // speaks for another unit
+  ingest.handle(mqtt::fixes_topic(unit.id), batch.SerializeAsString());
+  v1::FixBatch huge;
+  for (int i = 0; i <= mqtt::max_batch_fixes; ++i) huge.add_fixes()->set_seq(100 + i);
+  ingest.handle(mqtt::fixes_topic(unit.id), huge.SerializeAsString());
+  ingest.handle(mqtt::fixes_topic(unit.id), std::string(9, '\xff'));
+  counters = store.counters();
+  EXPECT_EQ(counters.rejected[static_cast<size_t>(Rejection::undecodable)], 3u);
+  EXPECT_EQ(counters.fixes_accepted, 3u) << "nothing of a refused batch got in";
 }
 
 std::string dump(const TrackingStore& store) {

@@ -41,6 +41,15 @@ v1::Fix decode_fix(std::string_view payload, std::string_view topic_unit_id) {
   return fix;
 }
 
+v1::FixBatch decode_fix_batch(std::string_view payload, std::string_view topic_unit_id) {
+  auto batch = parse<v1::FixBatch>(payload, "FixBatch");
+  if (batch.fixes_size() > max_batch_fixes)
+    throw DecodeError("FixBatch of " + std::to_string(batch.fixes_size()) + " fixes (at most " +
+                      std::to_string(max_batch_fixes) + ")");
+  for (v1::Fix& fix : *batch.mutable_fixes()) check_unit(fix.mutable_unit_id(), topic_unit_id);
+  return batch;
+}
+
 v1::StatusChange decode_status(std::string_view payload, std::string_view topic_unit_id) {
   auto status = parse<v1::StatusChange>(payload, "StatusChange");
   check_unit(status.mutable_unit_id(), topic_unit_id);

@@ -12,6 +12,9 @@ constexpr std::string_view units_prefix = "siaga/v1/units/";
 std::string fix_topic(std::string_view unit_id) {
   return std::string(units_prefix) + std::string(unit_id) + "/fix";
 }
+std::string fixes_topic(std::string_view unit_id) {
+  return std::string(units_prefix) + std::string(unit_id) + "/fixes";
+}
 std::string status_topic(std::string_view unit_id) {
   return std::string(units_prefix) + std::string(unit_id) + "/status";
 }
@@ -38,6 +41,7 @@ std::optional<UnitTopic> parse_unit_topic(std::string_view topic) {
   const std::string_view kind = topic.substr(slash + 1);
   if (!valid_unit_id(unit_id)) return std::nullopt;
   if (kind == "fix") return UnitTopic{std::string(unit_id), UnitTopicKind::fix};
+  if (kind == "fixes") return UnitTopic{std::string(unit_id), UnitTopicKind::fixes};
   if (kind == "status") return UnitTopic{std::string(unit_id), UnitTopicKind::status};
   return std::nullopt;
 }

@@ -28,6 +28,7 @@ Ingest::Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, Haza
         handle(topic, payload);
       }) {
   client_.subscribe("siaga/v1/units/+/fix");
+  client_.subscribe("siaga/v1/units/+/fixes");
   client_.subscribe("siaga/v1/units/+/status");
   client_.subscribe("siaga/v1/hazards/+");
   client_.subscribe("owntracks/+/+");
@@ -43,6 +44,9 @@ void Ingest::handle(std::string_view topic, std::string_view payload) {
     if (const auto unit_topic = mqtt::parse_unit_topic(topic)) {
       if (unit_topic->kind == mqtt::UnitTopicKind::fix) {
         submit_fix(mqtt::decode_fix(payload, unit_topic->unit_id));
+      } else if (unit_topic->kind == mqtt::UnitTopicKind::fixes) {
+        const v1::FixBatch batch = mqtt::decode_fix_batch(payload, unit_topic->unit_id);
+        for (const v1::Fix& fix : batch.fixes()) submit_fix(fix);
       } else {
         const v1::StatusChange change = mqtt::decode_status(payload, unit_topic->unit_id);
         store_.submit_status({change.unit_id(), change.seq(), change.status(), change.incident_id(),

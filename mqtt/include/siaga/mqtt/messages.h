@@ -19,6 +19,9 @@ struct DecodeError : std::runtime_error {
 // The payload's unit_id must be empty (taken from the topic) or equal to the topic's: a tracker
 // can only speak for the unit whose topic it may publish on.
 v1::Fix decode_fix(std::string_view payload, std::string_view topic_unit_id);
+// Every fix's unit_id must be empty or the topic's; more than max_batch_fixes is refused whole.
+inline constexpr int max_batch_fixes = 1000;
+v1::FixBatch decode_fix_batch(std::string_view payload, std::string_view topic_unit_id);
 v1::StatusChange decode_status(std::string_view payload, std::string_view topic_unit_id);
 v1::HazardToggle decode_hazard(std::string_view payload, std::string_view topic_zone_id);
 
