@@ -47,7 +47,7 @@ struct Served {
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<httplib::Client> client;
 
-  Served() {
+  explicit Served(std::string write_token = "") {
     live.set_active({});
     const int64_t now = tracking::now_ms();
     for (const tracking::Unit& unit : store.fleet().units) {
@@ -58,6 +58,7 @@ struct Served {
     HttpOptions options;
     options.port = 0;
     options.console_dir = source_dir / "tools/console";
+    options.write_token = std::move(write_token);
     server = std::make_unique<HttpServer>(engine, options);
     server->start();
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
@@ -475,6 +476,32 @@ TEST(HttpV1, GarbageNeverGetsA5xxNorKillsTheServer) {
     ASSERT_LT(status, 500) << "request " << i;
   }
   EXPECT_EQ(served.get("/health").first, 200);
+}
+
+TEST(HttpV1, WritesNeedTheTokenReadsDoNot) {
+  Served served("s3cret-token-0123456789");
+  const std::string dispatch = R"({"unit_id": "AMB-01", "incident_id": "112-9"})";
+  auto post = [&](const std::string& path, const std::string& body, const char* token) {
+    httplib::Headers headers;
+    if (token) headers.emplace("Authorization", token);
+    const auto result = served.client->Post(path.c_str(), headers, body, "application/json");
+    EXPECT_TRUE(result);
+    return result ? result->status : 0;
+  };
+  EXPECT_EQ(post("/v1/dispatch", dispatch, nullptr), 401);
+  EXPECT_EQ(post("/v1/dispatch", dispatch, "Bearer wrong-token-0123456789x"), 401);
+  EXPECT_EQ(post("/v1/dispatch", dispatch, "Bearer s3cret-token-012345678"), 401);  // a prefix
+  EXPECT_EQ(post("/v1/hazards/closure-jembatan-merah-putih/activate", "", nullptr), 401);
+  EXPECT_EQ(served.store.unit("AMB-01", tracking::now_ms())->status,
+            tracking::UnitStatus::available)
+      << "a refused write changed nothing";
+  EXPECT_EQ(post("/v1/dispatch", dispatch, "Bearer s3cret-token-0123456789"), 200);
+  EXPECT_EQ(post("/v1/hazards/closure-jembatan-merah-putih/activate", "",
+                 "Bearer s3cret-token-0123456789"),
+            200);
+  EXPECT_EQ(post("/v1/recommend", R"({"lat": -3.70, "lon": 128.18, "type": "fire"})", nullptr),
+            200);
+  EXPECT_EQ(served.get("/v1/units").first, 200);
 }
 
 TEST(Polyline, RoundTripsAndRefusesGarbage) {

@@ -31,9 +31,21 @@ async function api(path, options) {
   return body;
 }
 
-function post(path, body) {
-  return api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-                     body: JSON.stringify(body || {}) });
+// Writes (dispatch, hazard switches) may need the server's token (siaga serve --token-file):
+// asked once on a 401, kept for this browser tab only.
+async function post(path, body, retried) {
+  const headers = { 'Content-Type': 'application/json' };
+  const token = sessionStorage.getItem('siaga-token');
+  if (token) headers.Authorization = `Bearer ${token}`;
+  try {
+    return await api(path, { method: 'POST', headers, body: JSON.stringify(body || {}) });
+  } catch (error) {
+    if (retried || !/Authorization/.test(error.message)) throw error;
+    const given = window.prompt('This server needs the dispatch token:');
+    if (!given) throw error;
+    sessionStorage.setItem('siaga-token', given.trim());
+    return post(path, body, true);
+  }
 }
 
 async function drawRoads() {

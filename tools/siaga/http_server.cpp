@@ -77,6 +77,32 @@ struct HttpServer::Impl {
 
   bool connected() const { return mqtt_connected && mqtt_connected(); }
 
+  // Compares in time independent of where the strings differ, so that timing tells nothing.
+  bool authorized(const httplib::Request& request) const {
+    if (options.write_token.empty()) return true;
+    const std::string expected = "Bearer " + options.write_token;
+    const std::string given = request.get_header_value("Authorization");
+    unsigned difference = given.size() == expected.size() ? 0 : 1;
+    for (size_t i = 0; i < expected.size(); ++i)
+      difference |= static_cast<unsigned char>(i < given.size() ? given[i] : 0) ^
+                    static_cast<unsigned char>(expected[i]);
+    return difference == 0;
+  }
+
+  // A write endpoint: refused with 401 unless the request carries the server's token.
+  template <typename Handler>
+  auto guarded(Handler handler) {
+    return [this, handler](const httplib::Request& request, httplib::Response& response) {
+      if (!authorized(request)) {
+        response.set_header("WWW-Authenticate", "Bearer");
+        return send(response, error_reply(401,
+                                          "a write needs the header Authorization: Bearer "
+                                          "<token> (siaga serve --token-file)"));
+      }
+      handler(request, response);
+    };
+  }
+
   // Wraps a handler: times it, counts its status, and turns any escaped exception into a 500
   // with a JSON error, so that no request can take the server down.
   template <typename Handler>
@@ -110,9 +136,10 @@ struct HttpServer::Impl {
               timed(recommend_endpoint, [this](const auto& request, auto& response) {
                 send(response, recommend(engine, request.body));
               }));
-    http.Post("/v1/dispatch", timed(dispatch_endpoint, [this](const auto& request, auto& response) {
-                send(response, dispatch(engine, request.body));
-              }));
+    http.Post("/v1/dispatch",
+              timed(dispatch_endpoint, guarded([this](const auto& request, auto& response) {
+                      send(response, dispatch(engine, request.body));
+                    })));
     http.Get("/v1/units", timed(units_endpoint, [this](const auto&, auto& response) {
                send(response, units(engine));
              }));
@@ -120,10 +147,10 @@ struct HttpServer::Impl {
                send(response, hazards(engine));
              }));
     http.Post(R"(/v1/hazards/([^/]+)/(activate|deactivate))",
-              timed(hazard_toggle, [this](const httplib::Request& request, auto& response) {
-                send(response, toggle_hazard(engine, request.matches[1].str(),
-                                             request.matches[2].str() == "activate"));
-              }));
+              timed(hazard_toggle, guarded([this](const httplib::Request& request, auto& response) {
+                      send(response, toggle_hazard(engine, request.matches[1].str(),
+                                                   request.matches[2].str() == "activate"));
+                    })));
     http.Get("/v1/incident-types",
              timed(incident_types_endpoint, [this](const auto&, auto& response) {
                send(response, incident_types(engine));

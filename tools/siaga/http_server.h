@@ -17,6 +17,9 @@ struct HttpOptions {
   std::filesystem::path console_dir;  // the console's page, script and style
   std::filesystem::path leaflet_dir = "/usr/share/javascript/leaflet";  // Debian's libjs-leaflet
   size_t max_body_bytes = 64 * 1024;
+  // Non-empty: dispatching and hazard toggles need "Authorization: Bearer <write_token>"; reads
+  // stay open (the server listens on loopback or behind the control room's network).
+  std::string write_token;
 };
 
 class HttpServer {

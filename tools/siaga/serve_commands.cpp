@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "commands.h"
@@ -29,7 +30,20 @@ struct ServeArguments {
   std::string profiles = default_profiles_file().string();
   std::string incident_types = default_incident_types_file().string();
   std::string console = (fs::path(SIAGA_SOURCE_DIR) / "tools/console").string();
+  std::string token_file;  // the write token, for dispatch and hazard toggles
 };
+
+// The first line of the token file, without surrounding blanks; refuses an empty one.
+std::string read_token(const std::string& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token)) throw geodata::Error("cannot read the token file " + file);
+  token.erase(0, token.find_first_not_of(" \t\r"));
+  token.erase(token.find_last_not_of(" \t\r") + 1);
+  if (token.size() < 16)
+    throw geodata::Error("the token in " + file + " is shorter than 16 characters");
+  return token;
+}
 
 std::vector<std::string> hazard_files(const CommandOptions& options, const std::string& given) {
   if (!given.empty()) return split_list(given);
@@ -50,6 +64,7 @@ HttpOptions http_options(const ServeArguments& arguments) {
     options.port = listen.port;
   }
   options.console_dir = arguments.console;
+  if (!arguments.token_file.empty()) options.write_token = read_token(arguments.token_file);
   return options;
 }
 
@@ -98,14 +113,15 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
     };
     ingest.start();
   }
-  HttpServer http(engine, http_options(arguments),
+  const HttpOptions http_settings = http_options(arguments);
+  HttpServer http(engine, http_settings,
                   [&ingest, use_mqtt] { return use_mqtt && ingest.client().connected(); });
   http.start();
-  const std::string url =
-      "http://" + http_options(arguments).host + ":" + std::to_string(http.port());
+  const std::string url = "http://" + http_settings.host + ":" + std::to_string(http.port());
   Json ready = {{"ready", true}, {"listen", url}, {"console", url + "/"}};
   ready.update(dataset_label(setup->network));
   ready["mqtt"] = arguments.tracking.mqtt;
+  ready["writes_need_token"] = !http_settings.write_token.empty();
   ready["units"] = store.fleet().units.size();
   ready["sample_fleet"] = store.fleet().sample;
   ready["hazard_zones"] = setup->live->hazards().zones.size();
@@ -138,6 +154,8 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--profiles", arguments->profiles, "vehicle profile file (JSON)");
   command->add_option("--incident-types", arguments->incident_types, "incident classes (JSON)");
   command->add_option("--console", arguments->console, "folder of the console's web page");
+  command->add_option("--token-file", arguments->token_file,
+                      "file holding the token that dispatch and hazard toggles require");
   return {command, [&options, arguments] { return run_serve(options, *arguments); }};
 }
 
