@@ -65,6 +65,12 @@ fleet="$(dirname "$0")/../geodata/ambon/fleet-sample.json"
 check synth-fleet ok '"sample":true' -- "$siaga" synth-fleet --out "$work/fleet.json"
 cmp -s "$work/fleet.json" "$fleet" || { echo "FAIL synth-fleet: differs from the committed sample fleet"; failures=$((failures + 1)); }
 check broker-config ok "persistence true" -- "$siaga" broker-config --port 1999 --dir "$work/broker"
+check broker-credentials ok '"users":' -- "$siaga" broker-credentials --dir "$work/creds"
+grep -q "^user AMB-01$" "$work/creds/acl" && grep -q "^topic write siaga/v1/units/AMB-01/#$" "$work/creds/acl" || { echo "FAIL broker-credentials: ACL"; failures=$((failures + 1)); }
+grep -q '^AMB-01:\$7\$' "$work/creds/passwords" || { echo "FAIL broker-credentials: passwords not hashed"; failures=$((failures + 1)); }
+[ "$(stat -c %a "$work/creds/credentials.json")" = 600 ] || { echo "FAIL broker-credentials: credentials readable by others"; failures=$((failures + 1)); }
+check broker-config-auth ok "allow_anonymous false" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --password-file "$work/creds/passwords" --acl-file "$work/creds/acl"
+check track-bad-credentials fail "no MQTT user nobody" -- "$siaga" track --mqtt 127.0.0.1:9 --state "$work/st9" --credentials "$work/creds/credentials.json" --mqtt-user nobody
 check units-no-state fail "no state directory" -- "$siaga" units --state "$work/nowhere"
 printf '{"units":[{"id":"A B","type":"ambulance","home":{"lat":-3.7,"lon":128.2}}]}' >"$work/bad-fleet.json"
 check units-bad-fleet fail "unit 1: id" -- "$siaga" units --fleet "$work/bad-fleet.json" --state "$work"

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "broker_credentials.h"
 #include "broker_fixture.h"
 #include "fleet_sim.h"
 #include "ingest.h"
@@ -140,6 +141,60 @@ TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEnd) {
   }));
   EXPECT_EQ(store.counters().fixes_accepted, 100u);
   EXPECT_EQ(store.counters().rejected_total(), 0u);
+}
+
+// The broker with the credentials and ACL generated from the fleet: anonymous clients and wrong
+// passwords are refused, a unit's tracker cannot speak for another unit nor toggle hazards, and
+// the engine still gets what each unit says of itself.
+TEST(MqttBroker, AuthenticatedBrokerKeepsEachUnitToItsOwnTopics) {
+  const auto dir = test::fresh_directory("credentials");
+  const tools::BrokerCredentials credentials = tools::write_broker_credentials(fleet(), dir);
+  mqtt::BrokerSettings settings;
+  settings.password_file = credentials.password_file;
+  settings.acl_file = credentials.acl_file;
+  test::TestBroker broker("auth", settings);
+  const std::string& own = fleet().units[0].id;
+  const std::string& other = fleet().units[1].id;
+
+  mqtt::Client anonymous(client_to(broker, "anonymous"));
+  anonymous.start();
+  mqtt::ClientOptions wrong = client_to(broker, "wrong");
+  wrong.username = own;
+  wrong.password = "not-the-password";
+  mqtt::Client impostor(wrong);
+  impostor.start();
+
+  tracking::TrackingStore store(fleet(), test::ambon().network);
+  std::atomic<int> hazards{0};
+  mqtt::ClientOptions engine_side = client_to(broker, "engine-auth");
+  tools::use_credentials(engine_side, credentials.credentials_file, tools::engine_user);
+  tools::Ingest ingest(store, engine_side, [&](const v1::HazardToggle&) { ++hazards; });
+  ingest.start();
+  ASSERT_TRUE(ingest.client().wait_connected(5s));
+  mqtt::ClientOptions unit_side = client_to(broker, "tracker-auth");
+  tools::use_credentials(unit_side, credentials.credentials_file, own);
+  mqtt::Client tracker(unit_side);
+  tracker.start();
+  ASSERT_TRUE(tracker.wait_connected(5s));
+  std::this_thread::sleep_for(200ms);
+
+  const int64_t base = tracking::now_ms() - 100'000;
+  tracker.publish(mqtt::fix_topic(other), moving_fix(1, 1, base).SerializeAsString());
+  v1::HazardToggle toggle;
+  toggle.set_active(true);
+  tracker.publish(mqtt::hazard_topic("flood-1"), toggle.SerializeAsString());
+  tracker.publish(mqtt::fix_topic(own), moving_fix(0, 1, base).SerializeAsString());
+  ASSERT_TRUE(tracker.wait_acknowledged(10s));
+  ASSERT_TRUE(eventually([&] { return store.unit(own, 0)->fix.has_value(); }));
+  std::this_thread::sleep_for(300ms);  // anything the broker let through has arrived by now
+  EXPECT_FALSE(store.unit(other, 0)->fix.has_value()) << "a unit spoke for another";
+  EXPECT_EQ(hazards, 0) << "a unit toggled a hazard";
+  EXPECT_EQ(store.counters().fixes_accepted, 1u);
+  EXPECT_FALSE(anonymous.connected());
+  EXPECT_FALSE(impostor.connected());
+  EXPECT_EQ(anonymous.connect_count(), 0u);
+  EXPECT_EQ(impostor.connect_count(), 0u);
+  std::filesystem::remove_all(dir);
 }
 
 constexpr size_t units = 10;

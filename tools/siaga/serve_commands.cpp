@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "broker_credentials.h"
 #include "commands.h"
 #include "dataset.h"
 #include "dispatch.h"
@@ -93,10 +94,10 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   QueryPool queries(*setup->cch);
 
   const bool use_mqtt = arguments.tracking.mqtt != "none";
+  // Without a broker the intake is built but never started (it needs a client id all the same).
   mqtt::ClientOptions client;
-  if (use_mqtt) client.broker = mqtt::parse_endpoint(arguments.tracking.mqtt);
-  client.client_id =
-      arguments.tracking.client_id.empty() ? "siaga-engine" : arguments.tracking.client_id;
+  client.client_id = "siaga-engine";
+  if (use_mqtt) client = mqtt_client(arguments.tracking, "siaga-engine", engine_user);
   Ingest ingest(store, client, [&live = *setup->live](const v1::HazardToggle& toggle) {
     apply_hazard_toggle(live, toggle);
   });
@@ -148,6 +149,7 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   add_store_options(command, arguments->tracking);
   command->add_option("--client-id", arguments->tracking.client_id,
                       "MQTT client id (default siaga-engine)");
+  add_credentials_options(command, arguments->tracking);
   command->add_option("--hazards", arguments->hazards,
                       "hazard layers FILE[,FILE] (default: the data folder's illustrative layer)");
   command->add_option("--active", arguments->active, "zone ids ID[,ID] active at start");

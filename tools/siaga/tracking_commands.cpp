@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "broker_credentials.h"
 #include "commands.h"
 #include "dataset.h"
 #include "fleet_sim.h"
@@ -28,6 +29,7 @@ CommandRegistration track_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
   add_store_options(command, *arguments);
   command->add_option("--client-id", arguments->client_id, "MQTT client id (default siaga-engine)");
+  add_credentials_options(command, *arguments);
   command->add_option("--snapshot-every", arguments->snapshot_every, "journal records per snapshot")
       ->capture_default_str();
   return {command, [&options, arguments] {
@@ -36,9 +38,7 @@ CommandRegistration track_command(CLI::App& app, CommandOptions& options) {
             tracking::TrackingStore store(
                 tracking::load_fleet(fleet_file(options, arguments->fleet)), network,
                 store_options(*arguments, false));
-            mqtt::ClientOptions client;
-            client.broker = mqtt::parse_endpoint(arguments->mqtt);
-            client.client_id = arguments->client_id.empty() ? "siaga-engine" : arguments->client_id;
+            const mqtt::ClientOptions client = mqtt_client(*arguments, "siaga-engine", engine_user);
             Ingest ingest(store, client, [](const v1::HazardToggle& toggle) {
               std::cerr << "siaga track: hazard " << toggle.zone_id()
                         << (toggle.active() ? " on" : " off") << "\n";
@@ -89,6 +89,7 @@ CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
   add_fleet_option(command, *arguments);
   command->add_option("--client-id", arguments->client_id, "MQTT client id");
+  add_credentials_options(command, *arguments);
   command->add_option("--units", sim->units, "the first N units of the fleet")
       ->capture_default_str();
   command->add_option("--rate", sim->rate_hz, "fixes per second per unit")->capture_default_str();
@@ -105,9 +106,7 @@ CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
             const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
             const tracking::Fleet fleet =
                 tracking::load_fleet(fleet_file(options, arguments->fleet));
-            sim->mqtt.broker = mqtt::parse_endpoint(arguments->mqtt);
-            sim->mqtt.client_id =
-                arguments->client_id.empty() ? "siaga-fleet-sim" : arguments->client_id;
+            sim->mqtt = mqtt_client(*arguments, "siaga-fleet-sim", simulator_user);
             static std::atomic<bool> stop{false};  // set from the signal handler only
             std::signal(SIGINT, [](int) { stop = true; });
             std::signal(SIGTERM, [](int) { stop = true; });
@@ -153,8 +152,14 @@ CommandRegistration broker_config_command(CLI::App& app, CommandOptions&) {
   command->add_option("--port", settings->port, "listener port")->capture_default_str();
   command->add_option("--bind", settings->bind_address, "listener address")->capture_default_str();
   command->add_option("--dir", *dir, "persistence and log directory")->required();
+  command->add_option("--password-file", settings->password_file,
+                      "Mosquitto password file (siaga broker-credentials); anonymous refused");
+  command->add_option("--acl-file", settings->acl_file, "Mosquitto ACL file");
   return {command, [settings, dir] {
             settings->directory = fs::absolute(*dir);
+            if (!settings->password_file.empty())
+              settings->password_file = fs::absolute(settings->password_file);
+            if (!settings->acl_file.empty()) settings->acl_file = fs::absolute(settings->acl_file);
             std::cout << mqtt::broker_config(*settings);
             return 0;
           }};
@@ -162,9 +167,32 @@ CommandRegistration broker_config_command(CLI::App& app, CommandOptions&) {
 
 }  // namespace
 
+CommandRegistration broker_credentials_command(CLI::App& app, CommandOptions& options) {
+  auto arguments = std::make_shared<TrackingArguments>();
+  auto dir = std::make_shared<std::string>();
+  CLI::App* command = app.add_subcommand(
+      "broker-credentials",
+      "MQTT passwords and an ACL from the fleet file: each unit publishes only its own topics");
+  add_fleet_option(command, *arguments);
+  command->add_option("--dir", *dir, "where to write passwords, acl, credentials.json")->required();
+  add_data_options(command, options);
+  return {command, [&options, arguments, dir] {
+            const BrokerCredentials credentials = write_broker_credentials(
+                tracking::load_fleet(fleet_file(options, arguments->fleet)), *dir);
+            std::cout << Json{{"password_file", fs::absolute(credentials.password_file)},
+                              {"acl_file", fs::absolute(credentials.acl_file)},
+                              {"credentials_file", fs::absolute(credentials.credentials_file)},
+                              {"users", credentials.passwords.size()}}
+                             .dump()
+                      << "\n";
+            return 0;
+          }};
+}
+
 std::vector<CommandRegistration> tracking_commands(CLI::App& app, CommandOptions& options) {
-  return {track_command(app, options), units_command(app, options), fleet_sim_command(app, options),
-          synth_fleet_command(app, options), broker_config_command(app, options)};
+  return {track_command(app, options),         units_command(app, options),
+          fleet_sim_command(app, options),     synth_fleet_command(app, options),
+          broker_config_command(app, options), broker_credentials_command(app, options)};
 }
 
 }  // namespace siaga::tools

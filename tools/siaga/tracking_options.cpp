@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "broker_credentials.h"
 #include "dataset.h"
 #include "tracking_json.h"
 
@@ -49,6 +50,24 @@ sigset_t block_stop_signals() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+void add_credentials_options(CLI::App* command, TrackingArguments& arguments) {
+  command->add_option("--credentials", arguments.credentials,
+                      "MQTT credentials file (siaga broker-credentials); default: anonymous");
+  command->add_option("--mqtt-user", arguments.mqtt_user, "the MQTT user in that file");
+}
+
+mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::string& default_id,
+                                const std::string& default_user) {
+  mqtt::ClientOptions client;
+  client.broker = mqtt::parse_endpoint(arguments.mqtt);
+  client.client_id = arguments.client_id.empty() ? default_id : arguments.client_id;
+  if (!arguments.credentials.empty()) {
+    use_credentials(client, arguments.credentials,
+                    arguments.mqtt_user.empty() ? default_user : arguments.mqtt_user);
+  }
+  return client;
 }
 
 void sync_and_report_stopped(tracking::TrackingStore& store) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.h"
+#include "siaga/mqtt/client.h"
 #include "siaga/tracking/store.h"
 
 namespace siaga::tools {
@@ -17,6 +18,8 @@ struct TrackingArguments {
   std::string fleet;
   std::string state;
   std::string client_id;
+  std::string credentials;  // credentials.json of siaga broker-credentials; empty: anonymous
+  std::string mqtt_user;    // the user in it (default per command)
   double stale_after_s = 120;
   uint64_t snapshot_every = 200'000;
 };
@@ -30,6 +33,12 @@ void add_fleet_option(CLI::App* command, TrackingArguments& arguments);
 // --fleet, --state, --stale-after.
 void add_store_options(CLI::App* command, TrackingArguments& arguments);
 tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only);
+
+// --credentials and --mqtt-user.
+void add_credentials_options(CLI::App* command, TrackingArguments& arguments);
+// The broker, client id and (with --credentials) user and password for this command.
+mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::string& default_id,
+                                const std::string& default_user);
 
 // Blocks SIGINT and SIGTERM in this thread and every thread started after it, so that the
 // main thread alone receives them, in sigwait.
