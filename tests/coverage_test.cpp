@@ -161,6 +161,25 @@ TEST(Coverage, AddingTheSuggestedStationsNeverLowersCoverage) {
   }
 }
 
+TEST(Coverage, FirePostDistanceGrowsWithTheRadiusAndNeedsAStation) {
+  const Island base = island("baseline.json");
+  ASSERT_EQ(base.coverage.distance_targets.size(), 1u);
+  const DistanceCoverage& post = base.coverage.distance_targets[0];
+  EXPECT_EQ(post.target.max_km, 2.5);
+  EXPECT_GT(post.covered_km, 0);
+  EXPECT_LT(post.covered_km, base.coverage.total_demand_km);
+  const Island everywhere = island("baseline.json", [](Scenario& scenario) {
+    scenario.distance_targets[0].max_km = 100;  // the whole island is within 100 km
+  });
+  EXPECT_NEAR(everywhere.coverage.distance_targets[0].covered_km, base.coverage.total_demand_km,
+              1e-6);
+  const Island nowhere = island("baseline.json", [](Scenario& scenario) {
+    scenario.distance_targets[0].unit_type = "tank";  // no station has one
+  });
+  EXPECT_EQ(nowhere.coverage.distance_targets[0].stations, 0u);
+  EXPECT_EQ(nowhere.coverage.distance_targets[0].covered_km, 0);
+}
+
 TEST(Coverage, MapIsAPngOfTheRequestedSize) {
   const Island flood = island("flood-wai-batu-merah.json");
   const fs::path file =

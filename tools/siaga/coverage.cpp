@@ -170,6 +170,36 @@ void tally(const Coverage& coverage, TargetCoverage& result) {
 
 }  // namespace
 
+namespace {
+
+// Demand whose street middle lies within max_km (great-circle) of a station with the unit type.
+DistanceCoverage distance_coverage(const geodata::RoadNetwork& network, const Scenario& scenario,
+                                   const Coverage& coverage, const DistanceTarget& target) {
+  DistanceCoverage result{target, 0, 0};
+  std::vector<geodata::LatLon> stations;
+  for (const Station& station : scenario.stations) {
+    if (std::find(station.unit_types.begin(), station.unit_types.end(), target.unit_type) !=
+        station.unit_types.end())
+      stations.push_back(station.position);
+  }
+  result.stations = stations.size();
+  for (size_t s = 0; s < coverage.segments.size(); ++s) {
+    if (coverage.demand_km[s] == 0) continue;
+    const auto a = network.node_position[coverage.segments[s].tail];
+    const auto b = network.node_position[coverage.segments[s].head];
+    const geodata::LatLon middle{(a.lat + b.lat) / 2, (a.lon + b.lon) / 2};
+    for (const geodata::LatLon& station : stations) {
+      if (geodata::haversine_m(middle, station) <= target.max_km * 1000) {
+        result.covered_km += coverage.demand_km[s];
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
 Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network) {
   std::ifstream in(file);
   if (!in) throw Error("cannot read scenario " + file.string());
@@ -200,6 +230,14 @@ Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network
     if (!(target.minutes > 0 && target.minutes <= 240))
       throw Error(where + ": minutes must be in (0, 240]");
     scenario.targets.push_back(target);
+  }
+  for (const Json& item : root.value("distance_targets", Json::array())) {
+    const std::string where = file.string() + ": distance target";
+    DistanceTarget target{need_text(item, "name", where), need_text(item, "unit_type", where),
+                          need_number(item, "max_km", where), item.value("source", "")};
+    if (!(target.max_km > 0 && target.max_km <= 100))
+      throw Error(where + ": max_km must be in (0, 100]");
+    scenario.distance_targets.push_back(target);
   }
   parse_demand(root, scenario);
   const Json areas = root.value("areas", Json::object());
@@ -289,6 +327,10 @@ Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario) {
     result.arrival_ms = routing::segment_arrivals(coverage.segments, metric.arc_weight, field);
     tally(coverage, result);
     coverage.targets.push_back(std::move(result));
+  }
+  for (const DistanceTarget& target : scenario.distance_targets) {
+    coverage.distance_targets.push_back(
+        distance_coverage(setup.network, scenario, coverage, target));
   }
   return coverage;
 }
@@ -410,6 +452,17 @@ Json coverage_json(const RoutingSetup& setup, const Scenario& scenario, const Co
                        {"worst_served", worst_places(setup.network, coverage, target, 10)}});
   }
   out["targets"] = targets;
+  Json distance = Json::array();
+  for (const DistanceCoverage& target : coverage.distance_targets) {
+    distance.push_back({{"name", target.target.name},
+                        {"unit_type", target.target.unit_type},
+                        {"max_km", target.target.max_km},
+                        {"source", target.target.source},
+                        {"stations", target.stations},
+                        {"covered_km", std::round(target.covered_km * 100) / 100},
+                        {"share", share(target.covered_km, coverage.total_demand_km)}});
+  }
+  out["distance_targets"] = distance;
   out["areas"] = areas_json(coverage);
   return out;
 }

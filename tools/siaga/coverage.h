@@ -28,6 +28,15 @@ struct CoverageTarget {
   std::string source;  // where the number comes from
 };
 
+// A straight-line criterion: demand within max_km of the nearest station with the unit type
+// (Kepmen PU 11/KPTS/2000: a fire post within 2.5 km of built-up areas).
+struct DistanceTarget {
+  std::string name;
+  std::string unit_type;
+  double max_km = 0;
+  std::string source;
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path file;
@@ -35,6 +44,7 @@ struct Scenario {
   std::vector<std::filesystem::path> hazard_files;
   std::vector<std::string> active_hazards;
   std::vector<CoverageTarget> targets;
+  std::vector<DistanceTarget> distance_targets;
   std::array<double, geodata::road_class_count> demand_weight{};  // per metre of road, by class
   std::string demand_note;
   std::string areas_admin_level = "6";    // OSM boundaries to aggregate by (kecamatan)
@@ -62,8 +72,15 @@ struct AreaAssignment {
   std::vector<geodata::LatLon> seats;                        // per area, from a seats file
 };
 
+struct DistanceCoverage {
+  DistanceTarget target;
+  size_t stations = 0;
+  double covered_km = 0;  // demand-weighted km within max_km of a station
+};
+
 struct Coverage {
   AreaAssignment areas;  // empty names: no areas known
+  std::vector<DistanceCoverage> distance_targets;
   std::vector<routing::Segment> segments;
   std::vector<double> demand_km;  // per segment
   double total_demand_km = 0;
