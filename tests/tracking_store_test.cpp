@@ -1,8 +1,11 @@
 // The tracking store without a broker: every rejection reason, the status lifecycle through the
 // store, and persistence (journal replay, torn tail, snapshots) to the exact same state.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 
 #include "broker_fixture.h"
@@ -194,6 +197,51 @@ TEST(TrackingStore, FixBatchIsEachFixInTurn) {
   counters = store.counters();
   EXPECT_EQ(counters.rejected[static_cast<size_t>(Rejection::undecodable)], 3u);
   EXPECT_EQ(counters.fixes_accepted, 3u) << "nothing of a refused batch got in";
+}
+
+// A full disk, made real with RLIMIT_FSIZE in a child process: the store refuses the report it
+// cannot persist (journal_failure), keeps the state it acknowledged, and the journal it leaves
+// replays to exactly the accepted fixes with no torn record.
+TEST(TrackingStore, FullDiskRefusesWhatItCannotPersistAndLosesNothingElse) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // One name for the parent and the re-executed child (the "threadsafe" death test style runs the
+  // test again in a new process, with its own pid).
+  const auto dir = std::filesystem::temp_directory_path() / "siaga-full-disk-test";
+  if (!::testing::internal::InDeathTestChild()) std::filesystem::remove_all(dir);
+  tracking::StoreOptions options;
+  options.state_dir = dir;
+  const auto fill_the_disk = [&] {
+    const rlimit limit{16'384, 16'384};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    ::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+    TrackingStore store(fleet(), test::ambon().network, options);
+    uint64_t accepted = 0;
+    for (uint64_t seq = 1; seq <= 100'000; ++seq) {
+      const tracking::Outcome outcome =
+          store.submit_fix(fix_of(0, seq, static_cast<double>(seq)), t0 + 200'000'000);
+      if (outcome.accepted) {
+        ++accepted;
+        continue;
+      }
+      if (outcome.reason != Rejection::journal_failure) std::_Exit(2);
+      const auto state = store.unit(fleet().units[0].id, t0);
+      if (accepted == 0 || state->fix->seq != accepted) std::_Exit(3);
+      std::fprintf(stderr, "refused after %llu accepted\n",
+                   static_cast<unsigned long long>(accepted));
+      std::_Exit(0);
+    }
+    std::_Exit(4);  // the limit never bit
+  };
+  EXPECT_EXIT(fill_the_disk(), ::testing::ExitedWithCode(0), "refused after [1-9][0-9]* accepted");
+  tracking::StoreOptions replay = options;
+  replay.read_only = true;
+  const TrackingStore reopened(fleet(), test::ambon().network, replay);
+  const auto state = reopened.unit(fleet().units[0].id, t0);
+  ASSERT_TRUE(state->fix);
+  EXPECT_GT(state->fix->seq, 10u);
+  EXPECT_EQ(reopened.counters().fixes_accepted, state->fix->seq) << "every accepted fix, no more";
+  EXPECT_EQ(reopened.counters().journal_bytes_dropped, 0u) << "no torn record left behind";
+  std::filesystem::remove_all(dir);
 }
 
 std::string dump(const TrackingStore& store) {
