@@ -84,8 +84,7 @@ const IncidentClass& incident_class(std::span<const IncidentClass> classes, std:
   throw Error("unknown incident type \"" + std::string(name) + "\" (known: " + known + ")");
 }
 
-std::vector<uint32_t> drive_times(const Cch&, const MetricSet& set,
-                                  std::span<const Responder> responders,
+std::vector<uint32_t> drive_times(const MetricSet& set, std::span<const Responder> responders,
                                   const geodata::Snap& incident, CchQuery& query) {
   std::vector<uint32_t> times(responders.size(), unreachable);
   for (uint32_t profile = 0; profile < set.metrics.size(); ++profile) {

@@ -158,7 +158,7 @@ std::vector<uint32_t> station_field(const RoutingSetup& setup, const geodata::Sn
 }
 
 void tally(const Coverage& coverage, TargetCoverage& result) {
-  const uint32_t limit = static_cast<uint32_t>(result.target.minutes * 60'000);
+  const uint32_t limit = result.target.limit_ms();
   for (size_t s = 0; s < coverage.segments.size(); ++s) {
     if (result.arrival_ms[s] == routing::unreachable) {
       result.unreachable_km += coverage.demand_km[s];
@@ -315,6 +315,7 @@ Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario) {
   }
   coverage.total_demand_km =
       std::accumulate(coverage.demand_km.begin(), coverage.demand_km.end(), 0.0);
+  coverage.places = place_labels(setup.network, coverage.segments);
   const geodata::Snapper snapper(setup.network);
   routing::CchQuery query(*setup.cch);
   const auto set = setup.live->current();
@@ -338,14 +339,12 @@ Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario) {
 namespace {
 
 // The named streets with the most demand beyond the target, with their worst arrival.
-Json worst_places(const geodata::RoadNetwork& network, const Coverage& coverage,
-                  const TargetCoverage& target, size_t count) {
-  const uint32_t limit = static_cast<uint32_t>(target.target.minutes * 60'000);
-  const std::vector<std::string> labels = place_labels(network, coverage.segments);
+Json worst_places(const Coverage& coverage, const TargetCoverage& target, size_t count) {
+  const uint32_t limit = target.target.limit_ms();
   std::map<std::string, std::pair<double, uint32_t>> uncovered;  // place → (km, worst ms)
   for (size_t s = 0; s < coverage.segments.size(); ++s) {
     if (coverage.demand_km[s] == 0 || target.arrival_ms[s] <= limit) continue;
-    auto& [demand, worst] = uncovered[labels[s]];
+    auto& [demand, worst] = uncovered[coverage.places[s]];
     demand += coverage.demand_km[s];
     worst = std::max(worst, target.arrival_ms[s]);
   }
@@ -386,7 +385,7 @@ AreaTally tally_areas(const Coverage& coverage) {
     tally.demand[area] += coverage.demand_km[s];
     for (size_t t = 0; t < coverage.targets.size(); ++t) {
       const TargetCoverage& target = coverage.targets[t];
-      if (target.arrival_ms[s] <= static_cast<uint32_t>(target.target.minutes * 60'000))
+      if (target.arrival_ms[s] <= target.target.limit_ms())
         tally.covered[t][area] += coverage.demand_km[s];
     }
   }
@@ -449,7 +448,7 @@ Json coverage_json(const RoutingSetup& setup, const Scenario& scenario, const Co
                        {"covered_km", std::round(target.covered_km * 100) / 100},
                        {"share", share(target.covered_km, coverage.total_demand_km)},
                        {"unreachable_km", std::round(target.unreachable_km * 100) / 100},
-                       {"worst_served", worst_places(setup.network, coverage, target, 10)}});
+                       {"worst_served", worst_places(coverage, target, 10)}});
   }
   out["targets"] = targets;
   Json distance = Json::array();
@@ -473,7 +472,6 @@ Json compare_json(const RoutingSetup& setup, const Scenario& base, const Coverag
   out["baseline"] = coverage_json(setup, base, base_coverage);
   out["scenario"] = other.name;
   Json changes = Json::array();
-  const std::vector<std::string> labels = place_labels(setup.network, base_coverage.segments);
   for (size_t t = 0; t < base_coverage.targets.size(); ++t) {
     const TargetCoverage& before = base_coverage.targets[t];
     const auto after = std::find_if(other_coverage.targets.begin(), other_coverage.targets.end(),
@@ -481,12 +479,12 @@ Json compare_json(const RoutingSetup& setup, const Scenario& base, const Coverag
                                       return candidate.target.name == before.target.name;
                                     });
     if (after == other_coverage.targets.end()) continue;
-    const uint32_t limit = static_cast<uint32_t>(before.target.minutes * 60'000);
+    const uint32_t limit = before.target.limit_ms();
     std::map<std::string, double> lost;  // place → demand km that drops out of the target
     for (size_t s = 0; s < base_coverage.segments.size(); ++s) {
       if (base_coverage.demand_km[s] > 0 && before.arrival_ms[s] <= limit &&
           after->arrival_ms[s] > limit)
-        lost[labels[s]] += base_coverage.demand_km[s];
+        lost[base_coverage.places[s]] += base_coverage.demand_km[s];
     }
     std::vector<std::pair<std::string, double>> places(lost.begin(), lost.end());
     std::sort(places.begin(), places.end(),
@@ -511,20 +509,14 @@ Json compare_json(const RoutingSetup& setup, const Scenario& base, const Coverag
 }
 
 void write_segments(const fs::path& file, const RoutingSetup& setup, const Coverage& coverage) {
-  const std::string extension = file.extension().string();
-  const char* driver = extension == ".gpkg"      ? "GPKG"
-                       : extension == ".geojson" ? "GeoJSON"
-                                                 : nullptr;
-  if (!driver) throw Error("--out must end in .gpkg or .geojson");
-  const std::vector<std::string> labels = place_labels(setup.network, coverage.segments);
   std::vector<FieldSpec> fields = {{"place", OFTString}, {"demand_km", OFTReal}};
   for (const TargetCoverage& target : coverage.targets)
     fields.push_back({"minutes_" + target.target.name, OFTReal});
-  VectorOutput output(file, driver, "coverage", wkbLineString, fields, 6);
+  VectorOutput output(file, driver_for(file), "coverage", wkbLineString, fields, 6);
   for (size_t s = 0; s < coverage.segments.size(); ++s) {
     const routing::Segment& segment = coverage.segments[s];
     OGRFeature feature(output.definition());
-    feature.SetField("place", labels[s].c_str());
+    feature.SetField("place", coverage.places[s].c_str());
     feature.SetField("demand_km", coverage.demand_km[s]);
     for (const TargetCoverage& target : coverage.targets) {
       const std::string field = "minutes_" + target.target.name;
@@ -588,7 +580,7 @@ std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Cover
                                           size_t target_index, size_t k,
                                           const std::function<void(size_t, size_t)>& progress) {
   const TargetCoverage& target = coverage.targets.at(target_index);
-  const uint32_t limit = static_cast<uint32_t>(target.target.minutes * 60'000);
+  const uint32_t limit = target.target.limit_ms();
   const uint32_t profile = routing::profile_index(setup.live->profiles(), target.target.unit_type);
   const auto set = setup.live->current();
   const routing::CchMetric& metric = set->metrics[profile];

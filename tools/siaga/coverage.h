@@ -26,6 +26,8 @@ struct CoverageTarget {
   std::string unit_type;  // the profile that must arrive
   double minutes = 0;
   std::string source;  // where the number comes from
+
+  uint32_t limit_ms() const { return static_cast<uint32_t>(minutes * 60'000); }
 };
 
 // A straight-line criterion: demand within max_km of the nearest station with the unit type
@@ -82,7 +84,8 @@ struct Coverage {
   AreaAssignment areas;  // empty names: no areas known
   std::vector<DistanceCoverage> distance_targets;
   std::vector<routing::Segment> segments;
-  std::vector<double> demand_km;  // per segment
+  std::vector<double> demand_km;    // per segment
+  std::vector<std::string> places;  // per segment: its street, or "near" the nearest named one
   double total_demand_km = 0;
   std::vector<TargetCoverage> targets;
 };

@@ -25,11 +25,11 @@ struct CoverageArguments {
 // The graph with the scenario's hazard layers, and its zones switched on.
 std::unique_ptr<RoutingSetup> setup_for(const CommandOptions& options, const std::string& file,
                                         Scenario& scenario) {
-  const geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
+  geodata::RoadNetwork network = load_or_import(paths_of(options), std::cerr);
   scenario = load_scenario(file, network);
   std::vector<std::string> hazard_files;
   for (const auto& path : scenario.hazard_files) hazard_files.push_back(path.string());
-  auto setup = load_routing(paths_of(options), hazard_files, default_profiles_file(), std::cerr);
+  auto setup = build_routing(std::move(network), hazard_files, default_profiles_file(), std::cerr);
   setup->live->set_active(scenario.active_hazards);
   return setup;
 }

@@ -60,8 +60,14 @@ geodata::RoadNetwork load_or_import(const DataPaths& paths, std::ostream& log) {
 std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths,
                                            const std::vector<std::string>& hazard_files,
                                            const fs::path& profiles_file, std::ostream& log) {
+  return build_routing(load_or_import(paths, log), hazard_files, profiles_file, log);
+}
+
+std::unique_ptr<RoutingSetup> build_routing(geodata::RoadNetwork network,
+                                            const std::vector<std::string>& hazard_files,
+                                            const fs::path& profiles_file, std::ostream& log) {
   auto setup = std::make_unique<RoutingSetup>();
-  setup->network = load_or_import(paths, log);
+  setup->network = std::move(network);
   setup->cch = std::make_unique<routing::Cch>(routing::Cch::build(setup->network));
   const std::vector<fs::path> files(hazard_files.begin(), hazard_files.end());
   geodata::HazardLayer layer = geodata::load_hazards(files);

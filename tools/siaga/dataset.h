@@ -41,6 +41,11 @@ struct RoutingSetup {
   std::unique_ptr<routing::Cch> cch;
   std::unique_ptr<routing::LiveMetrics> live;
 };
+std::unique_ptr<RoutingSetup> build_routing(geodata::RoadNetwork network,
+                                            const std::vector<std::string>& hazard_files,
+                                            const std::filesystem::path& profiles_file,
+                                            std::ostream& log);
+// The same for the graph at `paths` (load_or_import).
 std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths,
                                            const std::vector<std::string>& hazard_files,
                                            const std::filesystem::path& profiles_file,

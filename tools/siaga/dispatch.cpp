@@ -56,10 +56,10 @@ Ranking rank_units(const DispatchContext& context, std::span<const UnitState> un
     responders.push_back({routing::profile_index(profiles, state.unit.type), state.road->snap});
     candidates.push_back(&state);
   }
-  const std::vector<uint32_t> times = routing::drive_times(context.live.cch(), *ranking.metrics,
-                                                           responders, ranking.incident, query);
+  const std::vector<uint32_t> times =
+      routing::drive_times(*ranking.metrics, responders, ranking.incident, query);
 
-  std::vector<std::pair<uint32_t, const UnitState*>> reachable;  // copied only for the k best
+  std::vector<std::pair<uint32_t, size_t>> reachable;  // (eta, candidate): only the k best copied
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (times[i] == routing::unreachable) {
       const routing::VehicleProfile& profile = profiles[responders[i].profile];
@@ -68,21 +68,22 @@ Ranking rank_units(const DispatchContext& context, std::span<const UnitState> un
                                                     context.live.hazards(), ranking.metrics->active,
                                                     responders[i].position, ranking.incident)});
     } else {
-      reachable.emplace_back(times[i], candidates[i]);
+      reachable.emplace_back(times[i], i);
     }
   }
-  const auto faster = [](const auto& a, const auto& b) {
-    return std::tie(a.first, a.second->unit.id) < std::tie(b.first, b.second->unit.id);
+  const auto faster = [&](const auto& a, const auto& b) {
+    return std::tie(a.first, candidates[a.second]->unit.id) <
+           std::tie(b.first, candidates[b.second]->unit.id);
   };
   const size_t kept = std::min(k, reachable.size());
   std::partial_sort(reachable.begin(), reachable.begin() + kept, reachable.end(), faster);
   for (size_t r = 0; r < kept; ++r) {
-    const auto [eta_ms, state] = reachable[r];
-    const uint32_t profile = routing::profile_index(profiles, state->unit.type);
+    const auto [eta_ms, i] = reachable[r];
+    const routing::Responder& responder = responders[i];
     ranking.recommended.push_back(
-        {*state, eta_ms,
-         routing::route_between(context.network, ranking.metrics->metrics[profile],
-                                state->road->snap, ranking.incident, query)});
+        {*candidates[i], eta_ms,
+         routing::route_between(context.network, ranking.metrics->metrics[responder.profile],
+                                responder.position, ranking.incident, query)});
   }
   return ranking;
 }

@@ -161,7 +161,7 @@ Reply units(Engine& engine) {
   std::map<std::string, int> by_status;
   for (const tracking::UnitState& state : engine.store.units(engine.clock())) {
     list.push_back(unit_json(state));
-    ++by_status[state.stale ? "stale" : std::string(unit_status_name(state.status))];
+    ++by_status[shown_status(state)];
   }
   out["units"] = list;
   out["by_status"] = by_status;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "osrm_api.h"
+#include "tracking_json.h"
 
 namespace siaga::tools {
 
@@ -192,13 +193,12 @@ std::string HttpServer::Impl::metrics() const {
         << tracking::rejection_name(static_cast<tracking::Rejection>(r)) << "\"} "
         << counters.rejected[r] << "\n";
   }
-  std::map<std::string, int> by_status;
-  for (const auto status : {"available", "dispatched", "en_route", "on_scene", "transporting",
-                            "returning", "out_of_service", "stale"}) {
-    by_status[status] = 0;
+  std::map<std::string, int> by_status = {{"stale", 0}};  // every status, at 0 when unused
+  for (int s = 0; s < tracking::unit_status_count; ++s) {
+    by_status[std::string(unit_status_name(static_cast<tracking::UnitStatus>(s)))] = 0;
   }
   for (const tracking::UnitState& state : engine.store.units(engine.clock())) {
-    ++by_status[state.stale ? "stale" : std::string(unit_status_name(state.status))];
+    ++by_status[shown_status(state)];
   }
   out << "# HELP siaga_units Units by status (stale: no fix within the limit, whatever the "
          "status).\n# TYPE siaga_units gauge\n";

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "siaga/routing/responders.h"
 #include "siaga/routing/route.h"
 
 namespace siaga::tools {
@@ -291,15 +292,24 @@ Reply osrm_table(Engine& engine, std::string_view profile, std::string_view coor
   if (snapped.error) return *snapped.error;
 
   const auto set = engine.live.current();
-  const routing::CchMetric& metric = set->metrics[request.profile];
   auto query = engine.queries.borrow();
+  // Durations: one many-to-one search per destination, as for a recommendation; a whole route per
+  // cell only when distances are asked for.
+  std::vector<routing::Responder> from;
+  for (size_t s : *sources) from.push_back({request.profile, snapped.snaps[s]});
+  std::vector<std::vector<uint32_t>> column_ms;  // per destination, per source
+  for (size_t d : *destinations)
+    column_ms.push_back(routing::drive_times(*set, from, snapped.snaps[d], *query));
   Json durations = Json::array(), distances = Json::array();
-  for (size_t s : *sources) {
+  for (size_t i = 0; i < sources->size(); ++i) {
     Json duration_row = Json::array(), distance_row = Json::array();
-    for (size_t d : *destinations) {
-      const routing::Route route = routing::route_between(engine.network, metric, snapped.snaps[s],
-                                                          snapped.snaps[d], *query);
-      duration_row.push_back(route.found ? Json(seconds(route.duration_ms)) : Json(nullptr));
+    for (size_t j = 0; j < destinations->size(); ++j) {
+      const uint32_t ms = column_ms[j][i];
+      duration_row.push_back(ms == routing::unreachable ? Json(nullptr) : Json(seconds(ms)));
+      if (!want_distance) continue;
+      const routing::Route route = routing::route_between(
+          engine.network, set->metrics[request.profile], snapped.snaps[(*sources)[i]],
+          snapped.snaps[(*destinations)[j]], *query);
       distance_row.push_back(route.found ? Json(metres(route.distance_m)) : Json(nullptr));
     }
     durations.push_back(duration_row);

@@ -144,12 +144,8 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   add_data_options(command, options);
   command->add_option("--listen", arguments->listen, "HTTP HOST:PORT (port 0: any free port)")
       ->capture_default_str();
-  command->add_option("--mqtt", arguments->tracking.mqtt, "broker HOST:PORT, or none")
-      ->capture_default_str();
+  add_mqtt_options(command, arguments->tracking, "siaga-engine", "broker HOST:PORT, or none");
   add_store_options(command, arguments->tracking);
-  command->add_option("--client-id", arguments->tracking.client_id,
-                      "MQTT client id (default siaga-engine)");
-  add_credentials_options(command, arguments->tracking);
   command->add_option("--hazards", arguments->hazards,
                       "hazard layers FILE[,FILE] (default: the data folder's illustrative layer)");
   command->add_option("--active", arguments->active, "zone ids ID[,ID] active at start");

@@ -26,10 +26,8 @@ CommandRegistration track_command(CLI::App& app, CommandOptions& options) {
   CLI::App* command = app.add_subcommand(
       "track", "ingest unit fixes and status changes over MQTT into the journaled store");
   add_data_options(command, options);
-  command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
+  add_mqtt_options(command, *arguments, "siaga-engine", "broker HOST:PORT");
   add_store_options(command, *arguments);
-  command->add_option("--client-id", arguments->client_id, "MQTT client id (default siaga-engine)");
-  add_credentials_options(command, *arguments);
   command->add_option("--snapshot-every", arguments->snapshot_every, "journal records per snapshot")
       ->capture_default_str();
   return {command, [&options, arguments] {
@@ -86,10 +84,8 @@ CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
   CLI::App* command = app.add_subcommand(
       "fleet-sim", "simulated vehicles driving real routes, publishing fixes over MQTT");
   add_data_options(command, options);
-  command->add_option("--mqtt", arguments->mqtt, "broker HOST:PORT")->capture_default_str();
+  add_mqtt_options(command, *arguments, "siaga-fleet-sim", "broker HOST:PORT");
   add_fleet_option(command, *arguments);
-  command->add_option("--client-id", arguments->client_id, "MQTT client id");
-  add_credentials_options(command, *arguments);
   command->add_option("--units", sim->units, "the first N units of the fleet")
       ->capture_default_str();
   command->add_option("--rate", sim->rate_hz, "fixes per second per unit")->capture_default_str();

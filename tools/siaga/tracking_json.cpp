@@ -37,6 +37,10 @@ Json unit_json(const tracking::UnitState& state) {
   return json;
 }
 
+std::string shown_status(const tracking::UnitState& state) {
+  return state.stale ? "stale" : std::string(unit_status_name(state.status));
+}
+
 Json counters_json(const tracking::Counters& counters) {
   Json rejected = Json::object();
   for (int i = 0; i < tracking::rejection_count; ++i) {

@@ -7,6 +7,9 @@
 namespace siaga::tools {
 
 Json unit_json(const tracking::UnitState& state);
+// The status a dispatcher is shown: "stale" when the unit has no fresh fix, whatever its
+// lifecycle status, else that status.
+std::string shown_status(const tracking::UnitState& state);
 Json counters_json(const tracking::Counters& counters);
 
 }  // namespace siaga::tools

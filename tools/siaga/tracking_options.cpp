@@ -52,7 +52,11 @@ sigset_t block_stop_signals() {
   return signals;
 }
 
-void add_credentials_options(CLI::App* command, TrackingArguments& arguments) {
+void add_mqtt_options(CLI::App* command, TrackingArguments& arguments,
+                      const std::string& default_client_id, const std::string& mqtt_help) {
+  command->add_option("--mqtt", arguments.mqtt, mqtt_help)->capture_default_str();
+  command->add_option("--client-id", arguments.client_id,
+                      "MQTT client id (default " + default_client_id + ")");
   command->add_option("--credentials", arguments.credentials,
                       "MQTT credentials file (siaga broker-credentials); default: anonymous");
   command->add_option("--mqtt-user", arguments.mqtt_user, "the MQTT user in that file");

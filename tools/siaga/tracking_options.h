@@ -34,8 +34,10 @@ void add_fleet_option(CLI::App* command, TrackingArguments& arguments);
 void add_store_options(CLI::App* command, TrackingArguments& arguments);
 tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only);
 
-// --credentials and --mqtt-user.
-void add_credentials_options(CLI::App* command, TrackingArguments& arguments);
+// --mqtt (its help says what else it takes), --client-id, --credentials and --mqtt-user: what
+// mqtt_client reads.
+void add_mqtt_options(CLI::App* command, TrackingArguments& arguments,
+                      const std::string& default_client_id, const std::string& mqtt_help);
 // The broker, client id and (with --credentials) user and password for this command.
 mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::string& default_id,
                                 const std::string& default_user);
