@@ -1,0 +1,59 @@
+# Sourced by tools/up, tests/console_test.sh and bench/http_load: a Mosquitto broker with the
+# configuration siaga generates and `siaga serve` against it, both on loopback, started and
+# stopped by the caller's shell. Needs $siaga (the binary) set by the caller.
+#   stack_start DIR LISTEN [serve options...]   # sets broker_port, server_url, stack_pids
+#   stack_stop                                  # kills what stack_start (and the caller) added
+# STACK_AUTH=1 generates credentials from the fleet file and runs the broker authenticated; then
+# $stack_credentials is the credentials file for the clients.
+
+stack_pids=()
+
+# The first loopback port nobody answers on, among random high ones.
+stack_free_port() {
+  local candidate
+  for candidate in $(shuf -i 20000-40000 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return; fi
+  done
+  echo "no free loopback port" >&2
+  return 1
+}
+
+stack_start() {
+  local dir=$1 listen=$2
+  shift 2
+  broker_port=$(stack_free_port)
+  local auth=()
+  stack_credentials=""
+  if [ "${STACK_AUTH:-0}" = 1 ]; then
+    "$siaga" broker-credentials --dir "$dir/credentials" >/dev/null
+    auth=(--password-file "$dir/credentials/passwords" --acl-file "$dir/credentials/acl")
+    stack_credentials="$dir/credentials/credentials.json"
+  fi
+  "$siaga" broker-config --port "$broker_port" --dir "$dir" "${auth[@]}" >"$dir/mosquitto.conf"
+  "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$dir/mosquitto.conf" \
+    2>"$dir/mosquitto.err" &
+  stack_pids+=($!)
+  local credentials=()
+  [ -n "$stack_credentials" ] && credentials=(--credentials "$stack_credentials")
+  "$siaga" serve --listen "$listen" --mqtt "127.0.0.1:$broker_port" --state "$dir/state" \
+    "${credentials[@]}" "$@" >"$dir/serve.out" 2>"$dir/serve.err" &
+  local server=$!
+  stack_pids+=($server)
+  for _ in $(seq 300); do  # ready within 60 s, or say why not
+    grep -q '"ready":true' "$dir/serve.out" 2>/dev/null && break
+    kill -0 $server 2>/dev/null || break
+    sleep 0.2
+  done
+  server_url=$(grep -o '"listen":"[^"]*"' "$dir/serve.out" | cut -d'"' -f4 || true)
+  if [ -z "$server_url" ]; then
+    cat "$dir/serve.err" >&2
+    echo "siaga serve did not start" >&2
+    return 1
+  fi
+}
+
+stack_stop() {
+  local pid
+  for pid in "${stack_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
