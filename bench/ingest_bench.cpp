@@ -56,10 +56,11 @@ std::vector<std::pair<std::string, std::string>> encoded_fixes(const tracking::F
   return messages;
 }
 
+// The authenticated broker of the tests (plain listener: the transport's cost, not TLS's).
 struct Rig {
-  test::TestBroker broker{"bench"};
-  std::filesystem::path state = test::fresh_directory("bench-state");
   tracking::Fleet fleet = tools::sample_fleet(bench::network(), unit_count);
+  test::TestBroker broker{"bench", fleet};
+  std::filesystem::path state = test::fresh_directory("bench-state");
   tracking::TrackingStore store;
   std::atomic<uint64_t> accepted{0};
   std::vector<Clock::time_point> sent;  // by message index, for latency
@@ -73,17 +74,11 @@ struct Rig {
     o.state_dir = dir;
     return o;
   }
-  static mqtt::ClientOptions client(int port, const char* id) {
-    mqtt::ClientOptions o;
-    o.broker.port = port;
-    o.client_id = id;
-    return o;
-  }
   Rig()
       : store(fleet, bench::network(), options(state)),
-        ingest(store, client(broker.port(), "bench-engine"), {},
+        ingest(store, broker.client("bench-engine", tools::engine_user), {},
                [this](std::string_view, uint64_t) { on_accepted(); }),
-        tracker(client(broker.port(), "bench-tracker")) {
+        tracker(broker.client("bench-tracker", tools::simulator_user)) {
     ingest.start();
     tracker.start();
     ingest.client().wait_connected(std::chrono::seconds(5));

@@ -1,5 +1,8 @@
 // A real Mosquitto broker for the tests: its own free loopback port, its own directory and
-// configuration (the one siaga generates), started and stopped by the test, never a mock.
+// configuration (the one siaga generates), started and stopped by the test, never a mock. Like
+// the broker of tools/up it refuses anonymous clients: credentials and ACL come from the fleet
+// (siaga broker-credentials), and with `tls` the listener speaks TLS only with a certificate
+// made at test time (siaga broker-certificate).
 #pragma once
 
 #include <arpa/inet.h>
@@ -17,7 +20,9 @@
 #include <string>
 #include <thread>
 
+#include "broker_credentials.h"
 #include "siaga/mqtt/broker_config.h"
+#include "siaga/mqtt/client.h"
 
 namespace siaga::test {
 
@@ -53,12 +58,23 @@ inline std::filesystem::path fresh_directory(const std::string& name) {
   return dir;
 }
 
+enum class Transport { plain, tls };
+
 class TestBroker {
  public:
-  explicit TestBroker(const std::string& name, mqtt::BrokerSettings settings = {})
-      : settings_(std::move(settings)) {
+  TestBroker(const std::string& name, const tracking::Fleet& fleet,
+             Transport transport = Transport::plain) {
     settings_.port = free_loopback_port();
     settings_.directory = fresh_directory("broker-" + name);
+    credentials_ = tools::write_broker_credentials(fleet, settings_.directory / "credentials");
+    settings_.password_file = credentials_.password_file;
+    settings_.acl_file = credentials_.acl_file;
+    if (transport == Transport::tls) {
+      const tools::BrokerCertificate tls =
+          tools::write_broker_certificate(settings_.directory / "tls", "127.0.0.1");
+      settings_.tls_certificate = tls.certificate;
+      settings_.tls_key = tls.key;
+    }
     config_ = settings_.directory / "mosquitto.conf";
     std::ofstream(config_) << mqtt::broker_config(settings_);
     start();
@@ -70,6 +86,20 @@ class TestBroker {
 
   int port() const { return settings_.port; }
   const std::filesystem::path& directory() const { return settings_.directory; }
+  const tools::BrokerCredentials& credentials() const { return credentials_; }
+  // The CA file a client checks this broker against; empty for a plain listener.
+  std::string ca_file() const { return settings_.tls_certificate.string(); }
+
+  // Options of a client that logs in as `user` (a unit id, tools::engine_user, ...); no user:
+  // anonymous, which this broker refuses. The client id is unique to this test process.
+  mqtt::ClientOptions client(const std::string& client_id, const std::string& user = {}) const {
+    mqtt::ClientOptions options;
+    options.broker.port = settings_.port;
+    options.client_id = client_id + "-" + std::to_string(::getpid());
+    options.ca_file = ca_file();
+    if (!user.empty()) tools::use_credentials(options, credentials_.credentials_file, user);
+    return options;
+  }
 
   void start() {
     const char* binary =
@@ -106,6 +136,7 @@ class TestBroker {
 
  private:
   mqtt::BrokerSettings settings_;
+  tools::BrokerCredentials credentials_;
   std::filesystem::path config_;
   pid_t pid_ = -1;
 };

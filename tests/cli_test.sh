@@ -70,6 +70,12 @@ grep -q "^user AMB-01$" "$work/creds/acl" && grep -q "^topic write siaga/v1/unit
 grep -q '^AMB-01:\$7\$' "$work/creds/passwords" || { echo "FAIL broker-credentials: passwords not hashed"; failures=$((failures + 1)); }
 [ "$(stat -c %a "$work/creds/credentials.json")" = 600 ] || { echo "FAIL broker-credentials: credentials readable by others"; failures=$((failures + 1)); }
 check broker-config-auth ok "allow_anonymous false" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --password-file "$work/creds/passwords" --acl-file "$work/creds/acl"
+check broker-certificate ok '"certificate":' -- "$siaga" broker-certificate --dir "$work/tls"
+openssl x509 -in "$work/tls/broker.crt" -noout -ext subjectAltName 2>/dev/null | grep -q "IP Address:127.0.0.1" || { echo "FAIL broker-certificate: no subjectAltName 127.0.0.1"; failures=$((failures + 1)); }
+[ "$(stat -c %a "$work/tls/broker.key")" = 600 ] || { echo "FAIL broker-certificate: key readable by others"; failures=$((failures + 1)); }
+check broker-certificate-bad-host fail "not a host name" -- "$siaga" broker-certificate --dir "$work/tls2" --host "x';rm -rf /"
+check broker-config-tls ok "certfile $work/tls/broker.crt" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --tls-cert "$work/tls/broker.crt" --tls-key "$work/tls/broker.key"
+check broker-config-tls-half fail "go together" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --tls-cert "$work/tls/broker.crt"
 check track-bad-credentials fail "no MQTT user nobody" -- "$siaga" track --mqtt 127.0.0.1:9 --state "$work/st9" --credentials "$work/creds/credentials.json" --mqtt-user nobody
 check units-no-state fail "no state directory" -- "$siaga" units --state "$work/nowhere"
 printf '{"units":[{"id":"A B","type":"ambulance","home":{"lat":-3.7,"lon":128.2}}]}' >"$work/bad-fleet.json"

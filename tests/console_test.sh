@@ -14,7 +14,7 @@ work=$(mktemp -d)
 source "$here/../tools/stack.sh"
 trap 'stack_stop; rm -rf "$work"' EXIT
 stack_start "$work" 127.0.0.1:0 --client-id "console-test-$$"
-"$siaga" fleet-sim --mqtt "127.0.0.1:$broker_port" --units 26 --rate 1 --duration 0 \
+"$siaga" fleet-sim "${stack_mqtt[@]}" --units 26 --rate 1 --duration 0 \
   --client-id "console-sim-$$" >/dev/null 2>&1 &
 stack_pids+=($!)
 mkdir -p "$artifacts"

@@ -379,12 +379,9 @@ TEST(HttpV1, UnitsHazardsTogglesHealthMetricsAndStaticFiles) {
 }
 
 TEST(HttpV1, DispatchEventReachesASubscriberThroughTheBroker) {
-  test::TestBroker broker("dispatch-event");
   Served served;
-  mqtt::ClientOptions engine_side;
-  engine_side.broker.port = broker.port();
-  engine_side.client_id = "engine-" + std::to_string(::getpid());
-  mqtt::Client publisher(engine_side);
+  test::TestBroker broker("dispatch-event", served.store.fleet());
+  mqtt::Client publisher(broker.client("engine", tools::engine_user));
   publisher.start();
   ASSERT_TRUE(publisher.wait_connected(std::chrono::seconds(10)));
   served.engine.publish = [&](const std::string& topic, const std::string& payload) {
@@ -393,15 +390,15 @@ TEST(HttpV1, DispatchEventReachesASubscriberThroughTheBroker) {
   };
   std::mutex mutex;
   std::vector<v1::DispatchEvent> events;
-  mqtt::ClientOptions crew_side = engine_side;
-  crew_side.client_id = "crew-" + std::to_string(::getpid());
-  mqtt::Client crew(crew_side, [&](std::string_view, std::string_view payload) {
-    v1::DispatchEvent event;
-    if (event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-      std::lock_guard lock(mutex);
-      events.push_back(event);
-    }
-  });
+  // The crew's tracker logs in as its unit, whose ACL lets it read dispatch events.
+  mqtt::Client crew(broker.client("crew", "DMK-01"),
+                    [&](std::string_view, std::string_view payload) {
+                      v1::DispatchEvent event;
+                      if (event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+                        std::lock_guard lock(mutex);
+                        events.push_back(event);
+                      }
+                    });
   crew.subscribe("siaga/v1/events/dispatch");
   crew.start();
   ASSERT_TRUE(crew.wait_connected(std::chrono::seconds(10)));

@@ -27,11 +27,13 @@ const tracking::Fleet& fleet() {
   return sample;
 }
 
-mqtt::ClientOptions client_to(const test::TestBroker& broker, const std::string& id) {
-  mqtt::ClientOptions options;
-  options.broker.port = broker.port();
-  options.client_id = id + "-" + std::to_string(::getpid());
-  return options;
+// The engine's session and a tracker's, logged in with the credentials generated from the fleet
+// (the simulator's user: fixes of any unit, nothing else).
+mqtt::ClientOptions engine_to(const test::TestBroker& broker, const std::string& id) {
+  return broker.client(id, tools::engine_user);
+}
+mqtt::ClientOptions tracker_to(const test::TestBroker& broker, const std::string& id) {
+  return broker.client(id, tools::simulator_user);
 }
 
 // Unit `index` drives 10 m east per fix and back every 100 fixes (1 km at most), one fix a
@@ -95,18 +97,22 @@ void expect_all_accounted(const tracking::Counters& counters, uint64_t published
       << "no rejection other than redelivery";
 }
 
-TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEnd) {
-  test::TestBroker broker("e2e");
+// Over TLS (certificate made at test time) and authenticated, as in deployment.
+TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEndOverTls) {
+  test::TestBroker broker("e2e", fleet(), test::Transport::tls);
   tracking::TrackingStore store(fleet(), test::ambon().network);
   std::atomic<int> hazards{0};
-  tools::Ingest ingest(store, client_to(broker, "engine-e2e"), [&](const v1::HazardToggle& t) {
+  tools::Ingest ingest(store, engine_to(broker, "engine-e2e"), [&](const v1::HazardToggle& t) {
     if (t.zone_id() == "flood-1" && t.active()) ++hazards;
   });
   ingest.start();
   ASSERT_TRUE(ingest.client().wait_connected(5s));
-  mqtt::Client tracker(client_to(broker, "tracker-e2e"));
+  mqtt::Client tracker(tracker_to(broker, "tracker-e2e"));
   tracker.start();
   ASSERT_TRUE(tracker.wait_connected(5s));
+  mqtt::Client dispatcher(engine_to(broker, "dispatcher-e2e"));  // hazards: the engine's user
+  dispatcher.start();
+  ASSERT_TRUE(dispatcher.wait_connected(5s));
   std::this_thread::sleep_for(200ms);  // the engine's subscriptions are in place
 
   const int64_t base = tracking::now_ms() - 100'000;
@@ -122,8 +128,9 @@ TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEnd) {
   tracker.publish(mqtt::status_topic(fleet().units[0].id), change.SerializeAsString());
   v1::HazardToggle toggle;
   toggle.set_active(true);
-  tracker.publish(mqtt::hazard_topic("flood-1"), toggle.SerializeAsString());
+  dispatcher.publish(mqtt::hazard_topic("flood-1"), toggle.SerializeAsString());
   ASSERT_TRUE(tracker.wait_acknowledged(10s));
+  ASSERT_TRUE(dispatcher.wait_acknowledged(10s));
 
   ASSERT_TRUE(eventually([&] { return all_reached(store, 5, 20) && hazards == 1; }));
   expect_newest(store, 5, 20, base);
@@ -147,18 +154,13 @@ TEST(MqttBroker, FixesStatusAndHazardsArriveEndToEnd) {
 // passwords are refused, a unit's tracker cannot speak for another unit nor toggle hazards, and
 // the engine still gets what each unit says of itself.
 TEST(MqttBroker, AuthenticatedBrokerKeepsEachUnitToItsOwnTopics) {
-  const auto dir = test::fresh_directory("credentials");
-  const tools::BrokerCredentials credentials = tools::write_broker_credentials(fleet(), dir);
-  mqtt::BrokerSettings settings;
-  settings.password_file = credentials.password_file;
-  settings.acl_file = credentials.acl_file;
-  test::TestBroker broker("auth", settings);
+  test::TestBroker broker("auth", fleet());
   const std::string& own = fleet().units[0].id;
   const std::string& other = fleet().units[1].id;
 
-  mqtt::Client anonymous(client_to(broker, "anonymous"));
+  mqtt::Client anonymous(broker.client("anonymous"));
   anonymous.start();
-  mqtt::ClientOptions wrong = client_to(broker, "wrong");
+  mqtt::ClientOptions wrong = broker.client("wrong");
   wrong.username = own;
   wrong.password = "not-the-password";
   mqtt::Client impostor(wrong);
@@ -166,14 +168,11 @@ TEST(MqttBroker, AuthenticatedBrokerKeepsEachUnitToItsOwnTopics) {
 
   tracking::TrackingStore store(fleet(), test::ambon().network);
   std::atomic<int> hazards{0};
-  mqtt::ClientOptions engine_side = client_to(broker, "engine-auth");
-  tools::use_credentials(engine_side, credentials.credentials_file, tools::engine_user);
-  tools::Ingest ingest(store, engine_side, [&](const v1::HazardToggle&) { ++hazards; });
+  tools::Ingest ingest(store, engine_to(broker, "engine-auth"),
+                       [&](const v1::HazardToggle&) { ++hazards; });
   ingest.start();
   ASSERT_TRUE(ingest.client().wait_connected(5s));
-  mqtt::ClientOptions unit_side = client_to(broker, "tracker-auth");
-  tools::use_credentials(unit_side, credentials.credentials_file, own);
-  mqtt::Client tracker(unit_side);
+  mqtt::Client tracker(broker.client("tracker-auth", own));
   tracker.start();
   ASSERT_TRUE(tracker.wait_connected(5s));
   std::this_thread::sleep_for(200ms);
@@ -194,7 +193,29 @@ TEST(MqttBroker, AuthenticatedBrokerKeepsEachUnitToItsOwnTopics) {
   EXPECT_FALSE(impostor.connected());
   EXPECT_EQ(anonymous.connect_count(), 0u);
   EXPECT_EQ(impostor.connect_count(), 0u);
-  std::filesystem::remove_all(dir);
+}
+
+// A client that does not speak TLS gets nowhere with a TLS listener, and a TLS client that does
+// not trust the broker's certificate refuses it.
+TEST(MqttBroker, TlsListenerRefusesPlainClientsAndUntrustedCertificates) {
+  test::TestBroker broker("tls", fleet(), test::Transport::tls);
+  mqtt::ClientOptions plain = engine_to(broker, "plain");
+  plain.ca_file.clear();
+  mqtt::Client plain_client(plain);
+  plain_client.start();
+  test::TestBroker other("tls-other", fleet(), test::Transport::tls);
+  mqtt::ClientOptions untrusting = engine_to(broker, "untrusting");
+  untrusting.ca_file = other.ca_file();  // another broker's certificate
+  mqtt::Client untrusting_client(untrusting);
+  untrusting_client.start();
+  mqtt::Client trusting(engine_to(broker, "trusting"));
+  trusting.start();
+  ASSERT_TRUE(trusting.wait_connected(5s));
+  std::this_thread::sleep_for(1s);  // time for the others to have tried
+  EXPECT_FALSE(plain_client.connected());
+  EXPECT_EQ(plain_client.connect_count(), 0u);
+  EXPECT_FALSE(untrusting_client.connected());
+  EXPECT_EQ(untrusting_client.connect_count(), 0u);
 }
 
 constexpr size_t units = 10;
@@ -215,12 +236,12 @@ void publish_stream(mqtt::Client& tracker, int64_t base, AfterRound after_round)
 }
 
 TEST(MqttBroker, BrokerRestartMidStreamLosesNoFix) {
-  test::TestBroker broker("restart");
+  test::TestBroker broker("restart", fleet());
   tracking::TrackingStore store(fleet(), test::ambon().network);
-  tools::Ingest ingest(store, client_to(broker, "engine-restart"));
+  tools::Ingest ingest(store, engine_to(broker, "engine-restart"));
   ingest.start();
   ASSERT_TRUE(ingest.client().wait_connected(5s));
-  mqtt::Client tracker(client_to(broker, "tracker-restart"));
+  mqtt::Client tracker(tracker_to(broker, "tracker-restart"));
   tracker.start();
   ASSERT_TRUE(tracker.wait_connected(5s));
   std::this_thread::sleep_for(200ms);
@@ -254,8 +275,10 @@ class Engine {
       const std::string fleet_file = (dir_ / "fleet.json").string();
       const std::string state = (dir_ / "state").string();
       const std::string id = "engine-kill-" + std::to_string(::getppid());
+      const std::string credentials = broker_.credentials().credentials_file.string();
       ::execl(SIAGA_CLI, SIAGA_CLI, "track", "--mqtt", mqtt.c_str(), "--fleet", fleet_file.c_str(),
-              "--state", state.c_str(), "--client-id", id.c_str(), static_cast<char*>(nullptr));
+              "--state", state.c_str(), "--client-id", id.c_str(), "--credentials",
+              credentials.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ASSERT_TRUE(eventually([&] {
@@ -288,12 +311,12 @@ tracking::TrackingStore read_state(const std::filesystem::path& dir) {
 }
 
 TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
-  test::TestBroker broker("sigkill");
+  test::TestBroker broker("sigkill", fleet());
   const auto dir = test::fresh_directory("sigkill");
   std::ofstream(dir / "fleet.json") << tracking::fleet_json(fleet());
   Engine engine(broker, dir);
   engine.start();
-  mqtt::Client tracker(client_to(broker, "tracker-kill"));
+  mqtt::Client tracker(tracker_to(broker, "tracker-kill"));
   tracker.start();
   ASSERT_TRUE(tracker.wait_connected(5s));
 
@@ -319,14 +342,14 @@ TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
 // The simulator with every fault on, dropping its link twice a second: the engine's counts
 // reconcile with what was sent and every unit ends on its newest fix.
 TEST(MqttBroker, FleetSimWithFaultsReconcilesWithTheEngine) {
-  test::TestBroker broker("sim");
+  test::TestBroker broker("sim", fleet());
   tracking::TrackingStore store(fleet(), test::ambon().network);
-  tools::Ingest ingest(store, client_to(broker, "engine-sim"));
+  tools::Ingest ingest(store, engine_to(broker, "engine-sim"));
   ingest.start();
   ASSERT_TRUE(ingest.client().wait_connected(5s));
   std::this_thread::sleep_for(200ms);
   tools::FleetSimOptions options;
-  options.mqtt = client_to(broker, "fleet-sim");
+  options.mqtt = tracker_to(broker, "fleet-sim");
   options.units = 10;
   options.rate_hz = 20;
   options.duration_s = 2;

@@ -3,8 +3,9 @@
 # stopped by the caller's shell. Needs $siaga (the binary) set by the caller.
 #   stack_start DIR LISTEN [serve options...]   # sets broker_port, server_url, stack_pids
 #   stack_stop                                  # kills what stack_start (and the caller) added
-# STACK_AUTH=1 generates credentials from the fleet file and runs the broker authenticated; then
-# $stack_credentials is the credentials file for the clients.
+# The broker is the deployed kind: TLS only (a self-signed certificate made here), no anonymous
+# clients, passwords and ACL generated from the fleet file. $stack_mqtt holds the options a
+# siaga client needs to reach it (--mqtt, --mqtt-ca, --credentials; the user is per command).
 
 stack_pids=()
 
@@ -22,21 +23,18 @@ stack_start() {
   local dir=$1 listen=$2
   shift 2
   broker_port=$(stack_free_port)
-  local auth=()
-  stack_credentials=""
-  if [ "${STACK_AUTH:-0}" = 1 ]; then
-    "$siaga" broker-credentials --dir "$dir/credentials" >/dev/null
-    auth=(--password-file "$dir/credentials/passwords" --acl-file "$dir/credentials/acl")
-    stack_credentials="$dir/credentials/credentials.json"
-  fi
-  "$siaga" broker-config --port "$broker_port" --dir "$dir" "${auth[@]}" >"$dir/mosquitto.conf"
+  "$siaga" broker-credentials --dir "$dir/credentials" >/dev/null
+  "$siaga" broker-certificate --dir "$dir/tls" --host 127.0.0.1 >/dev/null
+  "$siaga" broker-config --port "$broker_port" --dir "$dir" \
+    --password-file "$dir/credentials/passwords" --acl-file "$dir/credentials/acl" \
+    --tls-cert "$dir/tls/broker.crt" --tls-key "$dir/tls/broker.key" >"$dir/mosquitto.conf"
   "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$dir/mosquitto.conf" \
     2>"$dir/mosquitto.err" &
   stack_pids+=($!)
-  local credentials=()
-  [ -n "$stack_credentials" ] && credentials=(--credentials "$stack_credentials")
-  "$siaga" serve --listen "$listen" --mqtt "127.0.0.1:$broker_port" --state "$dir/state" \
-    "${credentials[@]}" "$@" >"$dir/serve.out" 2>"$dir/serve.err" &
+  stack_mqtt=(--mqtt "127.0.0.1:$broker_port" --mqtt-ca "$dir/tls/broker.crt"
+    --credentials "$dir/credentials/credentials.json")
+  "$siaga" serve --listen "$listen" --state "$dir/state" "${stack_mqtt[@]}" "$@" \
+    >"$dir/serve.out" 2>"$dir/serve.err" &
   local server=$!
   stack_pids+=($server)
   for _ in $(seq 300); do  # ready within 60 s, or say why not

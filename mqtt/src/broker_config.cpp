@@ -13,6 +13,11 @@ std::string broker_config(const BrokerSettings& settings) {
   if (const passwd* user = getpwuid(geteuid()))
     config += "user " + std::string(user->pw_name) + "\n";
   config += "listener " + std::to_string(settings.port) + " " + settings.bind_address + "\n";
+  if (!settings.tls_certificate.empty() && !settings.tls_key.empty()) {
+    config += "certfile " + settings.tls_certificate.string() + "\n";
+    config += "keyfile " + settings.tls_key.string() + "\n";
+    config += "tls_version tlsv1.2\n";
+  }
   if (settings.password_file.empty()) {
     config += "allow_anonymous true\n";
   } else {

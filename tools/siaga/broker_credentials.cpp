@@ -78,6 +78,26 @@ BrokerCredentials write_broker_credentials(const tracking::Fleet& fleet, const f
   return credentials;
 }
 
+BrokerCertificate write_broker_certificate(const fs::path& dir, const std::string& host) {
+  fs::create_directories(dir);
+  const BrokerCertificate files{dir / "broker.crt", dir / "broker.key"};
+  const bool is_address = host.find_first_not_of("0123456789.:") == std::string::npos;
+  const std::string alt_name = (is_address ? "IP:" : "DNS:") + host;
+  // The host name goes into a shell command: refuse anything but a plain host.
+  if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789.-:") != std::string::npos)
+    throw geodata::Error("not a host name: " + host);
+  const std::string command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365"
+      " -subj '/O=Siaga/CN=" +
+      host + "' -addext 'subjectAltName=" + alt_name + "' -keyout '" + files.key.string() +
+      "' -out '" + files.certificate.string() + "' 2>/dev/null";
+  if (std::system(command.c_str()) != 0)
+    throw geodata::Error("openssl could not make a certificate in " + dir.string());
+  ::chmod(files.key.c_str(), 0600);
+  return files;
+}
+
 void use_credentials(mqtt::ClientOptions& client, const fs::path& credentials_file,
                      const std::string& user) {
   std::ifstream in(credentials_file);

@@ -28,6 +28,17 @@ struct BrokerCredentials {
 BrokerCredentials write_broker_credentials(const tracking::Fleet& fleet,
                                            const std::filesystem::path& dir);
 
+struct BrokerCertificate {
+  std::filesystem::path certificate;  // self-signed: also the CA file the clients check against
+  std::filesystem::path key;          // mode 0600
+};
+
+// A self-signed certificate for a broker reached as `host` (an IP address or a DNS name), valid
+// a year, written into `dir` (created) by the openssl command. For a loopback or test broker;
+// a deployment uses a certificate from its own CA. Throws geodata::Error when openssl fails.
+BrokerCertificate write_broker_certificate(const std::filesystem::path& dir,
+                                           const std::string& host);
+
 // Sets the client's username and password from a credentials file; throws geodata::Error when the
 // file or the user is missing.
 void use_credentials(mqtt::ClientOptions& client, const std::filesystem::path& credentials_file,

@@ -151,11 +151,20 @@ CommandRegistration broker_config_command(CLI::App& app, CommandOptions&) {
   command->add_option("--password-file", settings->password_file,
                       "Mosquitto password file (siaga broker-credentials); anonymous refused");
   command->add_option("--acl-file", settings->acl_file, "Mosquitto ACL file");
+  command->add_option("--tls-cert", settings->tls_certificate,
+                      "listener certificate (PEM); with --tls-key the listener speaks TLS only");
+  command->add_option("--tls-key", settings->tls_key, "listener private key (PEM)");
   return {command, [settings, dir] {
+            if (settings->tls_certificate.empty() != settings->tls_key.empty())
+              throw geodata::Error("--tls-cert and --tls-key go together");
             settings->directory = fs::absolute(*dir);
             if (!settings->password_file.empty())
               settings->password_file = fs::absolute(settings->password_file);
             if (!settings->acl_file.empty()) settings->acl_file = fs::absolute(settings->acl_file);
+            if (!settings->tls_certificate.empty()) {
+              settings->tls_certificate = fs::absolute(settings->tls_certificate);
+              settings->tls_key = fs::absolute(settings->tls_key);
+            }
             std::cout << mqtt::broker_config(*settings);
             return 0;
           }};
@@ -185,10 +194,31 @@ CommandRegistration broker_credentials_command(CLI::App& app, CommandOptions& op
           }};
 }
 
+CommandRegistration broker_certificate_command(CLI::App& app, CommandOptions&) {
+  auto dir = std::make_shared<std::string>();
+  auto host = std::make_shared<std::string>("127.0.0.1");
+  CLI::App* command = app.add_subcommand(
+      "broker-certificate", "a self-signed TLS certificate for a loopback or test broker");
+  command->add_option("--dir", *dir, "where to write broker.crt and broker.key")->required();
+  command->add_option("--host", *host, "the address clients connect to")->capture_default_str();
+  return {command, [dir, host] {
+            const BrokerCertificate files = write_broker_certificate(*dir, *host);
+            std::cout << Json{{"certificate", fs::absolute(files.certificate)},
+                              {"key", fs::absolute(files.key)}}
+                             .dump()
+                      << "\n";
+            return 0;
+          }};
+}
+
 std::vector<CommandRegistration> tracking_commands(CLI::App& app, CommandOptions& options) {
-  return {track_command(app, options),         units_command(app, options),
-          fleet_sim_command(app, options),     synth_fleet_command(app, options),
-          broker_config_command(app, options), broker_credentials_command(app, options)};
+  return {track_command(app, options),
+          units_command(app, options),
+          fleet_sim_command(app, options),
+          synth_fleet_command(app, options),
+          broker_config_command(app, options),
+          broker_credentials_command(app, options),
+          broker_certificate_command(app, options)};
 }
 
 }  // namespace siaga::tools

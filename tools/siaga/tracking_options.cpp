@@ -60,6 +60,8 @@ void add_mqtt_options(CLI::App* command, TrackingArguments& arguments,
   command->add_option("--credentials", arguments.credentials,
                       "MQTT credentials file (siaga broker-credentials); default: anonymous");
   command->add_option("--mqtt-user", arguments.mqtt_user, "the MQTT user in that file");
+  command->add_option("--mqtt-ca", arguments.mqtt_ca,
+                      "CA file (PEM): connect over TLS and check the broker against it");
 }
 
 mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::string& default_id,
@@ -67,6 +69,7 @@ mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::s
   mqtt::ClientOptions client;
   client.broker = mqtt::parse_endpoint(arguments.mqtt);
   client.client_id = arguments.client_id.empty() ? default_id : arguments.client_id;
+  client.ca_file = arguments.mqtt_ca;
   if (!arguments.credentials.empty()) {
     use_credentials(client, arguments.credentials,
                     arguments.mqtt_user.empty() ? default_user : arguments.mqtt_user);

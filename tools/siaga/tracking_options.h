@@ -20,6 +20,7 @@ struct TrackingArguments {
   std::string client_id;
   std::string credentials;  // credentials.json of siaga broker-credentials; empty: anonymous
   std::string mqtt_user;    // the user in it (default per command)
+  std::string mqtt_ca;      // non-empty: MQTT over TLS, the broker checked against this CA file
   double stale_after_s = 120;
   uint64_t snapshot_every = 200'000;
 };
@@ -34,7 +35,8 @@ void add_fleet_option(CLI::App* command, TrackingArguments& arguments);
 void add_store_options(CLI::App* command, TrackingArguments& arguments);
 tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only);
 
-// --mqtt (its help says what else it takes), --client-id, --credentials and --mqtt-user: what
+// --mqtt (its help says what else it takes), --client-id, --credentials, --mqtt-user and
+// --mqtt-ca: what
 // mqtt_client reads.
 void add_mqtt_options(CLI::App* command, TrackingArguments& arguments,
                       const std::string& default_client_id, const std::string& mqtt_help);
