@@ -9,6 +9,7 @@
 
 #include "broker_credentials.h"
 #include "broker_fixture.h"
+#include "engine_process.h"
 #include "fleet_sim.h"
 #include "ingest.h"
 #include "siaga/mqtt/messages.h"
@@ -52,16 +53,7 @@ v1::Fix moving_fix(size_t index, uint64_t seq, int64_t base_ms) {
   return fix;
 }
 
-// Polls until `done` holds or the time is up.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds limit = 30s) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
+using test::eventually;
 
 bool all_reached(const tracking::TrackingStore& store, size_t units, uint64_t seq) {
   const auto states = store.units(tracking::now_ms());
@@ -257,52 +249,6 @@ TEST(MqttBroker, BrokerRestartMidStreamLosesNoFix) {
   EXPECT_GE(ingest.client().connect_count(), 2u) << "the engine reconnected";
 }
 
-// `siaga track` as a child process, its stdout in a file.
-class Engine {
- public:
-  Engine(const test::TestBroker& broker, const std::filesystem::path& dir)
-      : broker_(broker), dir_(dir) {}
-  ~Engine() { stop(SIGKILL); }
-
-  void start() {
-    const std::string out = (dir_ / "engine.out").string();
-    std::filesystem::remove(out);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 1);
-      const std::string mqtt = "127.0.0.1:" + std::to_string(broker_.port());
-      const std::string fleet_file = (dir_ / "fleet.json").string();
-      const std::string state = (dir_ / "state").string();
-      const std::string id = "engine-kill-" + std::to_string(::getppid());
-      const std::string credentials = broker_.credentials().credentials_file.string();
-      ::execl(SIAGA_CLI, SIAGA_CLI, "track", "--mqtt", mqtt.c_str(), "--fleet", fleet_file.c_str(),
-              "--state", state.c_str(), "--client-id", id.c_str(), "--credentials",
-              credentials.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ASSERT_TRUE(eventually([&] {
-      std::ifstream in(out);
-      std::string line;
-      return std::getline(in, line) && line.find("\"ready\":true") != std::string::npos;
-    })) << "siaga track did not get ready";
-    std::this_thread::sleep_for(300ms);  // connected and subscribed
-  }
-
-  void stop(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  const test::TestBroker& broker_;
-  std::filesystem::path dir_;
-  pid_t pid_ = -1;
-};
-
 tracking::TrackingStore read_state(const std::filesystem::path& dir) {
   tracking::StoreOptions options;
   options.state_dir = dir / "state";
@@ -314,8 +260,8 @@ TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
   test::TestBroker broker("sigkill", fleet());
   const auto dir = test::fresh_directory("sigkill");
   std::ofstream(dir / "fleet.json") << tracking::fleet_json(fleet());
-  Engine engine(broker, dir);
-  engine.start();
+  test::EngineProcess engine(broker, dir, "kill");
+  ASSERT_TRUE(engine.start()) << "siaga track did not get ready";
   mqtt::Client tracker(tracker_to(broker, "tracker-kill"));
   tracker.start();
   ASSERT_TRUE(tracker.wait_connected(5s));
@@ -323,7 +269,9 @@ TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
   const int64_t base = tracking::now_ms() - 400'000;
   publish_stream(tracker, base, [&](uint64_t seq) {
     if (seq == 120) engine.stop(SIGKILL);  // mid-stream; the broker queues what follows
-    if (seq == 180) engine.start();
+    if (seq == 180) {
+      EXPECT_TRUE(engine.start());
+    }
   });
   ASSERT_TRUE(tracker.wait_acknowledged(60s));
   ASSERT_TRUE(eventually(

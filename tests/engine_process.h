@@ -1,0 +1,90 @@
+// `siaga track`, the real engine binary, as a child process of a test: started against a test
+// broker with the engine's credentials, stopped with any signal (SIGKILL for a crash).
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "broker_fixture.h"
+
+namespace siaga::test {
+
+// Polls until `done` holds or the time is up.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+class EngineProcess {
+ public:
+  // `dir` holds fleet.json (written by the caller); the state goes to dir/state.
+  EngineProcess(const TestBroker& broker, std::filesystem::path dir, std::string name)
+      : broker_(broker), dir_(std::move(dir)), name_(std::move(name)) {}
+  ~EngineProcess() { stop(SIGKILL); }
+  EngineProcess(const EngineProcess&) = delete;
+  EngineProcess& operator=(const EngineProcess&) = delete;
+
+  // Starts it and waits until it says it is ready and has had time to subscribe; false if not.
+  bool start() {
+    const std::string out = (dir_ / "engine.out").string();
+    std::filesystem::remove(out);
+    const std::string mqtt = "127.0.0.1:" + std::to_string(broker_.port());
+    const std::string fleet_file = (dir_ / "fleet.json").string();
+    const std::string state = (dir_ / "state").string();
+    const std::string id = "engine-" + name_ + "-" + std::to_string(::getpid());
+    const std::string credentials = broker_.credentials().credentials_file.string();
+    const std::string ca = broker_.ca_file();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 1);
+      if (ca.empty()) {
+        ::execl(SIAGA_CLI, SIAGA_CLI, "track", "--mqtt", mqtt.c_str(), "--fleet",
+                fleet_file.c_str(), "--state", state.c_str(), "--client-id", id.c_str(),
+                "--credentials", credentials.c_str(), static_cast<char*>(nullptr));
+      } else {
+        ::execl(SIAGA_CLI, SIAGA_CLI, "track", "--mqtt", mqtt.c_str(), "--fleet",
+                fleet_file.c_str(), "--state", state.c_str(), "--client-id", id.c_str(),
+                "--credentials", credentials.c_str(), "--mqtt-ca", ca.c_str(),
+                static_cast<char*>(nullptr));
+      }
+      ::_exit(127);
+    }
+    const bool ready = eventually([&] {
+      std::ifstream in(out);
+      std::string line;
+      return std::getline(in, line) && line.find("\"ready\":true") != std::string::npos;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // connected and subscribed
+    return ready;
+  }
+
+  void stop(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+ private:
+  const TestBroker& broker_;
+  std::filesystem::path dir_;
+  std::string name_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace siaga::test
