@@ -75,11 +75,12 @@ void expect_matches_dijkstra(std::span<const uint32_t> weights, int pairs, uint6
 }
 
 TEST(Cch, PointToPointMatchesDijkstraOnTenThousandPairs) {
-  expect_matches_dijkstra(test::ambon().network.arc_time_ms, 10000, 7);
+  expect_matches_dijkstra(test::ambon().network.arc_time_ms, test::scaled(10000), 7);
 }
 
 TEST(Cch, PointToPointMatchesDijkstraWithClosures) {
-  expect_matches_dijkstra(with_random_closures(test::ambon().network.arc_time_ms, 8, 25), 3000, 9);
+  expect_matches_dijkstra(with_random_closures(test::ambon().network.arc_time_ms, 8, 25),
+                          test::scaled(3000), 9);
 }
 
 TEST(Cch, MultiSeedQueriesMatchDijkstra) {

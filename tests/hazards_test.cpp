@@ -257,7 +257,7 @@ TEST_P(ProfileOracle, CchEqualsDijkstraUnderARandomHazardScenario) {
   routing::CchQuery query(ambon_cch());
   routing::Dijkstra dijkstra(network);
   int unreachable = 0;
-  for (int i = 0; i < 10000; ++i) {
+  for (int i = 0; i < test::scaled(10000); ++i) {
     const routing::Seed source[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
     const routing::Seed target[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
     const auto expected = dijkstra.shortest_path(source, target, weights);

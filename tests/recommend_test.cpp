@@ -159,13 +159,13 @@ void expect_oracle_order(const Scenario& scenario, uint64_t seed, int incidents)
 TEST(Recommend, OrderEqualsDijkstraWithoutHazards) {
   Scenario scenario;
   scenario.live.set_active({});
-  expect_oracle_order(scenario, 1, 150);
+  expect_oracle_order(scenario, 1, test::scaled(150));
 }
 
 TEST(Recommend, OrderEqualsDijkstraWithEveryIllustrativeHazard) {
   Scenario scenario;
   scenario.live.activate_all();
-  expect_oracle_order(scenario, 2, 150);
+  expect_oracle_order(scenario, 2, test::scaled(150));
 }
 
 TEST(Recommend, OrderEqualsDijkstraWithRandomHazards) {
@@ -177,7 +177,7 @@ TEST(Recommend, OrderEqualsDijkstraWithRandomHazards) {
       if (random() % 2) ids.push_back(zone.id);
     }
     scenario.live.set_active(ids);
-    expect_oracle_order(scenario, 10 + round, 40);
+    expect_oracle_order(scenario, 10 + round, test::scaled(40));
   }
 }
 

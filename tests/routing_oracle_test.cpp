@@ -66,7 +66,7 @@ void expect_same_as_boost(const geodata::RoadNetwork& network, std::span<const u
 
 TEST(RoutingOracle, DijkstraMatchesBoostGraphOnAmbon) {
   const auto& network = test::ambon().network;
-  expect_same_as_boost(network, network.arc_time_ms, 40, 1);
+  expect_same_as_boost(network, network.arc_time_ms, test::scaled(40), 1);
 }
 
 TEST(RoutingOracle, DijkstraMatchesBoostGraphWithRandomClosures) {

@@ -1,6 +1,8 @@
 // Paths and shared fixtures for the test suite.
 #pragma once
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -8,6 +10,15 @@
 #include "siaga/routing/cch.h"
 
 namespace siaga::test {
+
+// How many random cases an oracle test checks: `n`, times $SIAGA_TEST_SCALE when set. The
+// sanitizer run sets it below 1, since its instrumented code is several times slower; the
+// Release run checks every case.
+inline int scaled(int n) {
+  const char* scale = std::getenv("SIAGA_TEST_SCALE");
+  if (!scale) return n;
+  return std::max(1, static_cast<int>(n * std::atof(scale)));
+}
 
 inline std::filesystem::path test_data(const char* name) {
   return std::filesystem::path(SIAGA_TEST_DATA_DIR) / name;

@@ -72,7 +72,10 @@ class PayloadReader {
     const uint64_t count = scalar<uint64_t>();
     if (count > (size_ - offset_) / sizeof(T)) throw Error("graph file: array runs past the end");
     std::vector<T> values(count);
-    std::memcpy(values.data(), take(count * sizeof(T)), count * sizeof(T));
+    const char* bytes = take(count * sizeof(T));
+    // An empty vector's data() may be null, and memcpy from or to null is undefined even for
+    // zero bytes (found by fuzz_graph under UBSan).
+    if (count > 0) std::memcpy(values.data(), bytes, count * sizeof(T));
     return values;
   }
   std::string string() {

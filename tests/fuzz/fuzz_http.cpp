@@ -1,0 +1,106 @@
+// The HTTP API's request parsers and handlers, called as the server calls them: line 1 picks the
+// endpoint, line 2 is the profile (or hazard zone), line 3 the coordinates, line 4 the query
+// string, the rest the JSON body. An answer of 500 or more, or a crash, is a finding: every bad
+// request must get a 4xx.
+#include <cstdio>
+#include <cstdlib>
+
+#include "dataset.h"
+#include "engine.h"
+#include "fuzz_support.h"
+#include "osrm_api.h"
+#include "siaga/geodata/hazards.h"
+#include "siaga/routing/cch.h"
+
+using namespace siaga;
+
+namespace {
+
+// The engine of `siaga serve` on the schematic island, the sample fleet reporting from home.
+struct Served {
+  routing::Cch cch = routing::Cch::build(fuzz::ambon());
+  geodata::Snapper snapper{fuzz::ambon()};
+  routing::LiveMetrics live{
+      fuzz::ambon(), cch, routing::load_profiles(tools::default_profiles_file()),
+      geodata::overlay_hazards(
+          fuzz::ambon(),
+          geodata::load_hazards(fuzz::source_dir / "geodata/ambon/hazards-illustrative.geojson")
+              .zones)};
+  std::vector<routing::IncidentClass> classes =
+      routing::load_incident_classes(tools::default_incident_types_file(), live.profiles());
+  tracking::TrackingStore store{fuzz::sample_fleet(), fuzz::ambon()};
+  tools::QueryPool queries{cch};
+  tools::Engine engine{fuzz::ambon(), snapper, live, store, classes, queries, {}};
+
+  Served() {
+    live.set_active({});
+    const int64_t now = tracking::now_ms();
+    for (const tracking::Unit& unit : store.fleet().units)
+      store.submit_fix({unit.id, 1, now - 1000, unit.home.lat, unit.home.lon, 0, 0, 5, {}}, now);
+  }
+};
+
+Served& served() {
+  static Served instance;
+  return instance;
+}
+
+std::string_view next_line(std::string_view& input) {
+  const size_t newline = input.find('\n');
+  const std::string_view line = input.substr(0, newline);
+  input = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
+  return line;
+}
+
+// a=1&b=2 as the HTTP library hands it over (already split; no percent-decoding needed here).
+tools::Params parse_query(std::string_view query) {
+  tools::Params params;
+  while (!query.empty()) {
+    const std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    const size_t equals = pair.find('=');
+    params.emplace(std::string(pair.substr(0, equals)),
+                   equals == std::string_view::npos ? "" : std::string(pair.substr(equals + 1)));
+  }
+  return params;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  fuzz::quiet_gdal();
+  (void)served();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view input = fuzz::text(data, size);
+  const std::string_view endpoint = next_line(input);
+  const std::string_view profile = next_line(input);
+  const std::string_view coordinates = next_line(input);
+  const tools::Params params = parse_query(next_line(input));
+  const std::string_view body = input;
+  tools::Engine& engine = served().engine;
+  tools::Reply reply;
+  if (endpoint == "route") {
+    reply = tools::osrm_route(engine, profile, coordinates, params);
+  } else if (endpoint == "table") {
+    reply = tools::osrm_table(engine, profile, coordinates, params);
+  } else if (endpoint == "nearest") {
+    reply = tools::osrm_nearest(engine, profile, coordinates, params);
+  } else if (endpoint == "recommend") {
+    reply = tools::recommend(engine, body);
+  } else if (endpoint == "dispatch") {
+    reply = tools::dispatch(engine, body);
+  } else if (endpoint == "hazard") {
+    reply = tools::toggle_hazard(engine, profile, !coordinates.empty());
+  } else {
+    (void)tools::decode_polyline(body, 5);
+    return 0;
+  }
+  if (reply.status >= 500) {
+    std::fprintf(stderr, "HTTP %d: %s\n", reply.status, reply.body.dump().c_str());
+    std::abort();
+  }
+  return 0;
+}
