@@ -375,9 +375,17 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
 }
 
 std::vector<uint32_t> CchQuery::all_costs(const CchMetric& metric, std::span<const Seed> sources) {
+  std::vector<uint32_t> by_node;
+  all_costs(metric, sources, by_node);
+  return by_node;
+}
+
+void CchQuery::all_costs(const CchMetric& metric, std::span<const Seed> sources,
+                         std::vector<uint32_t>& by_node) {
   search(forward_, metric, sources, true);
   const uint32_t n = cch_->node_count();
-  std::vector<uint32_t> cost(n, unreachable);
+  std::vector<uint32_t>& cost = sweep_;
+  cost.assign(n, unreachable);
   for (uint32_t x : forward_.visited) cost[x] = forward_.cost[x];
   // PHAST: every shortest path is up then down, so one sweep from the top settles all nodes.
   for (uint32_t x = n; x-- > 0;) {
@@ -389,9 +397,8 @@ std::vector<uint32_t> CchQuery::all_costs(const CchMetric& metric, std::span<con
     }
     cost[x] = best;
   }
-  std::vector<uint32_t> by_node(n);
+  by_node.resize(n);
   for (uint32_t v = 0; v < n; ++v) by_node[v] = cost[cch_->rank[v]];
-  return by_node;
 }
 
 // Upward search from every item's seeds (forward for sources, backward for targets), kept as

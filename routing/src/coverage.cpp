@@ -24,7 +24,14 @@ std::vector<Segment> road_segments(const geodata::RoadNetwork& network) {
 std::vector<uint32_t> segment_arrivals(std::span<const Segment> segments,
                                        std::span<const uint32_t> weights,
                                        std::span<const uint32_t> node_cost) {
-  std::vector<uint32_t> arrivals(segments.size(), unreachable);
+  std::vector<uint32_t> arrivals;
+  segment_arrivals(segments, weights, node_cost, arrivals);
+  return arrivals;
+}
+
+void segment_arrivals(std::span<const Segment> segments, std::span<const uint32_t> weights,
+                      std::span<const uint32_t> node_cost, std::vector<uint32_t>& arrivals) {
+  arrivals.resize(segments.size());
   auto via = [&](uint32_t from, uint32_t arc) -> uint32_t {
     if (arc == geodata::invalid_id || weights[arc] == blocked || node_cost[from] == unreachable)
       return unreachable;
@@ -35,7 +42,6 @@ std::vector<uint32_t> segment_arrivals(std::span<const Segment> segments,
     arrivals[s] =
         std::min(via(segment.tail, segment.forward_arc), via(segment.head, segment.backward_arc));
   }
-  return arrivals;
 }
 
 }  // namespace siaga::routing

@@ -598,11 +598,11 @@ std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Cover
   std::vector<uint8_t> covered(coverage.segments.size());
   for (size_t s = 0; s < coverage.segments.size(); ++s) covered[s] = target.arrival_ms[s] <= limit;
   routing::CchQuery query(*setup.cch);
+  std::vector<uint32_t> field, arrivals;  // reused: eleven thousand sweeps
   for (size_t c = 0; c < candidates.size(); ++c) {
     const routing::Seed seed[] = {{candidates[c], 0}};
-    const std::vector<uint32_t> field = query.all_costs(metric, seed);
-    const std::vector<uint32_t> arrivals =
-        routing::segment_arrivals(coverage.segments, metric.arc_weight, field);
+    query.all_costs(metric, seed, field);
+    routing::segment_arrivals(coverage.segments, metric.arc_weight, field, arrivals);
     for (size_t s = 0; s < arrivals.size(); ++s) {
       if (!covered[s] && coverage.demand_km[s] > 0 && arrivals[s] <= limit)
         gains[c].push_back(static_cast<uint32_t>(s));

@@ -75,6 +75,10 @@ class CchQuery {
 
   // Cost from the sources to every network node (PHAST sweep), unreachable where none.
   std::vector<uint32_t> all_costs(const CchMetric& metric, std::span<const Seed> sources);
+  // The same into `by_node` (resized), reusing its memory and the query's: for callers that
+  // sweep thousands of times (station planning).
+  void all_costs(const CchMetric& metric, std::span<const Seed> sources,
+                 std::vector<uint32_t>& by_node);
 
   // Cost from each source (sources[i] are its seeds) to the targets: one backward search from
   // the targets, then one top-down sweep over the union of the sources' elimination-tree chains.
@@ -108,6 +112,7 @@ class CchQuery {
   const Cch* cch_;
   Search forward_;
   Search backward_;
+  std::vector<uint32_t> sweep_;  // all_costs' costs by rank
   std::vector<uint8_t> on_chain_;
   std::vector<std::pair<uint32_t, bool>> unpack_stack_;
 };

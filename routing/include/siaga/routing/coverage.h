@@ -26,5 +26,8 @@ std::vector<Segment> road_segments(const geodata::RoadNetwork& network);
 std::vector<uint32_t> segment_arrivals(std::span<const Segment> segments,
                                        std::span<const uint32_t> weights,
                                        std::span<const uint32_t> node_cost);
+// The same into `arrivals` (resized), reusing its memory.
+void segment_arrivals(std::span<const Segment> segments, std::span<const uint32_t> weights,
+                      std::span<const uint32_t> node_cost, std::vector<uint32_t>& arrivals);
 
 }  // namespace siaga::routing
