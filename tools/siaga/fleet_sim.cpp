@@ -17,6 +17,33 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // One vehicle on its way along a route of whole arcs.
+// What a tracker does while its link is down: keep the messages and send them, oldest first,
+// once connected again, before anything new. Publishing into a disconnected libmosquitto client
+// instead let it send them after newer ones (refused as out of order: holes in the history).
+class Outbox {
+ public:
+  explicit Outbox(mqtt::Client& client) : client_(client) {}
+  void send(std::string topic, std::string payload) {
+    if (!client_.connected()) {
+      held_.emplace_back(std::move(topic), std::move(payload));
+      return;
+    }
+    flush();
+    client_.publish(topic, payload);
+  }
+  // Sends what is held if connected; true when nothing is left.
+  bool flush() {
+    if (!client_.connected()) return held_.empty();
+    for (const auto& [topic, payload] : held_) client_.publish(topic, payload);
+    held_.clear();
+    return true;
+  }
+
+ private:
+  mqtt::Client& client_;
+  std::vector<std::pair<std::string, std::string>> held_;
+};
+
 struct Vehicle {
   std::string unit_id;
   uint32_t node = 0;           // where the current route started or ends
@@ -126,6 +153,7 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
   mqtt::Client client(options.mqtt);
   client.start();
   client.wait_connected(std::chrono::seconds(10));
+  Outbox outbox(client);
 
   FleetSimReport report;
   std::uniform_real_distribution<double> chance(0, 1);
@@ -163,14 +191,14 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
         continue;
       }
       const std::string bytes = fix.SerializeAsString();
-      client.publish(topic, bytes);
+      outbox.send(topic, bytes);
       ++report.fixes;
       if (vehicle.held_back) {
-        client.publish(topic, vehicle.held_back->SerializeAsString());
+        outbox.send(topic, vehicle.held_back->SerializeAsString());
         vehicle.held_back.reset();
       }
       if (chance(driver.random()) < options.duplicate) {
-        client.publish(topic, bytes);
+        outbox.send(topic, bytes);
         ++report.duplicates;
       }
       if (chance(driver.random()) < options.bad_payload) {
@@ -179,16 +207,17 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
         for (uint64_t n = driver.random()() % 40; n > 0; --n) {
           garbage.push_back(static_cast<char>(driver.random()() & 0xff));
         }
-        client.publish(topic, garbage);
+        outbox.send(topic, garbage);
         ++report.bad_payloads;
       }
     }
   }
   for (Vehicle& vehicle : vehicles) {  // nothing held back is left unsent
     if (vehicle.held_back)
-      client.publish(mqtt::fix_topic(vehicle.unit_id), vehicle.held_back->SerializeAsString());
+      outbox.send(mqtt::fix_topic(vehicle.unit_id), vehicle.held_back->SerializeAsString());
   }
-  report.all_acknowledged = client.wait_acknowledged(std::chrono::seconds(30));
+  client.wait_connected(std::chrono::seconds(30));
+  report.all_acknowledged = outbox.flush() && client.wait_acknowledged(std::chrono::seconds(30));
   client.stop();
   return report;
 }
