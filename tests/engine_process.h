@@ -12,8 +12,11 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "broker_fixture.h"
+#include "siaga/tracking/store.h"
+#include "test_support.h"
 
 namespace siaga::test {
 
@@ -26,6 +29,15 @@ bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::s
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return done();
+}
+
+// The engine's state directory `dir`/state as `siaga units` reads it: replayed, read-only.
+inline tracking::TrackingStore read_state(const tracking::Fleet& fleet,
+                                          const std::filesystem::path& dir) {
+  tracking::StoreOptions options;
+  options.state_dir = dir / "state";
+  options.read_only = true;
+  return tracking::TrackingStore(fleet, ambon().network, options);
 }
 
 class EngineProcess {
@@ -41,26 +53,23 @@ class EngineProcess {
   bool start() {
     const std::string out = (dir_ / "engine.out").string();
     std::filesystem::remove(out);
-    const std::string mqtt = "127.0.0.1:" + std::to_string(broker_.port());
-    const std::string fleet_file = (dir_ / "fleet.json").string();
-    const std::string state = (dir_ / "state").string();
-    const std::string id = "engine-" + name_ + "-" + std::to_string(::getpid());
-    const std::string credentials = broker_.credentials().credentials_file.string();
-    const std::string ca = broker_.ca_file();
+    std::vector<std::string> arguments = {
+        SIAGA_CLI,       "track",
+        "--mqtt",        "127.0.0.1:" + std::to_string(broker_.port()),
+        "--fleet",       (dir_ / "fleet.json").string(),
+        "--state",       (dir_ / "state").string(),
+        "--client-id",   "engine-" + name_ + "-" + std::to_string(::getpid()),
+        "--credentials", broker_.credentials().credentials_file.string()};
+    if (!broker_.ca_file().empty())
+      arguments.insert(arguments.end(), {"--mqtt-ca", broker_.ca_file()});
+    std::vector<char*> argv;
+    for (std::string& argument : arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(fd, 1);
-      if (ca.empty()) {
-        ::execl(SIAGA_CLI, SIAGA_CLI, "track", "--mqtt", mqtt.c_str(), "--fleet",
-                fleet_file.c_str(), "--state", state.c_str(), "--client-id", id.c_str(),
-                "--credentials", credentials.c_str(), static_cast<char*>(nullptr));
-      } else {
-        ::execl(SIAGA_CLI, SIAGA_CLI, "track", "--mqtt", mqtt.c_str(), "--fleet",
-                fleet_file.c_str(), "--state", state.c_str(), "--client-id", id.c_str(),
-                "--credentials", credentials.c_str(), "--mqtt-ca", ca.c_str(),
-                static_cast<char*>(nullptr));
-      }
+      ::execv(SIAGA_CLI, argv.data());
       ::_exit(127);
     }
     const bool ready = eventually([&] {

@@ -17,6 +17,7 @@
 
 #include "broker_fixture.h"
 #include "engine_process.h"
+#include "siaga/mqtt/outbox.h"
 #include "siaga/mqtt/topics.h"
 #include "synth_fleet.h"
 #include "test_support.h"
@@ -76,43 +77,22 @@ struct Sent {
 };
 
 // One report a second per vehicle from `start` on, the vehicles spread evenly over each second.
-// A tracker's outbox: while the link is down it keeps what it would send, and once the link
-// is back it sends what it kept, oldest first, before anything new. Publishing into a client
-// that is down instead lets libmosquitto send those messages after newer ones (seen here: a
-// thousand fixes out of order after two broker restarts).
-struct Outbox {
-  std::vector<std::string> held;
-
-  void send(mqtt::Client& client, const std::string& topic, const std::string& payload) {
-    if (!client.connected()) {
-      held.push_back(payload);
-      return;
-    }
-    flush(client, topic);
-    client.publish(topic, payload);
-  }
-  void flush(mqtt::Client& client, const std::string& topic) {
-    if (!client.connected()) return;
-    for (const std::string& kept : held) client.publish(topic, kept);
-    held.clear();
-  }
-};
-
-// One report a second per vehicle from `start` on, the vehicles spread evenly over each second.
 void drive(std::vector<std::unique_ptr<mqtt::Client>>& vehicles,
            const std::vector<const tracking::Unit*>& units, Clock::time_point start,
            int64_t base_ms, Sent& sent) {
   const auto spacing = std::chrono::duration_cast<Clock::duration>(1s) / vehicles.size();
-  std::vector<Outbox> outboxes(vehicles.size());  // flushed in 5 more seconds
+  // Each vehicle holds what it cannot send (mqtt::Outbox), flushed in 5 more seconds.
+  std::vector<mqtt::Outbox> outboxes;
+  for (const auto& vehicle : vehicles) outboxes.emplace_back(*vehicle);
   const auto send = [&](size_t v, const std::string& payload) {
-    outboxes[v].send(*vehicles[v], mqtt::fix_topic(units[v]->id), payload);
+    outboxes[v].send(mqtt::fix_topic(units[v]->id), payload);
   };
   for (uint64_t seq = 1; seq <= report_seconds + 5; ++seq) {
     for (size_t v = 0; v < vehicles.size(); ++v) {
       std::this_thread::sleep_until(start + (seq - 1) * 1s + v * spacing);
       try {
         if (seq > report_seconds) {  // the last seconds only send what is still held
-          outboxes[v].flush(*vehicles[v], mqtt::fix_topic(units[v]->id));
+          outboxes[v].flush();
           continue;
         }
         const std::string payload = fix_of(*units[v], seq, base_ms).SerializeAsString();
@@ -203,13 +183,6 @@ struct VehicleProcesses {
   }
 };
 
-tracking::TrackingStore read_state(const tracking::Fleet& fleet, const std::filesystem::path& dir) {
-  tracking::StoreOptions options;
-  options.state_dir = dir / "state";
-  options.read_only = true;
-  return tracking::TrackingStore(fleet, test::ambon().network, options);
-}
-
 bool all_newest(const tracking::TrackingStore& store) {
   const auto states = store.units(tracking::now_ms());
   for (size_t u = 0; u < vehicle_count; ++u) {
@@ -242,10 +215,10 @@ TEST(FaultsUnderLoad, FiveHundredVehiclesThroughTwoBrokerRestartsAndAnEngineKill
   ASSERT_TRUE(restarted) << "siaga track did not restart";
   ASSERT_EQ(sent.not_connected, 0u);
   ASSERT_EQ(sent.unacknowledged, 0u);
-  ASSERT_TRUE(test::eventually([&] { return all_newest(read_state(fleet, dir)); }, 120s))
+  ASSERT_TRUE(test::eventually([&] { return all_newest(test::read_state(fleet, dir)); }, 120s))
       << "the engine did not catch up";
   engine.stop(SIGTERM);
-  const tracking::TrackingStore store = read_state(fleet, dir);
+  const tracking::TrackingStore store = test::read_state(fleet, dir);
 
   const auto states = store.units(tracking::now_ms());
   for (size_t u = 0; u < vehicle_count; ++u) {

@@ -249,13 +249,6 @@ TEST(MqttBroker, BrokerRestartMidStreamLosesNoFix) {
   EXPECT_GE(ingest.client().connect_count(), 2u) << "the engine reconnected";
 }
 
-tracking::TrackingStore read_state(const std::filesystem::path& dir) {
-  tracking::StoreOptions options;
-  options.state_dir = dir / "state";
-  options.read_only = true;
-  return tracking::TrackingStore(fleet(), test::ambon().network, options);
-}
-
 TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
   test::TestBroker broker("sigkill", fleet());
   const auto dir = test::fresh_directory("sigkill");
@@ -276,12 +269,12 @@ TEST(MqttBroker, EngineKilledWithSigkillRestartsWithNothingLost) {
   ASSERT_TRUE(tracker.wait_acknowledged(60s));
   ASSERT_TRUE(eventually(
       [&] {
-        const auto store = read_state(dir);
+        const auto store = test::read_state(fleet(), dir);
         return all_reached(store, units, fixes);
       },
       60s));
   engine.stop(SIGTERM);
-  const tracking::TrackingStore store = read_state(dir);
+  const tracking::TrackingStore store = test::read_state(fleet(), dir);
   expect_newest(store, units, fixes, base);
   expect_all_accounted(store.counters(), units * fixes);
   std::filesystem::remove_all(dir);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "siaga/geodata/snapper.h"
+#include "siaga/mqtt/outbox.h"
 #include "siaga/mqtt/topics.h"
 #include "siaga/routing/cch.h"
 
@@ -17,33 +18,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // One vehicle on its way along a route of whole arcs.
-// What a tracker does while its link is down: keep the messages and send them, oldest first,
-// once connected again, before anything new. Publishing into a disconnected libmosquitto client
-// instead let it send them after newer ones (refused as out of order: holes in the history).
-class Outbox {
- public:
-  explicit Outbox(mqtt::Client& client) : client_(client) {}
-  void send(std::string topic, std::string payload) {
-    if (!client_.connected()) {
-      held_.emplace_back(std::move(topic), std::move(payload));
-      return;
-    }
-    flush();
-    client_.publish(topic, payload);
-  }
-  // Sends what is held if connected; true when nothing is left.
-  bool flush() {
-    if (!client_.connected()) return held_.empty();
-    for (const auto& [topic, payload] : held_) client_.publish(topic, payload);
-    held_.clear();
-    return true;
-  }
-
- private:
-  mqtt::Client& client_;
-  std::vector<std::pair<std::string, std::string>> held_;
-};
-
 struct Vehicle {
   std::string unit_id;
   uint32_t node = 0;           // where the current route started or ends
@@ -153,7 +127,7 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
   mqtt::Client client(options.mqtt);
   client.start();
   client.wait_connected(std::chrono::seconds(10));
-  Outbox outbox(client);
+  mqtt::Outbox outbox(client);  // the mobile link drops: fixes wait, oldest first
 
   FleetSimReport report;
   std::uniform_real_distribution<double> chance(0, 1);
