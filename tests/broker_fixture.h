@@ -134,6 +134,15 @@ class TestBroker {
     start();
   }
 
+  // SIGKILL: the broker dies mid-session; TLS clients see the stream end without a close_notify.
+  void kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
  private:
   mqtt::BrokerSettings settings_;
   tools::BrokerCredentials credentials_;

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include "broker_credentials.h"
@@ -208,6 +209,39 @@ TEST(MqttBroker, TlsListenerRefusesPlainClientsAndUntrustedCertificates) {
   EXPECT_EQ(plain_client.connect_count(), 0u);
   EXPECT_FALSE(untrusting_client.connected());
   EXPECT_EQ(untrusting_client.connect_count(), 0u);
+}
+
+// A broker that dies mid-session (power cut, OOM kill) ends its TLS streams without a
+// close_notify. libmosquitto's own network thread takes that as fatal and ends for good; the
+// client must go on reconnecting, or a tracker (or the engine) goes silent until restarted.
+TEST(MqttBroker, TlsClientsReconnectAfterTheBrokerIsKilled) {
+  test::TestBroker broker("tls-kill", fleet(), test::Transport::tls);
+  std::vector<std::unique_ptr<mqtt::Client>> clients;
+  for (size_t i = 0; i < 8; ++i) {
+    clients.push_back(
+        std::make_unique<mqtt::Client>(engine_to(broker, "kill-" + std::to_string(i))));
+    clients.back()->start();
+  }
+  for (const auto& client : clients) ASSERT_TRUE(client->wait_connected(5s));
+  for (uint64_t kills = 1; kills <= 3; ++kills) {
+    broker.kill();
+    ASSERT_TRUE(eventually(
+        [&] {
+          for (const auto& client : clients)
+            if (client->connected()) return false;
+          return true;
+        },
+        10s));
+    broker.start();
+    for (size_t i = 0; i < clients.size(); ++i) {
+      EXPECT_TRUE(eventually([&] { return clients[i]->connect_count() > kills; }, 30s))
+          << "client " << i << " did not reconnect after kill " << kills;
+    }
+  }
+  for (const auto& client : clients) {
+    client->publish(mqtt::fix_topic(fleet().units[0].id), "x");
+    EXPECT_TRUE(client->wait_acknowledged(10s));
+  }
 }
 
 constexpr size_t units = 10;

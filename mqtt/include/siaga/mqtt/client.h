@@ -1,6 +1,7 @@
 // A plain libmosquitto client: QoS 1, a persistent session (fixed client id, clean session off),
-// automatic reconnection with exponential backoff, and re-subscription on every connect. Its
-// network thread calls the message handler; the handler must not block for long.
+// automatic reconnection with exponential backoff and jitter after any error, and
+// re-subscription on every connect. Its network thread calls the message handler; the handler
+// must not block for long.
 #pragma once
 
 #include <atomic>
@@ -8,8 +9,10 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 struct mosquitto;
@@ -73,6 +76,8 @@ class Client {
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
   static void on_message(mosquitto*, void* self, const mosquitto_message* message);
+  void run_network();
+  bool pause_unless_stopping(std::chrono::milliseconds delay);
 
   ClientOptions options_;
   MessageHandler handler_;
@@ -85,6 +90,9 @@ class Client {
   std::mutex mutex_;
   std::condition_variable changed_;
   bool started_ = false;
+  std::atomic<bool> stopping_{false};
+  std::chrono::steady_clock::time_point stop_requested_;
+  std::thread network_;
 };
 
 }  // namespace siaga::mqtt
