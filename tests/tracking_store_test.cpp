@@ -7,6 +7,8 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <latch>
+#include <thread>
 
 #include "broker_fixture.h"
 #include "ingest.h"
@@ -202,6 +204,42 @@ TEST(TrackingStore, FixBatchIsEachFixInTurn) {
 // A full disk, made real with RLIMIT_FSIZE in a child process: the store refuses the report it
 // cannot persist (journal_failure), keeps the state it acknowledged, and the journal it leaves
 // replays to exactly the accepted fixes with no torn record.
+// Two dispatchers pressing "send" for the same available unit at the same moment: exactly one
+// gets it, the other is told who has it, and the unit carries the winner's incident.
+TEST(TrackingStore, RacingDispatchersNeverBothGetTheUnit) {
+  TrackingStore store(fleet(), test::ambon().network);
+  constexpr int dispatchers = 8;
+  for (size_t unit = 0; unit < 10; ++unit) {
+    const std::string& id = fleet().units[unit].id;
+    std::latch ready(dispatchers);
+    std::vector<tracking::Outcome> outcomes(dispatchers);
+    std::vector<std::thread> threads;
+    for (int d = 0; d < dispatchers; ++d) {
+      threads.emplace_back([&, d] {
+        ready.arrive_and_wait();
+        outcomes[d] =
+            store.change_status(id, tracking::UnitStatus::dispatched, "112-" + std::to_string(d),
+                                t0, tracking::UnitStatus::available);
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    int winner = -1;
+    for (int d = 0; d < dispatchers; ++d) {
+      if (!outcomes[d].accepted) {
+        EXPECT_NE(outcomes[d].detail.find(id + " is dispatched (112-"), std::string::npos)
+            << outcomes[d].detail;
+        continue;
+      }
+      EXPECT_EQ(winner, -1) << id << " was dispatched twice";
+      winner = d;
+    }
+    ASSERT_NE(winner, -1) << id << " was dispatched by nobody";
+    EXPECT_EQ(store.unit(id, t0)->incident_id, "112-" + std::to_string(winner));
+  }
+  EXPECT_EQ(store.counters().statuses_accepted, 10u);
+  EXPECT_EQ(store.counters().rejected_total(), 0u) << "a dispatcher conflict is not bad input";
+}
+
 TEST(TrackingStore, FullDiskRefusesWhatItCannotPersistAndLosesNothingElse) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   // One name for the parent and the re-executed child (the "threadsafe" death test style runs the

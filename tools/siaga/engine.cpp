@@ -130,19 +130,13 @@ Reply dispatch(Engine& engine, std::string_view text) {
     return error_reply(400, "unit_id and incident_id must be strings of 1 to 128 characters");
   }
   // Only an available unit is sent; one already busy is re-assigned by its crew's reports, never
-  // silently by a second dispatch.
-  if (const auto current = engine.store.unit(*unit_id, engine.clock());
-      current && current->status != tracking::UnitStatus::available) {
-    return error_reply(
-        409, *unit_id + " is " + std::string(tracking::unit_status_name(current->status)) +
-                 (current->incident_id.empty() ? "" : " (" + current->incident_id + ")"));
-  }
-  const tracking::Outcome outcome = engine.store.change_status(
-      *unit_id, tracking::UnitStatus::dispatched, *incident_id, engine.clock());
+  // silently by a second dispatch. The store checks and changes in one step (two dispatchers
+  // may press at once).
+  const tracking::Outcome outcome =
+      engine.store.change_status(*unit_id, tracking::UnitStatus::dispatched, *incident_id,
+                                 engine.clock(), tracking::UnitStatus::available);
   if (!outcome.accepted) {
-    return error_reply(
-        dispatch_failure_status(outcome.reason),
-        std::string(tracking::rejection_name(outcome.reason)) + ": " + outcome.detail);
+    return error_reply(dispatch_failure_status(outcome.reason), outcome.detail);
   }
   const auto state = engine.store.unit(*unit_id, engine.clock());
   bool published = false;

@@ -275,6 +275,10 @@ Outcome TrackingStore::submit_fix(const PositionFix& fix, int64_t now) {
 
 Outcome TrackingStore::submit_status(const StatusReport& report, int64_t now) {
   std::unique_lock lock(mutex_);
+  return submit_status_locked(report, now);
+}
+
+Outcome TrackingStore::submit_status_locked(const StatusReport& report, int64_t now) {
   Entry* known = find(report.unit_id);
   if (!known) {
     return reject(Rejection::unknown_unit, "no unit \"" + report.unit_id + "\" in the fleet");
@@ -303,18 +307,22 @@ Outcome TrackingStore::submit_status(const StatusReport& report, int64_t now) {
 }
 
 Outcome TrackingStore::change_status(std::string_view unit_id, UnitStatus status,
-                                     std::string incident_id, int64_t now) {
-  uint64_t next_seq = 0;
-  {
-    std::shared_lock lock(mutex_);
-    const Entry* known = find(unit_id);
-    if (known) next_seq = known->state.status_seq + 1;
+                                     std::string incident_id, int64_t now,
+                                     std::optional<UnitStatus> only_from) {
+  std::unique_lock lock(mutex_);
+  const Entry* known = find(unit_id);
+  if (known && only_from && known->state.status != *only_from) {
+    // A conflict between dispatchers, not bad input from a tracker: refused, neither counted nor
+    // journaled.
+    const UnitState& state = known->state;
+    return rejected(Rejection::illegal_transition,
+                    std::string(unit_id) + " is " + std::string(unit_status_name(state.status)) +
+                        (state.incident_id.empty() ? "" : " (" + state.incident_id + ")"));
   }
-  // A crew's report may land in between; its seq then wins and this change is refused as stale,
-  // which is right: the crew knows best.
-  return submit_status({std::string(unit_id), next_seq, std::string(unit_status_name(status)),
-                        std::move(incident_id), now},
-                       now);
+  const uint64_t next_seq = known ? known->state.status_seq + 1 : 0;
+  return submit_status_locked({std::string(unit_id), next_seq,
+                               std::string(unit_status_name(status)), std::move(incident_id), now},
+                              now);
 }
 
 void TrackingStore::count_rejection(Rejection reason) {

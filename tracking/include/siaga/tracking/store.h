@@ -115,9 +115,11 @@ class TrackingStore {
 
   Outcome submit_fix(const PositionFix& fix, int64_t now_ms);
   Outcome submit_status(const StatusReport& report, int64_t now_ms);
-  // An engine-made change (a dispatch): takes the next status seq of the unit itself.
+  // An engine-made change (a dispatch): takes the next status seq of the unit itself. With
+  // `only_from`, it happens only if the unit is in that status at that moment, checked and changed
+  // under one lock, so two dispatchers racing for one unit cannot both get it.
   Outcome change_status(std::string_view unit_id, UnitStatus status, std::string incident_id,
-                        int64_t now_ms);
+                        int64_t now_ms, std::optional<UnitStatus> only_from = std::nullopt);
   // A report that never reached validation (undecodable payload, unmapped device): counted and
   // journaled, so the counts survive a restart and reconcile with what was published.
   void count_rejection(Rejection reason);
@@ -147,6 +149,7 @@ class TrackingStore {
   static void apply_status(Entry& entry, const StatusReport& report);
   // Journals one record (the lock held); false, with the reason, when it could not be written.
   bool append(const std::string& body, std::string& error);
+  Outcome submit_status_locked(const StatusReport& report, int64_t now_ms);
   Outcome reject(Rejection reason, std::string detail);
   Outcome refuse_unpersisted(std::string error);
   Outcome settled(Outcome outcome);
