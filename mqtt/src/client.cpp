@@ -115,6 +115,7 @@ void Client::run_network() {
       if (connected_) backoff = shortest;
       continue;
     }
+    connected_ = false;  // until on_connect says otherwise, whichever error path this was
     std::uniform_int_distribution<int64_t> jitter(backoff.count() / 2, backoff.count());
     if (!pause_unless_stopping(std::chrono::milliseconds(jitter(random)))) return;
     backoff = std::min(2 * backoff, longest);
