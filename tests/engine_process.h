@@ -20,17 +20,6 @@
 
 namespace siaga::test {
 
-// Polls until `done` holds or the time is up.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::seconds(30)) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
 // The engine's state directory `dir`/state as `siaga units` reads it: replayed, read-only.
 inline tracking::TrackingStore read_state(const tracking::Fleet& fleet,
                                           const std::filesystem::path& dir) {

@@ -47,7 +47,7 @@ struct Served {
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<httplib::Client> client;
 
-  explicit Served(std::string write_token = "") {
+  explicit Served(std::string write_token = "", std::function<MqttLink()> mqtt_link = {}) {
     live.set_active({});
     const int64_t now = tracking::now_ms();
     for (const tracking::Unit& unit : store.fleet().units) {
@@ -59,7 +59,7 @@ struct Served {
     options.port = 0;
     options.console_dir = source_dir / "tools/console";
     options.write_token = std::move(write_token);
-    server = std::make_unique<HttpServer>(engine, options);
+    server = std::make_unique<HttpServer>(engine, options, std::move(mqtt_link));
     server->start();
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
   }
@@ -376,6 +376,30 @@ TEST(HttpV1, UnitsHazardsTogglesHealthMetricsAndStaticFiles) {
             std::string::npos);
   EXPECT_NE(metrics->body.find("siaga_http_request_duration_seconds_count{endpoint=\"route\"} 3"),
             std::string::npos);
+}
+
+// The control room's monitoring sees the engine's MQTT link on /health and /metrics, and a
+// broker restart as one more session opened.
+TEST(HttpV1, HealthAndMetricsShowTheMqttLinkAndItsReconnects) {
+  test::TestBroker broker("link",
+                          tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json"));
+  mqtt::Client link(broker.client("engine-link", tools::engine_user));
+  link.start();
+  ASSERT_TRUE(link.wait_connected(std::chrono::seconds(10)));
+  Served served("", [&] { return MqttLink{link.connected(), link.connect_count()}; });
+  const Json health = served.get("/health").second;
+  EXPECT_EQ(health["mqtt_connected"], true);
+  EXPECT_EQ(health["mqtt_connects"], 1);
+
+  broker.restart();
+  ASSERT_TRUE(test::eventually([&] { return link.connect_count() == 2 && link.connected(); },
+                               std::chrono::seconds(30)));
+  const auto metrics = served.client->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("\nsiaga_mqtt_connected 1\n"), std::string::npos);
+  EXPECT_NE(metrics->body.find("\nsiaga_mqtt_connects_total 2\n"), std::string::npos)
+      << metrics->body;
+  EXPECT_EQ(served.get("/health").second["mqtt_connects"], 2);
 }
 
 TEST(HttpV1, DispatchEventReachesASubscriberThroughTheBroker) {

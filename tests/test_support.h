@@ -2,9 +2,11 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "siaga/geodata/osm_import.h"
 #include "siaga/routing/cch.h"
@@ -46,6 +48,17 @@ inline const geodata::ImportResult& ambon() {
 inline const routing::Cch& ambon_cch() {
   static const routing::Cch cch = routing::Cch::build(ambon().network);
   return cch;
+}
+
+// Polls until `done` holds or the time is up.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
 }
 
 }  // namespace siaga::test

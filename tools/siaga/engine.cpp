@@ -215,7 +215,7 @@ Reply incident_types(Engine& engine) {
   return {200, {{"incident_types", list}}};
 }
 
-Reply health(Engine& engine, bool mqtt_connected) {
+Reply health(Engine& engine, MqttLink mqtt) {
   Json out = {{"status", "ok"}};
   out.update(dataset_label(engine.network));
   const auto set = engine.live.current();
@@ -223,7 +223,8 @@ Reply health(Engine& engine, bool mqtt_connected) {
   for (uint8_t on : set->active) active += on;
   out["units"] = engine.store.fleet().units.size();
   out["sample_fleet"] = engine.store.fleet().sample;
-  out["mqtt_connected"] = mqtt_connected;
+  out["mqtt_connected"] = mqtt.connected;
+  out["mqtt_connects"] = mqtt.connects;
   out["metric_version"] = set->version;
   out["hazards_active"] = active;
   return {200, out};

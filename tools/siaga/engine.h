@@ -82,8 +82,14 @@ Reply hazards(Engine& engine);
 Reply toggle_hazard(Engine& engine, std::string_view zone_id, bool active);
 // GET /v1/incident-types: the classes and the unit types answering each.
 Reply incident_types(Engine& engine);
+// The engine's MQTT session as /health and /metrics show it.
+struct MqttLink {
+  bool connected = false;
+  uint64_t connects = 0;  // sessions opened since start: above one, the link has dropped
+};
+
 // GET /health
-Reply health(Engine& engine, bool mqtt_connected);
+Reply health(Engine& engine, MqttLink mqtt);
 // GET /v1/network: the road network as GeoJSON, one MultiLineString per road class.
 Json network_geojson(const geodata::RoadNetwork& network);
 

@@ -66,17 +66,17 @@ void send(httplib::Response& response, const Reply& reply) {
 struct HttpServer::Impl {
   Engine& engine;
   HttpOptions options;
-  std::function<bool()> mqtt_connected;
+  std::function<MqttLink()> mqtt_link;
   httplib::Server http;
   int port = 0;
   std::thread thread;
   std::array<EndpointStats, endpoint_count> stats;
   std::string network_json;  // the same for the process's life: built once
 
-  Impl(Engine& engine, HttpOptions options, std::function<bool()> connected)
-      : engine(engine), options(std::move(options)), mqtt_connected(std::move(connected)) {}
+  Impl(Engine& engine, HttpOptions options, std::function<MqttLink()> link)
+      : engine(engine), options(std::move(options)), mqtt_link(std::move(link)) {}
 
-  bool connected() const { return mqtt_connected && mqtt_connected(); }
+  MqttLink link() const { return mqtt_link ? mqtt_link() : MqttLink{}; }
 
   // Compares in time independent of where the strings differ, so that timing tells nothing.
   bool authorized(const httplib::Request& request) const {
@@ -157,7 +157,7 @@ struct HttpServer::Impl {
                send(response, incident_types(engine));
              }));
     http.Get("/health", timed(health_endpoint, [this](const auto&, auto& response) {
-               send(response, health(engine, connected()));
+               send(response, health(engine, link()));
              }));
     http.Get("/metrics", timed(metrics_endpoint, [this](const auto&, auto& response) {
                response.set_content(metrics(), "text/plain; version=0.0.4");
@@ -208,10 +208,14 @@ std::string HttpServer::Impl::metrics() const {
   const auto set = engine.live.current();
   int active = 0;
   for (uint8_t on : set->active) active += on;
+  const MqttLink mqtt = link();
   out << "# HELP siaga_hazard_zones_active Hazard zones in force.\n"
       << "# TYPE siaga_hazard_zones_active gauge\nsiaga_hazard_zones_active " << active << "\n"
       << "# HELP siaga_mqtt_connected 1 while the engine's MQTT session is up.\n"
-      << "# TYPE siaga_mqtt_connected gauge\nsiaga_mqtt_connected " << (connected() ? 1 : 0) << "\n"
+      << "# TYPE siaga_mqtt_connected gauge\nsiaga_mqtt_connected " << (mqtt.connected ? 1 : 0)
+      << "\n# HELP siaga_mqtt_connects_total MQTT sessions opened (each reconnect adds one).\n"
+      << "# TYPE siaga_mqtt_connects_total counter\nsiaga_mqtt_connects_total " << mqtt.connects
+      << "\n"
       << "# HELP siaga_http_requests_total HTTP requests by endpoint and status class.\n"
       << "# TYPE siaga_http_requests_total counter\n";
   for (size_t e = 0; e < endpoint_count; ++e) {
@@ -244,8 +248,8 @@ std::string HttpServer::Impl::metrics() const {
   return out.str();
 }
 
-HttpServer::HttpServer(Engine& engine, HttpOptions options, std::function<bool()> mqtt_connected)
-    : impl_(std::make_unique<Impl>(engine, std::move(options), std::move(mqtt_connected))) {
+HttpServer::HttpServer(Engine& engine, HttpOptions options, std::function<MqttLink()> mqtt_link)
+    : impl_(std::make_unique<Impl>(engine, std::move(options), std::move(mqtt_link))) {
   Impl& impl = *impl_;
   impl.network_json = network_geojson(engine.network).dump();
   // SO_REUSEADDR (a restart may bind while old connections linger) but not httplib's default

@@ -25,7 +25,7 @@ struct HttpOptions {
 class HttpServer {
  public:
   // Binds at once (throws geodata::Error naming the address when it cannot); serves after start.
-  HttpServer(Engine& engine, HttpOptions options, std::function<bool()> mqtt_connected = {});
+  HttpServer(Engine& engine, HttpOptions options, std::function<MqttLink()> mqtt_link = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -115,8 +115,10 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
     ingest.start();
   }
   const HttpOptions http_settings = http_options(arguments);
-  HttpServer http(engine, http_settings,
-                  [&ingest, use_mqtt] { return use_mqtt && ingest.client().connected(); });
+  HttpServer http(engine, http_settings, [&ingest, use_mqtt] {
+    if (!use_mqtt) return MqttLink{};
+    return MqttLink{ingest.client().connected(), ingest.client().connect_count()};
+  });
   http.start();
   const std::string url = "http://" + http_settings.host + ":" + std::to_string(http.port());
   Json ready = {{"ready", true}, {"listen", url}, {"console", url + "/"}};
