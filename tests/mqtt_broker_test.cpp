@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "broker_credentials.h"
@@ -14,6 +15,7 @@
 #include "fleet_sim.h"
 #include "ingest.h"
 #include "siaga/mqtt/messages.h"
+#include "siaga/mqtt/outbox.h"
 #include "siaga/mqtt/topics.h"
 #include "synth_fleet.h"
 #include "test_support.h"
@@ -242,6 +244,43 @@ TEST(MqttBroker, TlsClientsReconnectAfterTheBrokerIsKilled) {
     client->publish(mqtt::fix_topic(fleet().units[0].id), "x");
     EXPECT_TRUE(client->wait_acknowledged(10s));
   }
+}
+
+// A tracker whose link is down holds its messages and, once connected, sends them oldest first
+// and before anything new; past its limit it drops the oldest, and counts them.
+TEST(MqttBroker, OutboxSendsWhatItHeldOldestFirstAndDropsTheOldestPastItsLimit) {
+  test::TestBroker broker("outbox", fleet());
+  const std::string topic = mqtt::fix_topic(fleet().units[0].id);
+  std::mutex mutex;
+  std::vector<std::string> received;
+  mqtt::Client listener(engine_to(broker, "outbox-listener"),
+                        [&](std::string_view, std::string_view payload) {
+                          std::lock_guard lock(mutex);
+                          received.emplace_back(payload);
+                        });
+  listener.subscribe(topic);
+  listener.start();
+  ASSERT_TRUE(listener.wait_connected(5s));
+  std::this_thread::sleep_for(300ms);  // the SUBACK
+
+  mqtt::Client tracker(tracker_to(broker, "outbox-tracker"));  // not started: no link yet
+  mqtt::Outbox outbox(tracker, 5);
+  for (int i = 1; i <= 8; ++i) outbox.send(topic, std::string{'m', static_cast<char>('0' + i)});
+  EXPECT_EQ(outbox.held(), 5u);
+  EXPECT_EQ(outbox.dropped(), 3u);
+  EXPECT_FALSE(outbox.flush());
+  tracker.start();
+  ASSERT_TRUE(tracker.wait_connected(5s));
+  outbox.send(topic, "m9");
+  EXPECT_EQ(outbox.held(), 0u);
+  ASSERT_TRUE(tracker.wait_acknowledged(10s));
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return received.size() >= 6;
+  }));
+  std::this_thread::sleep_for(200ms);  // nothing more comes
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(received, (std::vector<std::string>{"m4", "m5", "m6", "m7", "m8", "m9"}));
 }
 
 constexpr size_t units = 10;

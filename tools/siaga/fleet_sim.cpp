@@ -2,6 +2,7 @@
 
 #include <siaga.pb.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -127,7 +128,11 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
   mqtt::Client client(options.mqtt);
   client.start();
   client.wait_connected(std::chrono::seconds(10));
-  mqtt::Outbox outbox(client);  // the mobile link drops: fixes wait, oldest first
+  // The mobile link drops: fixes wait, oldest first, up to an hour of the fleet's reports (at most
+  // a million messages, ~150 MB).
+  mqtt::Outbox outbox(
+      client,
+      std::min<size_t>(1'000'000, static_cast<size_t>(3600 * options.rate_hz * options.units)));
 
   FleetSimReport report;
   std::uniform_real_distribution<double> chance(0, 1);
@@ -192,6 +197,7 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
   }
   client.wait_connected(std::chrono::seconds(30));
   report.all_acknowledged = outbox.flush() && client.wait_acknowledged(std::chrono::seconds(30));
+  report.dropped_offline = outbox.dropped();
   client.stop();
   return report;
 }

@@ -32,6 +32,7 @@ struct FleetSimReport {
   uint64_t out_of_order = 0;
   uint64_t bad_payloads = 0;
   uint64_t disconnects = 0;
+  uint64_t dropped_offline = 0;  // held while the link was down past the outbox's hour; not sent
   uint64_t messages() const { return fixes + duplicates + bad_payloads; }
   bool all_acknowledged = false;
 };

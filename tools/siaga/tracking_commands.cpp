@@ -113,6 +113,7 @@ CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
                               {"bad_payloads", report.bad_payloads},
                               {"messages", report.messages()},
                               {"disconnects", report.disconnects},
+                              {"dropped_offline", report.dropped_offline},
                               {"all_acknowledged", report.all_acknowledged}}
                              .dump()
                       << "\n";
