@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <siaga.pb.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -244,6 +245,60 @@ TEST(MqttBroker, TlsClientsReconnectAfterTheBrokerIsKilled) {
     client->publish(mqtt::fix_topic(fleet().units[0].id), "x");
     EXPECT_TRUE(client->wait_acknowledged(10s));
   }
+}
+
+// What an operator reads on the engine's stderr: the link coming up, going down and coming back,
+// and a refused password; nothing said twice in a row, however often the client retries.
+TEST(MqttBroker, LinkChangesAndRefusalsAreToldOnceEach) {
+  test::TestBroker broker("link-log", fleet(), test::Transport::tls);
+  struct Log {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    std::vector<std::string> read() {
+      std::lock_guard lock(mutex);
+      return lines;
+    }
+  };
+  const auto logged_into = [](Log& log) {
+    return [&log](const std::string& message) {
+      std::lock_guard lock(log.mutex);
+      log.lines.push_back(message);
+    };
+  };
+  Log good_log, bad_log;
+  mqtt::ClientOptions good = engine_to(broker, "link-good");
+  good.on_link_change = logged_into(good_log);
+  mqtt::ClientOptions bad = engine_to(broker, "link-bad");
+  bad.password = "not-the-password";
+  bad.on_link_change = logged_into(bad_log);
+  mqtt::Client good_client(good);
+  mqtt::Client bad_client(bad);
+  good_client.start();
+  bad_client.start();
+  ASSERT_TRUE(good_client.wait_connected(5s));
+  broker.kill();
+  ASSERT_TRUE(eventually([&] { return !good_client.connected(); }, 10s));
+  std::this_thread::sleep_for(2s);  // retries against a closed port
+  broker.start();
+  ASSERT_TRUE(eventually([&] { return good_client.connect_count() == 2; }, 30s));
+  std::this_thread::sleep_for(3s);  // the refused client retries meanwhile
+
+  const std::string where = "127.0.0.1:" + std::to_string(broker.port());
+  const std::vector<std::string> lines = good_log.read();
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines.front(), "connected to " + where);
+  EXPECT_EQ(lines[1].rfind("link to " + where + " down: ", 0), 0u) << lines[1];
+  EXPECT_EQ(lines.back(), "connected to " + where);
+  for (size_t i = 1; i < lines.size(); ++i) EXPECT_NE(lines[i], lines[i - 1]) << "repeated";
+
+  // Refused at every retry, said again only after something else was said (the broker's kill).
+  const std::vector<std::string> refused = bad_log.read();
+  const std::string refusal = "refused by " + where + ": Connection Refused: not authorised.";
+  ASSERT_FALSE(refused.empty());
+  EXPECT_EQ(refused.front(), refusal);
+  for (size_t i = 1; i < refused.size(); ++i)
+    EXPECT_NE(refused[i], refused[i - 1]) << testing::PrintToString(refused);
+  EXPECT_EQ(bad_client.connect_count(), 0u);
 }
 
 // A tracker whose link is down holds its messages and, once connected, sends them oldest first

@@ -3,9 +3,13 @@
 #include <mosquitto.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <initializer_list>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 namespace siaga::mqtt {
 
@@ -19,6 +23,19 @@ void initialise_library() {
 
 ClientError error(const std::string& what, int rc) {
   return ClientError(what + ": " + mosquitto_strerror(rc));
+}
+
+// libmosquitto's text for an error code; for MOSQ_ERR_ERRNO, the system's (call at once).
+std::string describe(int rc) {
+  if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
+  if (rc == MOSQ_ERR_KEEPALIVE) return "no answer within the keepalive";  // libmosquitto: "Unknown"
+  return mosquitto_strerror(rc);
+}
+
+std::string joined(std::initializer_list<std::string_view> parts) {
+  std::string text;
+  for (const std::string_view part : parts) text.append(part);
+  return text;
 }
 
 }  // namespace
@@ -90,6 +107,8 @@ void Client::start() {
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_ERRNO && rc != MOSQ_ERR_TLS) {
     throw error("cannot connect to " + options_.broker.host, rc);
   }
+  if (rc != MOSQ_ERR_SUCCESS)
+    report_link(joined({"cannot reach ", broker_text(), ": ", describe(rc)}));
   stopping_ = false;
   network_ = std::thread([this] { run_network(); });
   started_ = true;
@@ -116,11 +135,25 @@ void Client::run_network() {
       continue;
     }
     connected_ = false;  // until on_connect says otherwise, whichever error path this was
+    // NO_CONN only repeats a failed reconnect; after a refusal, the broker's hang-up says nothing.
+    if (rc != MOSQ_ERR_NO_CONN && !std::exchange(refused_, false))
+      report_link(joined({"link to ", broker_text(), " down: ", describe(rc)}));
     std::uniform_int_distribution<int64_t> jitter(backoff.count() / 2, backoff.count());
     if (!pause_unless_stopping(std::chrono::milliseconds(jitter(random)))) return;
     backoff = std::min(2 * backoff, longest);
-    mosquitto_reconnect_async(mosq_);  // a failure shows in the next mosquitto_loop()
+    if (const int again = mosquitto_reconnect_async(mosq_); again != MOSQ_ERR_SUCCESS)
+      report_link(joined({"cannot reach ", broker_text(), ": ", describe(again)}));
   }
+}
+
+void Client::report_link(std::string message) {
+  if (!options_.on_link_change || message == last_link_report_) return;
+  last_link_report_ = std::move(message);
+  options_.on_link_change(last_link_report_);
+}
+
+std::string Client::broker_text() const {
+  return joined({options_.broker.host, ":", std::to_string(options_.broker.port)});
 }
 
 // False when stop() was called meanwhile.
@@ -169,7 +202,13 @@ bool Client::wait_acknowledged(std::chrono::milliseconds timeout) {
 
 void Client::on_connect(mosquitto* mosq, void* self_pointer, int rc) {
   auto* self = static_cast<Client*>(self_pointer);
-  if (rc != 0) return;  // refused (e.g. bad credentials): the loop retries
+  if (rc != 0) {  // refused (e.g. bad credentials): the loop retries
+    self->refused_ = true;
+    self->report_link(
+        joined({"refused by ", self->broker_text(), ": ", mosquitto_connack_string(rc)}));
+    return;
+  }
+  self->report_link(joined({"connected to ", self->broker_text()}));
   {
     std::lock_guard lock(self->mutex_);
     for (const auto& [pattern, qos] : self->subscriptions_) {

@@ -70,6 +70,10 @@ mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::s
   client.broker = mqtt::parse_endpoint(arguments.mqtt);
   client.client_id = arguments.client_id.empty() ? default_id : arguments.client_id;
   client.ca_file = arguments.mqtt_ca;
+  // A wrong password or an untrusted certificate is retried for ever, so it must at least be said.
+  client.on_link_change = [id = client.client_id](const std::string& message) {
+    std::cerr << ("siaga: MQTT (" + id + ") " + message + "\n") << std::flush;
+  };
   if (!arguments.credentials.empty()) {
     use_credentials(client, arguments.credentials,
                     arguments.mqtt_user.empty() ? default_user : arguments.mqtt_user);

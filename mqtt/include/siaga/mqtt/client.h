@@ -39,6 +39,10 @@ struct ClientOptions {
   int reconnect_min_s = 1;
   int reconnect_max_s = 16;
   int max_inflight = 1000;  // QoS 1 messages in flight at once (libmosquitto's default is 20)
+  // Told, on the network thread, when the link comes up, goes down, cannot be made or is refused
+  // (wrong password, untrusted certificate); a message equal to the one before is not repeated,
+  // so a broker down for an hour is one line, not one per retry.
+  std::function<void(const std::string& message)> on_link_change;
 };
 
 struct ClientError : std::runtime_error {
@@ -77,6 +81,8 @@ class Client {
   static void on_publish(mosquitto*, void* self, int mid);
   static void on_message(mosquitto*, void* self, const mosquitto_message* message);
   void run_network();
+  void report_link(std::string message);
+  std::string broker_text() const;
   bool pause_unless_stopping(std::chrono::milliseconds delay);
 
   ClientOptions options_;
@@ -93,6 +99,9 @@ class Client {
   std::atomic<bool> stopping_{false};
   std::chrono::steady_clock::time_point stop_requested_;
   std::thread network_;
+  // Touched by the network thread only (and by start() before it runs).
+  std::string last_link_report_;
+  bool refused_ = false;
 };
 
 }  // namespace siaga::mqtt
