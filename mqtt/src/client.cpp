@@ -98,20 +98,25 @@ void Client::subscribe(std::string pattern, int qos) {
 }
 
 void Client::start() {
-  std::lock_guard lock(mutex_);
-  if (started_) return;
+  {
+    std::lock_guard lock(mutex_);
+    if (started_) return;
+    started_ = true;
+  }
+  // Outside our lock, as every call into libmosquitto (its callbacks take our lock under its own).
   // connect_async never fails on a broker that is down: run_network() keeps retrying.
   const int rc = mosquitto_connect_async(mosq_, options_.broker.host.c_str(), options_.broker.port,
                                          options_.keepalive_s);
   // Nor does a failed TLS handshake stop it (libmosquitto may report one here or in the loop).
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_ERRNO && rc != MOSQ_ERR_TLS) {
+    std::lock_guard lock(mutex_);
+    started_ = false;
     throw error("cannot connect to " + options_.broker.host, rc);
   }
   if (rc != MOSQ_ERR_SUCCESS)
     report_link(joined({"cannot reach ", broker_text(), ": ", describe(rc)}));
   stopping_ = false;
   network_ = std::thread([this] { run_network(); });
-  started_ = true;
 }
 
 // Our own network loop rather than mosquitto_loop_start(): libmosquitto's ends for good on
@@ -174,7 +179,7 @@ void Client::stop() {
   // The network thread sends the DISCONNECT, sees the socket closed and ends (within 2 s even
   // when the broker does not read).
   mosquitto_disconnect(mosq_);
-  network_.join();
+  if (network_.joinable()) network_.join();
   connected_ = false;
 }
 
@@ -209,11 +214,17 @@ void Client::on_connect(mosquitto* mosq, void* self_pointer, int rc) {
     return;
   }
   self->report_link(joined({"connected to ", self->broker_text()}));
+  // libmosquitto holds its callback lock here: ours is never held while calling into it.
+  std::vector<std::pair<std::string, int>> subscriptions;
   {
     std::lock_guard lock(self->mutex_);
-    for (const auto& [pattern, qos] : self->subscriptions_) {
-      mosquitto_subscribe(mosq, nullptr, pattern.c_str(), qos);
-    }
+    subscriptions = self->subscriptions_;
+  }
+  for (const auto& [pattern, qos] : subscriptions) {
+    mosquitto_subscribe(mosq, nullptr, pattern.c_str(), qos);
+  }
+  {
+    std::lock_guard lock(self->mutex_);
     self->connected_ = true;
     ++self->connect_count_;
   }

@@ -60,7 +60,8 @@ class Client {
 
   // Remembered and (re)subscribed on every connect.
   void subscribe(std::string pattern, int qos = 1);
-  // Connects in the background and keeps reconnecting until destroyed.
+  // Connects in the background and keeps reconnecting until stopped or destroyed. start() and
+  // stop() come from one thread (the owner's); everything else from any.
   void start();
   bool wait_connected(std::chrono::milliseconds timeout);
   bool connected() const { return connected_; }
