@@ -140,9 +140,14 @@ void Client::run_network() {
       continue;
     }
     connected_ = false;  // until on_connect says otherwise, whichever error path this was
-    // NO_CONN only repeats a failed reconnect; after a refusal, the broker's hang-up says nothing.
-    if (rc != MOSQ_ERR_NO_CONN && !std::exchange(refused_, false))
-      report_link(joined({"link to ", broker_text(), " down: ", describe(rc)}));
+    // A session lost is always said. Otherwise NO_CONN only repeats a failed reconnect, and after
+    // a refusal the broker's hang-up says nothing new.
+    const bool session_lost = std::exchange(session_up_, false);
+    if (session_lost || (rc != MOSQ_ERR_NO_CONN && !refused_)) {
+      report_link(joined({"link to ", broker_text(),
+                          " down: ", rc == MOSQ_ERR_NO_CONN ? "connection lost" : describe(rc)}));
+    }
+    refused_ = false;
     std::uniform_int_distribution<int64_t> jitter(backoff.count() / 2, backoff.count());
     if (!pause_unless_stopping(std::chrono::milliseconds(jitter(random)))) return;
     backoff = std::min(2 * backoff, longest);
@@ -213,6 +218,7 @@ void Client::on_connect(mosquitto* mosq, void* self_pointer, int rc) {
         joined({"refused by ", self->broker_text(), ": ", mosquitto_connack_string(rc)}));
     return;
   }
+  self->session_up_ = true;
   self->report_link(joined({"connected to ", self->broker_text()}));
   // libmosquitto holds its callback lock here: ours is never held while calling into it.
   std::vector<std::pair<std::string, int>> subscriptions;

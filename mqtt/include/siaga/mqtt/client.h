@@ -103,6 +103,7 @@ class Client {
   // Touched by the network thread only (and by start() before it runs).
   std::string last_link_report_;
   bool refused_ = false;
+  bool session_up_ = false;
 };
 
 }  // namespace siaga::mqtt
