@@ -2,8 +2,11 @@
 // mid-stream, and the engine (`siaga track`) killed with SIGKILL mid-stream. Nothing is mocked.
 #include <gtest/gtest.h>
 #include <siaga.pb.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -299,6 +302,45 @@ TEST(MqttBroker, LinkChangesAndRefusalsAreToldOnceEach) {
   for (size_t i = 1; i < refused.size(); ++i)
     EXPECT_NE(refused[i], refused[i - 1]) << testing::PrintToString(refused);
   EXPECT_EQ(bad_client.connect_count(), 0u);
+}
+
+// The engine's promise that a SIGKILL loses nothing rests on this: a QoS 1 message is acknowledged
+// to the broker only after the handler (the journal write) returns. A subscriber that dies inside
+// its handler gets the message again when its session comes back.
+TEST(MqttBroker, AMessageIsAcknowledgedOnlyAfterTheHandlerReturns) {
+  test::TestBroker broker("puback", fleet());
+  const std::string topic = mqtt::fix_topic(fleet().units[0].id);
+  const mqtt::ClientOptions engine = engine_to(broker, "puback-engine");
+  {  // the session subscribes once; the broker keeps it (clean session off)
+    mqtt::Client first(engine);
+    first.subscribe(topic);
+    first.start();
+    ASSERT_TRUE(first.wait_connected(5s));
+    std::this_thread::sleep_for(300ms);  // the SUBACK
+  }
+  const pid_t child = ::fork();
+  if (child == 0) {
+    mqtt::Client dying(engine, [](std::string_view, std::string_view) { ::_exit(0); });
+    dying.start();
+    std::this_thread::sleep_for(20s);
+    ::_exit(1);  // the message never came
+  }
+  mqtt::Client tracker(tracker_to(broker, "puback-tracker"));
+  tracker.start();
+  ASSERT_TRUE(tracker.wait_connected(5s));
+  tracker.publish(topic, "once");
+  ASSERT_TRUE(tracker.wait_acknowledged(10s));
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the message did not reach it";
+
+  std::atomic<int> again{0};
+  mqtt::Client resumed(engine, [&](std::string_view, std::string_view payload) {
+    if (payload == "once") ++again;
+  });
+  resumed.start();
+  EXPECT_TRUE(eventually([&] { return again.load() == 1; }, 15s))
+      << "the message died with the subscriber: it was acknowledged before its handler returned";
 }
 
 // A tracker whose link is down holds its messages and, once connected, sends them oldest first
