@@ -121,13 +121,7 @@ class TestBroker {
   }
 
   // SIGTERM: Mosquitto saves its sessions and queued messages, as in a service restart.
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
+  void stop() { end(SIGTERM); }
 
   void restart() {
     stop();
@@ -135,15 +129,17 @@ class TestBroker {
   }
 
   // SIGKILL: the broker dies mid-session; TLS clients see the stream end without a close_notify.
-  void kill() {
+  void kill() { end(SIGKILL); }
+
+ private:
+  void end(int signal) {
     if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
+    ::kill(pid_, signal);
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
   }
 
- private:
   mqtt::BrokerSettings settings_;
   tools::BrokerCredentials credentials_;
   std::filesystem::path config_;
