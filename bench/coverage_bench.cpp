@@ -3,8 +3,8 @@
 // greedy search for three new stations over all candidate sites.
 #include <benchmark/benchmark.h>
 
-#include "coverage.h"
 #include "island.h"
+#include "siaga/dispatch/coverage.h"
 #include "siaga/routing/dijkstra.h"
 
 namespace {
@@ -13,13 +13,13 @@ using namespace siaga;
 namespace fs = std::filesystem;
 
 struct CoverageSetup {
-  tools::RoutingSetup setup;
-  tools::Scenario scenario;
+  dispatch::RoutingSetup setup;
+  dispatch::Scenario scenario;
 
   CoverageSetup() {
     const fs::path dir = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon";
     setup.network = bench::network();
-    scenario = tools::load_scenario(dir / "scenarios/baseline.json", setup.network);
+    scenario = dispatch::load_scenario(dir / "scenarios/baseline.json", setup.network);
     setup.cch = std::make_unique<routing::Cch>(routing::Cch::build(setup.network));
     setup.live = std::make_unique<routing::LiveMetrics>(
         setup.network, *setup.cch,
@@ -37,7 +37,7 @@ const CoverageSetup& island() {
 
 void coverage_engine(benchmark::State& state) {
   const CoverageSetup& s = island();
-  for (auto _ : state) benchmark::DoNotOptimize(tools::compute_coverage(s.setup, s.scenario));
+  for (auto _ : state) benchmark::DoNotOptimize(dispatch::compute_coverage(s.setup, s.scenario));
   state.counters["targets"] = static_cast<double>(s.scenario.targets.size());
 }
 BENCHMARK(coverage_engine)->Name("coverage/engine")->Unit(benchmark::kMillisecond);
@@ -53,11 +53,11 @@ void coverage_fields(benchmark::State& state) {
   routing::CchQuery query(*s.setup.cch);
   const auto set = s.setup.live->current();
   for (auto _ : state) {
-    for (const tools::CoverageTarget& target : s.scenario.targets) {
+    for (const dispatch::CoverageTarget& target : s.scenario.targets) {
       const routing::CchMetric& metric =
           set->metrics[routing::profile_index(s.setup.live->profiles(), target.unit_type)];
       std::vector<routing::Seed> seeds;
-      for (const tools::Station& station : s.scenario.stations) {
+      for (const dispatch::Station& station : s.scenario.stations) {
         if (std::find(station.unit_types.begin(), station.unit_types.end(), target.unit_type) ==
             station.unit_types.end())
           continue;
@@ -76,9 +76,9 @@ BENCHMARK(coverage_fields<false>)->Name("coverage/fields_dijkstra")->Unit(benchm
 
 void plan_three(benchmark::State& state) {
   const CoverageSetup& s = island();
-  const tools::Coverage coverage = tools::compute_coverage(s.setup, s.scenario);
+  const dispatch::Coverage coverage = dispatch::compute_coverage(s.setup, s.scenario);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(tools::plan_stations(s.setup, coverage, 1, 3, {}));
+    benchmark::DoNotOptimize(dispatch::plan_stations(s.setup, coverage, 1, 3, {}));
   }
 }
 BENCHMARK(plan_three)->Name("plan_stations/k3")->Unit(benchmark::kMillisecond)->Iterations(2);

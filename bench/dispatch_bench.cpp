@@ -6,9 +6,9 @@
 #include <chrono>
 #include <random>
 
-#include "dispatch.h"
 #include "island.h"
 #include "percentiles.h"
+#include "siaga/dispatch/recommendation.h"
 #include "siaga/routing/dijkstra.h"
 #include "siaga/routing/profile.h"
 
@@ -30,8 +30,8 @@ struct DispatchSetup {
       geodata::overlay_hazards(
           network,
           geodata::load_hazards(source_dir / "geodata/ambon/hazards-illustrative.geojson").zones)};
-  std::vector<routing::IncidentClass> classes =
-      routing::load_incident_classes(source_dir / "routing/incident-types.json", live.profiles());
+  std::vector<dispatch::IncidentClass> classes = dispatch::load_incident_classes(
+      source_dir / "tools/dispatch/incident-types.json", live.profiles());
   std::vector<tracking::UnitState> units;
   std::vector<geodata::LatLon> incidents;
 
@@ -51,11 +51,11 @@ struct DispatchSetup {
       unit.home = place();
       fleet.units.push_back(unit);
     }
-    units = tools::units_at_home(fleet, snapper, tracking::now_ms());
+    units = dispatch::units_at_home(fleet, snapper, tracking::now_ms());
     for (int i = 0; i < 256; ++i) incidents.push_back(place());
   }
 
-  tools::DispatchContext context() const { return {network, snapper, live, classes}; }
+  dispatch::DispatchContext context() const { return {network, snapper, live, classes}; }
 };
 
 const DispatchSetup& setup() {
@@ -72,9 +72,9 @@ void recommend_engine(benchmark::State& state) {
   for (auto _ : state) {
     const auto& incident_class = s.classes[i % s.classes.size()];
     const auto start = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(tools::rank_units(s.context(), s.units,
-                                               s.incidents[i++ % s.incidents.size()],
-                                               incident_class.name, 3, query));
+    benchmark::DoNotOptimize(dispatch::rank_units(s.context(), s.units,
+                                                  s.incidents[i++ % s.incidents.size()],
+                                                  incident_class.name, 3, query));
     micros.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
             .count());

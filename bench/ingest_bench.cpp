@@ -8,11 +8,11 @@
 #include <thread>
 
 #include "broker_fixture.h"
-#include "ingest.h"
 #include "island.h"
 #include "percentiles.h"
 #include "siaga/mqtt/topics.h"
-#include "synth_fleet.h"
+#include "siaga/server/ingest.h"
+#include "siaga/synth/sample_fleet.h"
 
 namespace {
 
@@ -58,7 +58,7 @@ std::vector<std::pair<std::string, std::string>> encoded_fixes(const tracking::F
 
 // The authenticated broker of the tests (plain listener: the transport's cost, not TLS's).
 struct Rig {
-  tracking::Fleet fleet = tools::sample_fleet(bench::network(), unit_count);
+  tracking::Fleet fleet = synth::sample_fleet(bench::network(), unit_count);
   test::TestBroker broker{"bench", fleet};
   std::filesystem::path state = test::fresh_directory("bench-state");
   tracking::TrackingStore store;
@@ -66,7 +66,7 @@ struct Rig {
   std::vector<Clock::time_point> sent;  // by message index, for latency
   std::vector<double> latency_us;
   std::atomic<bool> timing{false};
-  tools::Ingest ingest;
+  server::Ingest ingest;
   mqtt::Client tracker;
 
   static tracking::StoreOptions options(const std::filesystem::path& dir) {
@@ -76,9 +76,9 @@ struct Rig {
   }
   Rig()
       : store(fleet, bench::network(), options(state)),
-        ingest(store, broker.client("bench-engine", tools::engine_user), {},
+        ingest(store, broker.client("bench-engine", server::engine_user), {},
                [this](std::string_view, uint64_t) { on_accepted(); }),
-        tracker(broker.client("bench-tracker", tools::simulator_user)) {
+        tracker(broker.client("bench-tracker", server::simulator_user)) {
     ingest.start();
     tracker.start();
     ingest.client().wait_connected(std::chrono::seconds(5));

@@ -20,9 +20,9 @@
 #include <string>
 #include <thread>
 
-#include "broker_credentials.h"
 #include "siaga/mqtt/broker_config.h"
 #include "siaga/mqtt/client.h"
+#include "siaga/server/broker_credentials.h"
 
 namespace siaga::test {
 
@@ -66,12 +66,12 @@ class TestBroker {
              Transport transport = Transport::plain) {
     settings_.port = free_loopback_port();
     settings_.directory = fresh_directory("broker-" + name);
-    credentials_ = tools::write_broker_credentials(fleet, settings_.directory / "credentials");
+    credentials_ = server::write_broker_credentials(fleet, settings_.directory / "credentials");
     settings_.password_file = credentials_.password_file;
     settings_.acl_file = credentials_.acl_file;
     if (transport == Transport::tls) {
-      const tools::BrokerCertificate tls =
-          tools::write_broker_certificate(settings_.directory / "tls", "127.0.0.1");
+      const server::BrokerCertificate tls =
+          server::write_broker_certificate(settings_.directory / "tls", "127.0.0.1");
       settings_.tls_certificate = tls.certificate;
       settings_.tls_key = tls.key;
     }
@@ -86,18 +86,18 @@ class TestBroker {
 
   int port() const { return settings_.port; }
   const std::filesystem::path& directory() const { return settings_.directory; }
-  const tools::BrokerCredentials& credentials() const { return credentials_; }
+  const server::BrokerCredentials& credentials() const { return credentials_; }
   // The CA file a client checks this broker against; empty for a plain listener.
   std::string ca_file() const { return settings_.tls_certificate.string(); }
 
-  // Options of a client that logs in as `user` (a unit id, tools::engine_user, ...); no user:
+  // Options of a client that logs in as `user` (a unit id, server::engine_user, ...); no user:
   // anonymous, which this broker refuses. The client id is unique to this test process.
   mqtt::ClientOptions client(const std::string& client_id, const std::string& user = {}) const {
     mqtt::ClientOptions options;
     options.broker.port = settings_.port;
     options.client_id = client_id + "-" + std::to_string(::getpid());
     options.ca_file = ca_file();
-    if (!user.empty()) tools::use_credentials(options, credentials_.credentials_file, user);
+    if (!user.empty()) server::use_credentials(options, credentials_.credentials_file, user);
     return options;
   }
 
@@ -141,7 +141,7 @@ class TestBroker {
   }
 
   mqtt::BrokerSettings settings_;
-  tools::BrokerCredentials credentials_;
+  server::BrokerCredentials credentials_;
   std::filesystem::path config_;
   pid_t pid_ = -1;
 };

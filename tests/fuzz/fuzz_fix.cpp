@@ -2,8 +2,8 @@
 // picks which), decoded and, when they decode, validated and applied by the store as the engine
 // does. Anything but a DecodeError or a refusal by the store is a finding.
 #include "fuzz_support.h"
-#include "ingest.h"
 #include "siaga/mqtt/messages.h"
+#include "siaga/server/ingest.h"
 
 using namespace siaga;
 
@@ -15,11 +15,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     switch (data[0] % 3) {
       case 0:
-        store.submit_fix(tools::to_position_fix(mqtt::decode_fix(payload, "AMB-01")), now);
+        store.submit_fix(server::to_position_fix(mqtt::decode_fix(payload, "AMB-01")), now);
         break;
       case 1: {
         const v1::FixBatch batch = mqtt::decode_fix_batch(payload, "AMB-02");
-        for (const v1::Fix& fix : batch.fixes()) store.submit_fix(tools::to_position_fix(fix), now);
+        for (const v1::Fix& fix : batch.fixes())
+          store.submit_fix(server::to_position_fix(fix), now);
         break;
       }
       default: {

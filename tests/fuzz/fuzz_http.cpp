@@ -5,12 +5,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "dataset.h"
-#include "engine.h"
 #include "fuzz_support.h"
-#include "osrm_api.h"
+#include "siaga/dispatch/dataset.h"
 #include "siaga/geodata/hazards.h"
 #include "siaga/routing/cch.h"
+#include "siaga/server/api.h"
+#include "siaga/server/osrm_api.h"
+#include "siaga/server/polyline.h"
 
 using namespace siaga;
 
@@ -21,16 +22,16 @@ struct Served {
   routing::Cch cch = routing::Cch::build(fuzz::ambon());
   geodata::Snapper snapper{fuzz::ambon()};
   routing::LiveMetrics live{
-      fuzz::ambon(), cch, routing::load_profiles(tools::default_profiles_file()),
+      fuzz::ambon(), cch, routing::load_profiles(dispatch::default_profiles_file()),
       geodata::overlay_hazards(
           fuzz::ambon(),
           geodata::load_hazards(fuzz::source_dir / "geodata/ambon/hazards-illustrative.geojson")
               .zones)};
-  std::vector<routing::IncidentClass> classes =
-      routing::load_incident_classes(tools::default_incident_types_file(), live.profiles());
+  std::vector<dispatch::IncidentClass> classes =
+      dispatch::load_incident_classes(dispatch::default_incident_types_file(), live.profiles());
   tracking::TrackingStore store{fuzz::sample_fleet(), fuzz::ambon()};
-  tools::QueryPool queries{cch};
-  tools::Engine engine{fuzz::ambon(), snapper, live, store, classes, queries, {}};
+  routing::QueryPool queries{cch};
+  server::Api api{fuzz::ambon(), snapper, live, store, classes, queries, {}};
 
   Served() {
     live.set_active({});
@@ -53,8 +54,8 @@ std::string_view next_line(std::string_view& input) {
 }
 
 // a=1&b=2 as the HTTP library hands it over (already split; no percent-decoding needed here).
-tools::Params parse_query(std::string_view query) {
-  tools::Params params;
+server::Params parse_query(std::string_view query) {
+  server::Params params;
   while (!query.empty()) {
     const std::string_view pair = query.substr(0, query.find('&'));
     query.remove_prefix(std::min(query.size(), pair.size() + 1));
@@ -78,24 +79,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view endpoint = next_line(input);
   const std::string_view profile = next_line(input);
   const std::string_view coordinates = next_line(input);
-  const tools::Params params = parse_query(next_line(input));
+  const server::Params params = parse_query(next_line(input));
   const std::string_view body = input;
-  tools::Engine& engine = served().engine;
-  tools::Reply reply;
+  server::Api& api = served().api;
+  server::Reply reply;
   if (endpoint == "route") {
-    reply = tools::osrm_route(engine, profile, coordinates, params);
+    reply = server::osrm_route(api, profile, coordinates, params);
   } else if (endpoint == "table") {
-    reply = tools::osrm_table(engine, profile, coordinates, params);
+    reply = server::osrm_table(api, profile, coordinates, params);
   } else if (endpoint == "nearest") {
-    reply = tools::osrm_nearest(engine, profile, coordinates, params);
+    reply = server::osrm_nearest(api, profile, coordinates, params);
   } else if (endpoint == "recommend") {
-    reply = tools::recommend(engine, body);
+    reply = server::recommend(api, body);
   } else if (endpoint == "dispatch") {
-    reply = tools::dispatch(engine, body);
+    reply = server::dispatch(api, body);
   } else if (endpoint == "hazard") {
-    reply = tools::toggle_hazard(engine, profile, !coordinates.empty());
+    reply = server::toggle_hazard(api, profile, !coordinates.empty());
   } else {
-    (void)tools::decode_polyline(body, 5);
+    (void)server::decode_polyline(body, 5);
     return 0;
   }
   if (reply.status >= 500) {

@@ -2,9 +2,9 @@
 // as the engine routes it and the payload decoded as a location of a mapped phone, then given to
 // the store. Anything but a DecodeError or a refusal by the store is a finding.
 #include "fuzz_support.h"
-#include "ingest.h"
 #include "siaga/mqtt/messages.h"
 #include "siaga/mqtt/topics.h"
+#include "siaga/server/ingest.h"
 
 using namespace siaga;
 
@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       unit = store.fleet().find_owntracks(*device);
     const std::string unit_id = unit ? unit->id : "AMB-01";
     if (const auto fix = mqtt::decode_owntracks(payload, unit_id))
-      store.submit_fix(tools::to_position_fix(*fix), tracking::now_ms());
+      store.submit_fix(server::to_position_fix(*fix), tracking::now_ms());
   } catch (const mqtt::DecodeError&) {
   }
   return 0;

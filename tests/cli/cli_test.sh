@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The `siaga` command as a user meets it: exit codes, JSON on stdout, one-line errors on stderr.
+set -u
+siaga="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SIAGA_CACHE_DIR="$work/cache"
+failures=0
+passes=0
+
+check() {  # check NAME EXPECTED_EXIT PATTERN -- command...
+  local name=$1 expected=$2 pattern=$3
+  shift 4
+  "$@" >"$work/out" 2>"$work/err"
+  local status=$?
+  if [ "$expected" = "fail" ]; then
+    if [ $status -eq 0 ]; then echo "FAIL $name: exit 0, expected failure"; failures=$((failures + 1)); return; fi
+    if [ "$(wc -l <"$work/err")" -ne 1 ]; then echo "FAIL $name: error is not one line:"; cat "$work/err"; failures=$((failures + 1)); return; fi
+    if ! grep -q -- "$pattern" "$work/err"; then echo "FAIL $name: stderr lacks '$pattern':"; cat "$work/err"; failures=$((failures + 1)); return; fi
+  else
+    if [ $status -ne 0 ]; then echo "FAIL $name: exit $status"; cat "$work/err"; failures=$((failures + 1)); return; fi
+    if ! grep -q -- "$pattern" "$work/out"; then echo "FAIL $name: stdout lacks '$pattern'"; head -20 "$work/out"; failures=$((failures + 1)); return; fi
+  fi
+  passes=$((passes + 1))
+}
+
+check help ok "Subcommands" -- "$siaga" --help
+for command in import route facilities synth-ambon; do
+  check "help-$command" ok "Usage" -- "$siaga" "$command" --help
+done
+check route-builds-graph ok '"type": "LineString"' -- "$siaga" route --from -3.6960,128.1830 --to -3.7106,128.0892
+grep -q "building" "$work/err" || { echo "FAIL route-builds-graph: no build note"; failures=$((failures + 1)); }
+check route-reuses-graph ok '"schematic": true' -- "$siaga" route --from -3.6960,128.1830 --to -3.6480,128.1960
+if grep -q "building" "$work/err"; then echo "FAIL route-reuses-graph: graph was rebuilt"; failures=$((failures + 1)); fi
+check route-fields ok '"from_snap_m"' -- "$siaga" route --from -3.6960,128.1830 --to -3.6480,128.1960
+check malformed fail "malformed coordinates" -- "$siaga" route --from abc --to -3.6960,128.1830
+check malformed-lon fail "longitude is not a number" -- "$siaga" route --from -3.69,12x --to -3.6960,128.1830
+check out-of-range fail "latitude out of range" -- "$siaga" route --from 95,128 --to -3.6960,128.1830
+check sea fail "from the nearest road" -- "$siaga" route --from -3.7600,128.0500 --to -3.6960,128.1830
+check off-island fail "outside the road network" -- "$siaga" route --from -6.2,106.8 --to -3.6960,128.1830
+check facilities ok "RSUD dr. M. Haulussy" -- "$siaga" facilities --kind hospital
+check facilities-bad-kind fail "kind" -- "$siaga" facilities --kind bakery
+check import ok '"components_dropped": 1' -- "$siaga" import --out "$work/island.graph"
+printf 'SIAGAGRFgarbage' >"$work/bad.graph"
+check corrupt-graph fail "truncated" -- "$siaga" route --osm "$work/none.osm.pbf" --graph "$work/bad.graph" --from -3.6960,128.1830 --to -3.6480,128.1960
+check missing-osm fail "not found" -- "$siaga" import --osm "$work/none.osm.pbf" --out "$work/x.graph"
+
+hazards="$(dirname "$0")/../../geodata/ambon/hazards-illustrative.geojson"
+check route-vehicle ok '"vehicle": "fire_truck"' -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle fire_truck --hazards "$hazards"
+check route-hazard-on-route ok '"on_route"' -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle fire_truck --hazards "$hazards"
+check route-no-route fail "closed to ambulance" -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle ambulance --hazards "$hazards"
+check route-unknown-vehicle fail "unknown vehicle 'tank'" -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle tank
+check route-unknown-zone fail "unknown hazard zone 'nope'" -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --hazards "$hazards" --active nope
+printf 'from_lat,from_lon,to_lat,to_lon\n-3.6960,128.1830,-3.7106,128.0892\n-3.7600,128.0500,-3.6960,128.1830\nbad line\n' >"$work/pairs.csv"
+check batch ok "^unreachable,point" -- "$siaga" route --batch "$work/pairs.csv" --vehicle ambulance
+if [ "$(wc -l <"$work/out")" -ne 3 ] || ! head -1 "$work/out" | grep -Eq '^[0-9.]+,[0-9.]+$' || ! tail -1 "$work/out" | grep -q '^error,'; then
+  echo "FAIL batch: expected 3 answers in order"; cat "$work/out"; failures=$((failures + 1)); fi
+check isochrone ok '"band_minutes":8' -- "$siaga" isochrone --from -3.6950,128.1800 --minutes 4,8 --vehicle fire_truck
+check isochrone-bad-minutes fail "bad --minutes" -- "$siaga" isochrone --from -3.6950,128.1800 --minutes 4,x
+check graph-export ok '"edges": ' -- "$siaga" graph export --out "$work/edges.geojson" --hazards "$hazards" --active flood-wai-tomu-25cm
+if ! grep -q '"time_s_fire_truck"' "$work/edges.geojson"; then echo "FAIL graph-export: no per-vehicle times"; failures=$((failures + 1)); fi
+check graph-export-bad-ext fail "must end in .gpkg or .geojson" -- "$siaga" graph export --out "$work/edges.txt"
+
+fleet="$(dirname "$0")/../../geodata/ambon/fleet-sample.json"
+check synth-fleet ok '"sample":true' -- "$siaga" synth-fleet --out "$work/fleet.json"
+cmp -s "$work/fleet.json" "$fleet" || { echo "FAIL synth-fleet: differs from the committed sample fleet"; failures=$((failures + 1)); }
+check broker-config ok "persistence true" -- "$siaga" broker-config --port 1999 --dir "$work/broker"
+check broker-credentials ok '"users":' -- "$siaga" broker-credentials --dir "$work/creds"
+grep -q "^user AMB-01$" "$work/creds/acl" && grep -q "^topic write siaga/v1/units/AMB-01/#$" "$work/creds/acl" || { echo "FAIL broker-credentials: ACL"; failures=$((failures + 1)); }
+grep -q '^AMB-01:\$7\$' "$work/creds/passwords" || { echo "FAIL broker-credentials: passwords not hashed"; failures=$((failures + 1)); }
+[ "$(stat -c %a "$work/creds/credentials.json")" = 600 ] || { echo "FAIL broker-credentials: credentials readable by others"; failures=$((failures + 1)); }
+check broker-config-auth ok "allow_anonymous false" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --password-file "$work/creds/passwords" --acl-file "$work/creds/acl"
+check broker-certificate ok '"certificate":' -- "$siaga" broker-certificate --dir "$work/tls"
+openssl x509 -in "$work/tls/broker.crt" -noout -ext subjectAltName 2>/dev/null | grep -q "IP Address:127.0.0.1" || { echo "FAIL broker-certificate: no subjectAltName 127.0.0.1"; failures=$((failures + 1)); }
+[ "$(stat -c %a "$work/tls/broker.key")" = 600 ] || { echo "FAIL broker-certificate: key readable by others"; failures=$((failures + 1)); }
+check broker-certificate-bad-host fail "not a host name" -- "$siaga" broker-certificate --dir "$work/tls2" --host "x';rm -rf /"
+check broker-config-tls ok "certfile $work/tls/broker.crt" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --tls-cert "$work/tls/broker.crt" --tls-key "$work/tls/broker.key"
+check broker-config-tls-half fail "go together" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --tls-cert "$work/tls/broker.crt"
+check track-bad-credentials fail "no MQTT user nobody" -- "$siaga" track --mqtt 127.0.0.1:9 --state "$work/st9" --credentials "$work/creds/credentials.json" --mqtt-user nobody
+check units-no-state fail "no state directory" -- "$siaga" units --state "$work/nowhere"
+printf '{"units":[{"id":"A B","type":"ambulance","home":{"lat":-3.7,"lon":128.2}}]}' >"$work/bad-fleet.json"
+check units-bad-fleet fail "unit 1: id" -- "$siaga" units --fleet "$work/bad-fleet.json" --state "$work"
+printf '{"units":[{"id":"A1","type":"tank","home":{"lat":-3.7,"lon":128.2}}]}' >"$work/bad-fleet.json"
+check units-bad-type fail "type \"tank\"" -- "$siaga" units --fleet "$work/bad-fleet.json" --state "$work"
+check fleet-sim-too-many fail "fewer than --units" -- "$siaga" fleet-sim --units 1000 --duration 1
+check track-bad-endpoint fail "is not HOST:PORT" -- "$siaga" track --mqtt 127.0.0.1:99999 --state "$work/st"
+
+# The dispatcher's question offline (every unit at home) and from a running server.
+check nearest-offline ok '"unit_id": "AMB-' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --fleet "$fleet"
+check nearest-offline-k ok '"rank": 2' -- "$siaga" nearest --at -3.6960,128.1830 --type fire --k 2 --fleet "$fleet"
+check nearest-table ok "^1\. AMB-" -- "$siaga" nearest --at -3.6960,128.1830 --type medical --fleet "$fleet" --table
+check nearest-bad-type fail 'unknown incident type "alien"' -- "$siaga" nearest --at -3.6960,128.1830 --type alien --fleet "$fleet"
+check nearest-sea fail "from the nearest road" -- "$siaga" nearest --at -3.7600,128.0500 --type medical --fleet "$fleet"
+check nearest-no-server fail "is \`siaga serve\` running" -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server 127.0.0.1:9
+"$siaga" serve --listen 127.0.0.1:0 --mqtt none --state "$work/serve-state" >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+for _ in $(seq 300); do grep -q '"ready":true' "$work/serve.out" && break; sleep 0.1; done
+server=$(grep -o '"listen":"http://[^"]*"' "$work/serve.out" | cut -d/ -f3 | tr -d '"')
+check nearest-server ok '"not_available"' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server "$server"
+check nearest-server-refuses fail "the server refused: unknown incident type" -- "$siaga" nearest --at -3.6960,128.1830 --type alien --server "$server"
+check serve-busy-port fail "cannot listen on" -- timeout 60 "$siaga" serve --listen "$server" --mqtt none --state "$work/serve-state2"
+kill -TERM $serve_pid; wait $serve_pid
+serve_status=$?
+if [ $serve_status -ne 0 ] || ! grep -q '"stopped":true' "$work/serve.out"; then
+  echo "FAIL serve-stops: exit $serve_status"; cat "$work/serve.err"; failures=$((failures + 1)); fi
+printf '{"incident_types":[{"name":"x","unit_types":["tank"]}]}' >"$work/bad-types.json"
+check serve-bad-types fail "unknown vehicle 'tank'" -- timeout 60 "$siaga" serve --mqtt none --state "$work/s3" --incident-types "$work/bad-types.json"
+
+# Planners' scenarios.
+scenarios="$(dirname "$0")/../../geodata/ambon/scenarios"
+check coverage ok '"share":' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --out "$work/coverage.geojson" --png "$work/coverage.png" --target medical
+grep -q '"minutes_medical"' "$work/coverage.geojson" || { echo "FAIL coverage: no minutes per street"; failures=$((failures + 1)); }
+grep -q '"share_medical"' "$work/coverage-areas.geojson" || { echo "FAIL coverage: no areas file"; failures=$((failures + 1)); }
+head -c 4 "$work/coverage.png" | grep -q PNG || { echo "FAIL coverage: no PNG"; failures=$((failures + 1)); }
+check coverage-compare ok '"share_lost":' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --compare "$scenarios/flood-wai-batu-merah.json"
+check coverage-bad-target fail 'no target "alien"' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --png "$work/x.png" --target alien
+check coverage-no-file fail "cannot read scenario" -- "$siaga" coverage --scenario "$work/none.json"
+check plan-stations ok '"suggested_sites"' -- "$siaga" plan-stations --scenario "$scenarios/baseline.json" --add 1 --target fire-nfpa-1710
+
+echo "cli: $passes passed, $failures failed"
+[ $failures -eq 0 ]

@@ -1,0 +1,283 @@
+// Planners' coverage: segment arrival times on a hand-built graph checked against hand-computed
+// values; on Ambon, the coverage field equals multi-source Dijkstra's, a flood never raises
+// coverage, and adding the suggested stations never lowers it.
+#include "siaga/dispatch/coverage.h"
+
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
+
+#include <fstream>
+#include <map>
+
+#include "siaga/dispatch/coverage_map.h"
+#include "siaga/geodata/areas.h"
+#include "siaga/routing/dijkstra.h"
+#include "test_support.h"
+
+namespace siaga::dispatch {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path scenarios = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios";
+
+// 0 — 1 — 2 — 3, two-way, then 3 → 4 one-way; every arc 1 km and 60 s.
+geodata::RoadNetwork line_graph() {
+  geodata::RoadNetwork network;
+  for (int i = 0; i < 5; ++i) {
+    network.node_position.push_back({-3.7, 128.1 + 0.01 * i});
+    network.node_xy.push_back({1000.0 * i, 0});
+    network.node_osm_id.push_back(i + 1);
+  }
+  const std::vector<std::pair<uint32_t, uint32_t>> arcs = {{0, 1}, {1, 0}, {1, 2}, {2, 1},
+                                                           {2, 3}, {3, 2}, {3, 4}};
+  network.first_out.assign(6, 0);
+  for (const auto& [tail, head] : arcs) ++network.first_out[tail + 1];
+  for (size_t v = 0; v < 5; ++v) network.first_out[v + 1] += network.first_out[v];
+  for (const auto& [tail, head] : arcs) {  // already sorted by tail
+    network.arc_head.push_back(head);
+    network.arc_length_m.push_back(1000);
+    network.arc_time_ms.push_back(60'000);
+    network.arc_class.push_back(geodata::RoadClass::residential);
+    network.arc_flags.push_back(0);
+    network.arc_way.push_back(0);
+  }
+  network.way_osm_id = {1};
+  network.way_name = {"Jl. Garis"};
+  geodata::check_consistent(network);
+  return network;
+}
+
+TEST(Coverage, SegmentArrivalsOnAHandBuiltLine) {
+  const geodata::RoadNetwork network = line_graph();
+  const auto segments = routing::road_segments(network);
+  ASSERT_EQ(segments.size(), 4u);  // three two-way streets once each, and the one-way
+  routing::Dijkstra dijkstra(network);
+  const routing::Seed station[] = {{0, 0}};
+  const auto cost = dijkstra.all_costs(station, network.arc_time_ms);
+  const auto arrivals = routing::segment_arrivals(segments, network.arc_time_ms, cost);
+  // Middles reached at 0.5, 1.5, 2.5 and 3.5 minutes.
+  EXPECT_EQ(arrivals, (std::vector<uint32_t>{30'000, 90'000, 150'000, 210'000}));
+  // From node 4 nothing can be reached: the one-way leads into it.
+  const routing::Seed stuck[] = {{4, 0}};
+  const auto none = routing::segment_arrivals(segments, network.arc_time_ms,
+                                              dijkstra.all_costs(stuck, network.arc_time_ms));
+  EXPECT_EQ(none, std::vector<uint32_t>(4, routing::unreachable));
+  // The middle street closed both ways: unreachable itself, and the streets beyond it too.
+  std::vector<uint32_t> closed = network.arc_time_ms;
+  closed[2] = closed[3] = routing::blocked;
+  const auto cut = routing::segment_arrivals(segments, closed, dijkstra.all_costs(station, closed));
+  EXPECT_EQ(cut, (std::vector<uint32_t>{30'000, routing::unreachable, routing::unreachable,
+                                        routing::unreachable}));
+}
+
+struct Island {
+  Scenario scenario;
+  std::unique_ptr<RoutingSetup> setup;
+  Coverage coverage;
+};
+
+Island island(const std::string& file, const std::function<void(Scenario&)>& change = {}) {
+  Island result;
+  result.setup = std::make_unique<RoutingSetup>();
+  result.setup->network = test::ambon().network;
+  result.scenario = load_scenario(scenarios / file, result.setup->network);
+  if (change) change(result.scenario);
+  result.setup->cch = std::make_unique<routing::Cch>(test::ambon_cch());
+  std::vector<fs::path> files = result.scenario.hazard_files;
+  result.setup->live = std::make_unique<routing::LiveMetrics>(
+      result.setup->network, *result.setup->cch, routing::load_profiles(default_profiles_file()),
+      geodata::overlay_hazards(result.setup->network, geodata::load_hazards(files).zones));
+  result.setup->live->set_active(result.scenario.active_hazards);
+  result.coverage = compute_coverage(*result.setup, result.scenario);
+  return result;
+}
+
+TEST(Coverage, AmbonFieldEqualsMultiSourceDijkstra) {
+  const Island base = island("baseline.json");
+  const auto& network = base.setup->network;
+  const geodata::Snapper snapper(network);
+  routing::Dijkstra dijkstra(network);
+  for (const TargetCoverage& target : base.coverage.targets) {
+    const auto& profile = base.setup->live->profiles()[routing::profile_index(
+        base.setup->live->profiles(), target.target.unit_type)];
+    const auto weights = routing::profile_weights(network, profile, base.setup->live->hazards(),
+                                                  base.setup->live->current()->active);
+    std::vector<routing::Seed> seeds;
+    for (const Station& station : base.scenario.stations) {
+      if (std::find(station.unit_types.begin(), station.unit_types.end(),
+                    target.target.unit_type) == station.unit_types.end())
+        continue;
+      const auto snap = routing::source_seeds(snapper.snap(station.position, {5000}), weights);
+      seeds.insert(seeds.end(), snap.seeds.begin(), snap.seeds.end());
+    }
+    const auto expected = routing::segment_arrivals(base.coverage.segments, weights,
+                                                    dijkstra.all_costs(seeds, weights));
+    EXPECT_EQ(target.arrival_ms, expected) << target.target.name;
+    EXPECT_GT(target.covered_km, 0);
+    EXPECT_LT(target.covered_km, base.coverage.total_demand_km);
+  }
+}
+
+TEST(Coverage, AFloodNeverRaisesCoverage) {
+  const Island base = island("baseline.json");
+  const Island flood = island("flood-wai-batu-merah.json");
+  ASSERT_FALSE(flood.scenario.active_hazards.empty());
+  ASSERT_EQ(base.coverage.targets.size(), flood.coverage.targets.size());
+  bool some_loss = false;
+  for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
+    const auto& before = base.coverage.targets[t];
+    const auto& after = flood.coverage.targets[t];
+    EXPECT_LE(after.covered_km, before.covered_km + 1e-9) << before.target.name;
+    for (size_t s = 0; s < before.arrival_ms.size(); ++s) {
+      ASSERT_GE(after.arrival_ms[s], before.arrival_ms[s]) << "segment " << s;
+    }
+    some_loss |= after.covered_km < before.covered_km;
+  }
+  EXPECT_TRUE(some_loss) << "the flood and the bridge closure should cost some coverage";
+  const Json compared =
+      compare_json(*base.setup, base.scenario, base.coverage, flood.scenario, flood.coverage);
+  for (const Json& change : compared["changes"]) EXPECT_GE(change["share_lost"].get<double>(), 0);
+}
+
+TEST(Coverage, AddingTheSuggestedStationsNeverLowersCoverage) {
+  const Island base = island("baseline.json");
+  const size_t medical = 1;
+  ASSERT_EQ(base.coverage.targets[medical].target.name, "medical");
+  const auto sites = plan_stations(*base.setup, base.coverage, medical, 2, {});
+  ASSERT_EQ(sites.size(), 2u);
+  EXPECT_GT(sites[0].gain_km, 0);
+  EXPECT_GE(sites[0].gain_km, sites[1].gain_km) << "greedy: the best site first";
+  const Island more = island("baseline.json", [&](Scenario& scenario) {
+    for (const SiteSuggestion& site : sites)
+      scenario.stations.push_back({"suggested", site.position, {"ambulance"}});
+  });
+  const double before = base.coverage.targets[medical].covered_km;
+  const double after = more.coverage.targets[medical].covered_km;
+  EXPECT_GE(after, before);
+  EXPECT_NEAR(after, before + sites[0].gain_km + sites[1].gain_km, 0.05);
+  for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
+    EXPECT_GE(more.coverage.targets[t].covered_km, base.coverage.targets[t].covered_km - 1e-9);
+  }
+}
+
+TEST(Coverage, FirePostDistanceGrowsWithTheRadiusAndNeedsAStation) {
+  const Island base = island("baseline.json");
+  ASSERT_EQ(base.coverage.distance_targets.size(), 1u);
+  const DistanceCoverage& post = base.coverage.distance_targets[0];
+  EXPECT_EQ(post.target.max_km, 2.5);
+  EXPECT_GT(post.covered_km, 0);
+  EXPECT_LT(post.covered_km, base.coverage.total_demand_km);
+  const Island everywhere = island("baseline.json", [](Scenario& scenario) {
+    scenario.distance_targets[0].max_km = 100;  // the whole island is within 100 km
+  });
+  EXPECT_NEAR(everywhere.coverage.distance_targets[0].covered_km, base.coverage.total_demand_km,
+              1e-6);
+  const Island nowhere = island("baseline.json", [](Scenario& scenario) {
+    scenario.distance_targets[0].unit_type = "tank";  // no station has one
+  });
+  EXPECT_EQ(nowhere.coverage.distance_targets[0].stations, 0u);
+  EXPECT_EQ(nowhere.coverage.distance_targets[0].covered_km, 0);
+}
+
+TEST(Coverage, MapIsAPngOfTheRequestedSize) {
+  const Island flood = island("flood-wai-batu-merah.json");
+  const fs::path file =
+      fs::temp_directory_path() / ("siaga-coverage-" + std::to_string(getpid()) + ".png");
+  write_coverage_png(file, *flood.setup, flood.scenario, flood.coverage, 1, {1000, 700});
+  std::ifstream in(file, std::ios::binary);
+  std::string header(24, '\0');
+  ASSERT_TRUE(in.read(header.data(), 24));
+  EXPECT_EQ(header.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(header.substr(12, 4), "IHDR");
+  auto big_endian = [&](size_t at) {
+    uint32_t value = 0;
+    for (size_t i = 0; i < 4; ++i) value = value << 8 | static_cast<unsigned char>(header[at + i]);
+    return value;
+  };
+  EXPECT_EQ(big_endian(16), 1000u);
+  EXPECT_EQ(big_endian(20), 700u);
+  EXPECT_GT(fs::file_size(file), 20'000u) << "streets drawn, not an empty canvas";
+  fs::remove(file);
+}
+
+TEST(Coverage, AreasFromSeatsOnTheSchematicIslandAddUp) {
+  Island base = island("baseline.json");
+  assign_areas(base.coverage, base.setup->network, base.scenario, test::ambon_schematic_pbf());
+  ASSERT_EQ(base.coverage.areas.names.size(), 8u);  // the island's kecamatan
+  EXPECT_NE(base.coverage.areas.method.find("approximate"), std::string::npos);
+  const Json areas = coverage_json(*base.setup, base.scenario, base.coverage)["areas"];
+  double total = 0;
+  for (const Json& area : areas["list"]) total += area["demand_km"].get<double>();
+  EXPECT_NEAR(total, base.coverage.total_demand_km, 0.05);
+  // The city's own kecamatan is better served by ambulances than Leihitu across the bay.
+  std::map<std::string, double> medical;
+  for (const Json& area : areas["list"]) medical[area["name"]] = area["share"]["medical"];
+  EXPECT_GT(medical["Sirimau"], medical["Leihitu"]);
+}
+
+TEST(Coverage, AreasFromRealOsmBoundaries) {
+  const auto file = test::shared_data("osm/liechtenstein-2013-08-03.osm.pbf");
+  if (!file) GTEST_SKIP() << "../shared/data/osm is not here";
+  const auto areas = geodata::load_admin_areas(*file, "8");
+  ASSERT_GE(areas.size(), 10u);  // Liechtenstein's eleven Gemeinden
+  const geodata::LatLon vaduz{47.1410, 9.5215}, balzers{47.0667, 9.5030}, zurich{47.37, 8.54};
+  const auto found =
+      geodata::locate_areas(areas, std::vector<geodata::LatLon>{vaduz, balzers, zurich});
+  ASSERT_NE(found[0], geodata::invalid_id);
+  EXPECT_EQ(areas[found[0]].name, "Vaduz");
+  ASSERT_NE(found[1], geodata::invalid_id);
+  EXPECT_EQ(areas[found[1]].name, "Balzers");
+  EXPECT_EQ(found[2], geodata::invalid_id);
+  EXPECT_TRUE(geodata::load_admin_areas(*file, "42").empty());
+
+  // The areas file carries the boundaries themselves.
+  Coverage coverage;
+  for (const auto& area : areas) {
+    coverage.areas.names.push_back(area.name);
+    coverage.areas.polygons.push_back(area.polygons);
+  }
+  const fs::path out =
+      fs::temp_directory_path() / ("siaga-areas-" + std::to_string(getpid()) + ".gpkg");
+  write_areas(out, coverage);
+  GDALDatasetUniquePtr written(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR));
+  ASSERT_TRUE(written);
+  OGRLayer* layer = written->GetLayer(0);
+  EXPECT_EQ(layer->GetFeatureCount(), static_cast<GIntBig>(areas.size()));
+  for (const auto& feature : *layer) {
+    ASSERT_NE(feature->GetGeometryRef(), nullptr);
+    EXPECT_EQ(wkbFlatten(feature->GetGeometryRef()->getGeometryType()), wkbMultiPolygon);
+  }
+  fs::remove(out);
+}
+
+TEST(Coverage, ScenarioFileErrorsNameTheProblem) {
+  const auto& network = test::ambon().network;
+  const fs::path dir = fs::temp_directory_path() / ("siaga-scenario-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"stations": []})", "no stations"},
+      {R"({"stations": [{"facilities": "castle", "unit_types": ["ambulance"]}]})", "castle"},
+      {R"({"stations": [{"name": "x", "lat": -3.7, "lon": 128.2, "unit_types": ["ambulance"]}],
+           "targets": [{"name": "m", "unit_type": "ambulance", "minutes": 8}],
+           "demand": {"road_class_weights": {"alley": 1}}})",
+       "unknown road class"},
+      {R"({"stations": [{"name": "x", "lat": -3.7, "lon": 128.2, "unit_types": ["ambulance"]}],
+           "targets": [{"name": "m", "unit_type": "ambulance", "minutes": -1}]})",
+       "minutes must be"},
+      {"nonsense", "not a JSON object"},
+  };
+  for (const auto& [text, message] : cases) {
+    std::ofstream(dir / "s.json") << text;
+    try {
+      load_scenario(dir / "s.json", network);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const geodata::Error& error) {
+      EXPECT_NE(std::string(error.what()).find(message), std::string::npos) << error.what();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace siaga::dispatch

@@ -1,0 +1,46 @@
+// The subcommands: each adds its options to the CLI and returns the function that runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "siaga/dispatch/dataset.h"
+#include "siaga/dispatch/geojson.h"
+
+namespace siaga::cli {
+
+using dispatch::Json;
+
+// Options shared by the commands that read the island's data.
+struct CommandOptions {
+  std::string data_dir;
+  std::string osm;
+  std::string graph;
+};
+
+struct CommandRegistration {
+  CLI::App* subcommand;
+  std::function<int()> run;
+};
+
+std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options);
+
+// track, fleet-sim, units, synth-fleet, broker-config (tracking_commands.cpp).
+std::vector<CommandRegistration> tracking_commands(CLI::App& app, CommandOptions& options);
+
+// --data-dir, --osm, --graph, and the paths they resolve to.
+void add_data_options(CLI::App* command, CommandOptions& options);
+dispatch::DataPaths paths_of(const CommandOptions& options);
+
+// "a,b,,c" → {a, b, c}
+std::vector<std::string> split_list(const std::string& text);
+
+// serve, nearest (serve_commands.cpp).
+std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& options);
+
+// coverage, plan-stations (coverage_commands.cpp).
+std::vector<CommandRegistration> coverage_commands(CLI::App& app, CommandOptions& options);
+
+}  // namespace siaga::cli

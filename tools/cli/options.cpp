@@ -1,0 +1,91 @@
+#include "options.h"
+
+#include <pthread.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "siaga/dispatch/dataset.h"
+#include "siaga/server/broker_credentials.h"
+#include "siaga/server/tracking_json.h"
+
+namespace siaga::cli {
+
+namespace fs = std::filesystem;
+
+fs::path fleet_file(const CommandOptions& options, const std::string& given) {
+  return given.empty() ? dispatch::data_dir(options.data_dir) / "fleet-sample.json"
+                       : fs::path(given);
+}
+
+fs::path state_dir(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("SIAGA_STATE_DIR"); env && *env) return env;
+  return fs::path(SIAGA_BINARY_DIR) / "state";
+}
+
+void add_fleet_option(CLI::App* command, TrackingArguments& arguments) {
+  command->add_option("--fleet", arguments.fleet, "fleet file (default: the sample fleet)");
+}
+
+void add_store_options(CLI::App* command, TrackingArguments& arguments) {
+  add_fleet_option(command, arguments);
+  command->add_option("--state", arguments.state, "state directory (default $SIAGA_STATE_DIR)");
+  command->add_option("--stale-after", arguments.stale_after_s, "seconds until a unit is stale")
+      ->capture_default_str();
+}
+
+tracking::StoreOptions store_options(const TrackingArguments& arguments, bool read_only) {
+  tracking::StoreOptions options;
+  options.state_dir = state_dir(arguments.state);
+  options.read_only = read_only;
+  options.stale_after_ms = static_cast<int64_t>(arguments.stale_after_s * 1000);
+  options.snapshot_every = std::max<uint64_t>(1, arguments.snapshot_every);
+  return options;
+}
+
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+void add_mqtt_options(CLI::App* command, TrackingArguments& arguments,
+                      const std::string& default_client_id, const std::string& mqtt_help) {
+  command->add_option("--mqtt", arguments.mqtt, mqtt_help)->capture_default_str();
+  command->add_option("--client-id", arguments.client_id,
+                      "MQTT client id (default " + default_client_id + ")");
+  command->add_option("--credentials", arguments.credentials,
+                      "MQTT credentials file (siaga broker-credentials); default: anonymous");
+  command->add_option("--mqtt-user", arguments.mqtt_user, "the MQTT user in that file");
+  command->add_option("--mqtt-ca", arguments.mqtt_ca,
+                      "CA file (PEM): connect over TLS and check the broker against it");
+}
+
+mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::string& default_id,
+                                const std::string& default_user) {
+  mqtt::ClientOptions client;
+  client.broker = mqtt::parse_endpoint(arguments.mqtt);
+  client.client_id = arguments.client_id.empty() ? default_id : arguments.client_id;
+  client.ca_file = arguments.mqtt_ca;
+  // A wrong password or an untrusted certificate is retried for ever, so it must at least be said.
+  client.on_link_change = [id = client.client_id](const std::string& message) {
+    std::cerr << ("siaga: MQTT (" + id + ") " + message + "\n") << std::flush;
+  };
+  if (!arguments.credentials.empty()) {
+    server::use_credentials(client, arguments.credentials,
+                            arguments.mqtt_user.empty() ? default_user : arguments.mqtt_user);
+  }
+  return client;
+}
+
+void sync_and_report_stopped(tracking::TrackingStore& store) {
+  store.sync();
+  std::cout << Json{{"stopped", true}, {"counters", server::counters_json(store.counters())}}.dump()
+            << std::endl;
+}
+
+}  // namespace siaga::cli

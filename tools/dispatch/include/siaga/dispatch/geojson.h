@@ -1,0 +1,29 @@
+// JSON shapes shared by the commands (and later the server): GeoJSON geometry, dataset labels.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "siaga/geodata/road_network.h"
+#include "siaga/routing/live_metrics.h"
+#include "siaga/routing/route.h"
+
+namespace siaga::dispatch {
+
+using Json = nlohmann::ordered_json;
+
+// {"dataset": ..., "schematic": ...} first in every answer, so that no output built on the
+// schematic island can be mistaken for real data.
+Json dataset_label(const geodata::RoadNetwork& network);
+
+Json line_string(std::span<const geodata::LatLon> points);
+Json route_json(const geodata::RoadNetwork& network, const routing::Route& route);
+Json facilities_geojson(const geodata::RoadNetwork& network, std::string_view kind_filter);
+
+// {"id", "name", "hazard", "depth_cm" | "severity"}
+Json zone_json(const geodata::HazardZone& zone);
+// The active zones, the ones the route drives through and the ones it avoids or passes by.
+Json hazards_json(const routing::LiveMetrics& live, const routing::MetricSet& set,
+                  const routing::VehicleProfile& profile, const routing::Route& route);
+
+}  // namespace siaga::dispatch

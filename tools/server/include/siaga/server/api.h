@@ -1,0 +1,74 @@
+// What `siaga serve` holds while it runs, and the HTTP API's answers computed from it. The answers
+// are plain functions from a request's parts to a Reply, with no HTTP library in sight, so that
+// tests and fuzzers call them directly and the server only wires them to URLs.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "siaga/dispatch/geojson.h"
+#include "siaga/dispatch/incident_classes.h"
+#include "siaga/geodata/snapper.h"
+#include "siaga/routing/live_metrics.h"
+#include "siaga/routing/query_pool.h"
+#include "siaga/tracking/store.h"
+
+namespace siaga::server {
+
+using dispatch::Json;
+
+// A JSON answer and its HTTP status.
+struct Reply {
+  int status = 200;
+  Json body;
+};
+
+// Query-string parameters, as HTTP libraries hand them over.
+using Params = std::multimap<std::string, std::string>;
+
+// Everything the API reads and changes. Publishing is a callback so that the engine does not need
+// a broker in tests of the API alone; `siaga serve` wires it to its MQTT client.
+struct Api {
+  using Publish = std::function<bool(const std::string& topic, const std::string& payload)>;
+
+  const geodata::RoadNetwork& network;
+  const geodata::Snapper& snapper;
+  routing::LiveMetrics& live;
+  tracking::TrackingStore& store;
+  std::span<const dispatch::IncidentClass> incident_classes;
+  routing::QueryPool& queries;
+  Publish publish;  // may be empty: events are then not published
+  std::function<int64_t()> clock = tracking::now_ms;
+};
+
+// {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.
+Reply error_reply(int status, std::string message);
+
+// POST /v1/recommend {lat, lon, type, k}
+Reply recommend(Api& api, std::string_view body);
+// POST /v1/dispatch {unit_id, incident_id, [type, lat, lon]}
+Reply dispatch(Api& api, std::string_view body);
+// GET /v1/units
+Reply units(Api& api);
+// GET /v1/hazards: a GeoJSON FeatureCollection of every zone with its `active` flag.
+Reply hazards(Api& api);
+// POST /v1/hazards/{id}/activate|deactivate
+Reply toggle_hazard(Api& api, std::string_view zone_id, bool active);
+// GET /v1/incident-types: the classes and the unit types answering each.
+Reply incident_types(Api& api);
+// The engine's MQTT session as /health and /metrics show it.
+struct MqttLink {
+  bool connected = false;
+  uint64_t connects = 0;  // sessions opened since start: above one, the link has dropped
+};
+
+// GET /health
+Reply health(Api& api, MqttLink mqtt);
+// GET /v1/network: the road network as GeoJSON, one MultiLineString per road class.
+Json network_geojson(const geodata::RoadNetwork& network);
+
+}  // namespace siaga::server

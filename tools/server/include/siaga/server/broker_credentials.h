@@ -1,0 +1,47 @@
+// Broker credentials from the fleet file: a password per unit (and per OwnTracks phone), one for
+// the engine and one for the simulator, hashed into a Mosquitto password file, and an ACL by
+// which a unit may publish only under its own siaga/v1/units/{unit_id}/, a phone only on its own
+// owntracks/{user}/{device}, and only the engine on hazards and events.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "siaga/mqtt/client.h"
+#include "siaga/tracking/fleet.h"
+
+namespace siaga::server {
+
+inline constexpr const char* engine_user = "siaga-engine";
+inline constexpr const char* simulator_user = "siaga-sim";
+
+struct BrokerCredentials {
+  std::filesystem::path password_file;  // hashed (mosquitto_passwd -U)
+  std::filesystem::path acl_file;
+  std::filesystem::path credentials_file;  // user → password, JSON, mode 0600, for provisioning
+  std::map<std::string, std::string> passwords;
+};
+
+// Writes the three files into `dir` (created). Throws geodata::Error when mosquitto_passwd is
+// missing or fails.
+BrokerCredentials write_broker_credentials(const tracking::Fleet& fleet,
+                                           const std::filesystem::path& dir);
+
+struct BrokerCertificate {
+  std::filesystem::path certificate;  // self-signed: also the CA file the clients check against
+  std::filesystem::path key;          // mode 0600
+};
+
+// A self-signed certificate for a broker reached as `host` (an IP address or a DNS name), valid
+// a year, written into `dir` (created) by the openssl command. For a loopback or test broker;
+// a deployment uses a certificate from its own CA. Throws geodata::Error when openssl fails.
+BrokerCertificate write_broker_certificate(const std::filesystem::path& dir,
+                                           const std::string& host);
+
+// Sets the client's username and password from a credentials file; throws geodata::Error when the
+// file or the user is missing.
+void use_credentials(mqtt::ClientOptions& client, const std::filesystem::path& credentials_file,
+                     const std::string& user);
+
+}  // namespace siaga::server

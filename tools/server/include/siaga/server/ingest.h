@@ -1,0 +1,43 @@
+// The engine's MQTT intake: subscribes to the unit, hazard and OwnTracks topics, decodes, and
+// hands every report to the tracking store on the client's network thread (the store journals
+// before the callback returns, so a report is persisted before its PUBACK goes out).
+#pragma once
+
+#include <siaga.pb.h>
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "siaga/mqtt/client.h"
+#include "siaga/tracking/store.h"
+
+namespace siaga::server {
+
+class Ingest {
+ public:
+  using HazardHandler = std::function<void(const v1::HazardToggle&)>;
+  using AcceptedHandler = std::function<void(std::string_view unit_id, uint64_t seq)>;
+
+  Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, HazardHandler on_hazard = {},
+         AcceptedHandler on_fix_accepted = {});
+
+  void start() { client_.start(); }
+  void stop() { client_.stop(); }
+  mqtt::Client& client() { return client_; }
+
+  // One message as it came off the wire; public so that tests and fuzzers can feed it directly.
+  void handle(std::string_view topic, std::string_view payload);
+
+ private:
+  void submit_fix(const v1::Fix& fix);
+
+  tracking::TrackingStore& store_;
+  HazardHandler on_hazard_;
+  AcceptedHandler on_fix_accepted_;
+  mqtt::Client client_;
+};
+
+tracking::PositionFix to_position_fix(const v1::Fix& fix);
+
+}  // namespace siaga::server

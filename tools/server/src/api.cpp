@@ -1,0 +1,241 @@
+#include "siaga/server/api.h"
+
+#include <siaga.pb.h>
+
+#include <cmath>
+
+#include "siaga/dispatch/recommendation.h"
+#include "siaga/mqtt/topics.h"
+#include "siaga/server/tracking_json.h"
+
+namespace siaga::server {
+
+Reply error_reply(int status, std::string message) {
+  return {status, Json{{"error", std::move(message)}}};
+}
+
+namespace {
+
+// A request body's JSON object, or the 400 that says why not.
+struct Body {
+  Json json;
+  std::optional<Reply> error;
+};
+
+Body parse_body(std::string_view text) {
+  Body body;
+  body.json = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (body.json.is_discarded() || !body.json.is_object()) {
+    body.error = error_reply(400, "the body must be a JSON object");
+  }
+  return body;
+}
+
+std::optional<double> finite_number(const Json& body, const char* field) {
+  if (!body.contains(field) || !body[field].is_number()) return std::nullopt;
+  const double value = body[field].get<double>();
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> short_text(const Json& body, const char* field) {
+  if (!body.contains(field) || !body[field].is_string()) return std::nullopt;
+  std::string text = body[field].get<std::string>();
+  if (text.empty() || text.size() > 128) return std::nullopt;
+  return text;
+}
+
+int dispatch_failure_status(tracking::Rejection reason) {
+  switch (reason) {
+    case tracking::Rejection::unknown_unit:
+      return 404;
+    case tracking::Rejection::journal_failure:
+      return 503;
+    default:
+      return 409;
+  }
+}
+
+void publish_dispatch_event(Api& api, const Json& request, const tracking::UnitState& state,
+                            bool& published) {
+  v1::DispatchEvent event;
+  event.set_unit_id(state.unit.id);
+  event.set_incident_id(state.incident_id);
+  event.set_incident_type(request.value("type", ""));
+  if (auto lat = finite_number(request, "lat")) event.set_lat(*lat);
+  if (auto lon = finite_number(request, "lon")) event.set_lon(*lon);
+  event.set_status_seq(state.status_seq);
+  event.set_time_ms(state.status_time_ms);
+  published = api.publish && api.publish(mqtt::event_topic("dispatch"), event.SerializeAsString());
+}
+
+}  // namespace
+
+Reply recommend(Api& api, std::string_view text) {
+  const Body body = parse_body(text);
+  if (body.error) return *body.error;
+  const auto lat = finite_number(body.json, "lat");
+  const auto lon = finite_number(body.json, "lon");
+  if (!lat || !lon) return error_reply(400, "lat and lon must be finite numbers");
+  const auto type = short_text(body.json, "type");
+  if (!type) return error_reply(400, "type must be an incident class (medical, fire, ...)");
+  int64_t k = 3;
+  if (body.json.contains("k")) {
+    if (!body.json["k"].is_number_integer()) return error_reply(400, "k must be an integer");
+    k = body.json["k"].get<int64_t>();
+    if (k < 1 || k > 100) return error_reply(400, "k must be between 1 and 100");
+  }
+  const dispatch::DispatchContext context{api.network, api.snapper, api.live, api.incident_classes};
+  const int64_t now = api.clock();
+  const std::vector<tracking::UnitState> states = api.store.units(now);
+  auto query = api.queries.borrow();
+  try {
+    const dispatch::Ranking ranking =
+        dispatch::rank_units(context, states, {*lat, *lon}, *type, static_cast<size_t>(k), *query);
+    return {200, dispatch::ranking_json(context, ranking, now)};
+  } catch (const geodata::SnapError& error) {
+    return error_reply(422,
+                       std::string("the incident is not on the island's roads: ") + error.what());
+  } catch (const geodata::Error& error) {
+    return error_reply(400, error.what());
+  }
+}
+
+Reply dispatch(Api& api, std::string_view text) {
+  const Body body = parse_body(text);
+  if (body.error) return *body.error;
+  const auto unit_id = short_text(body.json, "unit_id");
+  const auto incident_id = short_text(body.json, "incident_id");
+  if (!unit_id || !incident_id) {
+    return error_reply(400, "unit_id and incident_id must be strings of 1 to 128 characters");
+  }
+  // Only an available unit is sent; one already busy is re-assigned by its crew's reports, never
+  // silently by a second dispatch. The store checks and changes in one step (two dispatchers
+  // may press at once).
+  const tracking::Outcome outcome =
+      api.store.change_status(*unit_id, tracking::UnitStatus::dispatched, *incident_id, api.clock(),
+                              tracking::UnitStatus::available);
+  if (!outcome.accepted) {
+    return error_reply(dispatch_failure_status(outcome.reason), outcome.detail);
+  }
+  const auto state = api.store.unit(*unit_id, api.clock());
+  bool published = false;
+  publish_dispatch_event(api, body.json, *state, published);
+  return {200,
+          {{"unit_id", *unit_id},
+           {"status", tracking::unit_status_name(state->status)},
+           {"incident_id", state->incident_id},
+           {"status_seq", state->status_seq},
+           {"event_published", published}}};
+}
+
+Reply units(Api& api) {
+  Json out = dispatch::dataset_label(api.network);
+  Json list = Json::array();
+  std::map<std::string, int> by_status;
+  for (const tracking::UnitState& state : api.store.units(api.clock())) {
+    list.push_back(unit_json(state));
+    ++by_status[shown_status(state)];
+  }
+  out["units"] = list;
+  out["by_status"] = by_status;
+  return {200, out};
+}
+
+Reply hazards(Api& api) {
+  const auto set = api.live.current();
+  const geodata::HazardIndex& index = api.live.hazards();
+  Json out = {{"type", "FeatureCollection"}};
+  out.update(dispatch::dataset_label(api.network));
+  out["metric_version"] = set->version;
+  Json features = Json::array();
+  for (uint32_t zone = 0; zone < index.zones.size(); ++zone) {
+    Json polygons = Json::array();
+    for (const geodata::PolygonRings& polygon : index.zones[zone].polygons) {
+      Json rings = Json::array({dispatch::line_string(polygon.outer)["coordinates"]});
+      for (const geodata::Ring& hole : polygon.holes)
+        rings.push_back(dispatch::line_string(hole)["coordinates"]);
+      polygons.push_back(rings);
+    }
+    Json properties = dispatch::zone_json(index.zones[zone]);
+    properties["active"] = set->active[zone] != 0;
+    features.push_back({{"type", "Feature"},
+                        {"geometry", {{"type", "MultiPolygon"}, {"coordinates", polygons}}},
+                        {"properties", properties}});
+  }
+  out["features"] = features;
+  return {200, out};
+}
+
+Reply toggle_hazard(Api& api, std::string_view zone_id, bool active) {
+  if (api.live.hazards().find(zone_id) == geodata::invalid_id) {
+    return error_reply(404, "no hazard zone \"" + std::string(zone_id) + "\"");
+  }
+  const uint64_t version = active ? api.live.activate(zone_id) : api.live.deactivate(zone_id);
+  v1::HazardToggle event;
+  event.set_zone_id(std::string(zone_id));
+  event.set_active(active);
+  event.set_time_ms(api.clock());
+  const bool published =
+      api.publish && api.publish(mqtt::event_topic("hazard"), event.SerializeAsString());
+  return {200,
+          {{"id", zone_id},
+           {"active", active},
+           {"metric_version", version},
+           {"event_published", published}}};
+}
+
+Reply incident_types(Api& api) {
+  Json list = Json::array();
+  for (const dispatch::IncidentClass& incident : api.incident_classes) {
+    list.push_back({{"name", incident.name},
+                    {"description", incident.description},
+                    {"unit_types", incident.unit_types}});
+  }
+  return {200, {{"incident_types", list}}};
+}
+
+Reply health(Api& api, MqttLink mqtt) {
+  Json out = {{"status", "ok"}};
+  out.update(dispatch::dataset_label(api.network));
+  const auto set = api.live.current();
+  int active = 0;
+  for (uint8_t on : set->active) active += on;
+  out["units"] = api.store.fleet().units.size();
+  out["sample_fleet"] = api.store.fleet().sample;
+  out["mqtt_connected"] = mqtt.connected;
+  out["mqtt_connects"] = mqtt.connects;
+  out["metric_version"] = set->version;
+  out["hazards_active"] = active;
+  return {200, out};
+}
+
+Json network_geojson(const geodata::RoadNetwork& network) {
+  std::vector<Json> lines(geodata::road_class_count, Json::array());
+  const std::vector<uint32_t> tails = geodata::arc_tails(network);
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    const uint32_t tail = tails[arc], head = network.arc_head[arc];
+    // A two-way street is drawn once, from its lower node id.
+    if (tail > head && geodata::find_arc(network, head, tail) != geodata::invalid_id) continue;
+    const geodata::LatLon a = network.node_position[tail], b = network.node_position[head];
+    auto round5 = [](double value) { return std::round(value * 1e5) / 1e5; };
+    lines[static_cast<size_t>(network.arc_class[arc])].push_back(
+        Json::array({Json::array({round5(a.lon), round5(a.lat)}),
+                     Json::array({round5(b.lon), round5(b.lat)})}));
+  }
+  Json out = {{"type", "FeatureCollection"}};
+  out.update(dispatch::dataset_label(network));
+  Json features = Json::array();
+  for (int c = 0; c < geodata::road_class_count; ++c) {
+    if (lines[c].empty()) continue;
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", {{"type", "MultiLineString"}, {"coordinates", std::move(lines[c])}}},
+         {"properties",
+          {{"road_class", geodata::road_class_name(static_cast<geodata::RoadClass>(c))}}}});
+  }
+  out["features"] = features;
+  return out;
+}
+
+}  // namespace siaga::server

@@ -1,0 +1,308 @@
+#include "siaga/server/http_server.h"
+
+#include <httplib.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "siaga/server/osrm_api.h"
+#include "siaga/server/tracking_json.h"
+
+namespace siaga::server {
+
+namespace {
+
+// Latency buckets of the request histogram, in seconds.
+constexpr std::array<double, 10> bucket_bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                                  0.005,  0.01,    0.025,  0.1,   1.0};
+
+enum Endpoint : size_t {
+  route,
+  table,
+  nearest,
+  recommend_endpoint,
+  dispatch_endpoint,
+  units_endpoint,
+  hazards_endpoint,
+  hazard_toggle,
+  incident_types_endpoint,
+  health_endpoint,
+  metrics_endpoint,
+  network_endpoint,
+  facilities_endpoint,
+  endpoint_count
+};
+constexpr std::array<const char*, endpoint_count> endpoint_names = {
+    "route",         "table",          "nearest", "recommend", "dispatch", "units",     "hazards",
+    "hazard_toggle", "incident_types", "health",  "metrics",   "network",  "facilities"};
+
+struct EndpointStats {
+  std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
+  std::array<std::atomic<uint64_t>, 6> by_status_class{};                 // index = status / 100
+  std::atomic<uint64_t> count{0};
+  std::atomic<uint64_t> sum_ns{0};
+
+  void record(std::chrono::nanoseconds took, int status) {
+    const double seconds = std::chrono::duration<double>(took).count();
+    size_t b = 0;
+    while (b < bucket_bounds.size() && seconds > bucket_bounds[b]) ++b;
+    ++buckets[b];
+    ++by_status_class[std::min(status / 100, 5)];
+    ++count;
+    sum_ns += static_cast<uint64_t>(took.count());
+  }
+};
+
+void send(httplib::Response& response, const Reply& reply) {
+  response.status = reply.status;
+  response.set_content(reply.body.dump(), "application/json");
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Api& api;
+  HttpOptions options;
+  std::function<MqttLink()> mqtt_link;
+  httplib::Server http;
+  int port = 0;
+  std::thread thread;
+  std::array<EndpointStats, endpoint_count> stats;
+  std::string network_json;  // the same for the process's life: built once
+
+  Impl(Api& api, HttpOptions options, std::function<MqttLink()> link)
+      : api(api), options(std::move(options)), mqtt_link(std::move(link)) {}
+
+  MqttLink link() const { return mqtt_link ? mqtt_link() : MqttLink{}; }
+
+  // Compares in time independent of where the strings differ, so that timing tells nothing.
+  bool authorized(const httplib::Request& request) const {
+    if (options.write_token.empty()) return true;
+    const std::string expected = "Bearer " + options.write_token;
+    const std::string given = request.get_header_value("Authorization");
+    unsigned difference = given.size() == expected.size() ? 0 : 1;
+    for (size_t i = 0; i < expected.size(); ++i)
+      difference |= static_cast<unsigned char>(i < given.size() ? given[i] : 0) ^
+                    static_cast<unsigned char>(expected[i]);
+    return difference == 0;
+  }
+
+  // A write endpoint: refused with 401 unless the request carries the server's token.
+  template <typename Handler>
+  auto guarded(Handler handler) {
+    return [this, handler](const httplib::Request& request, httplib::Response& response) {
+      if (!authorized(request)) {
+        response.set_header("WWW-Authenticate", "Bearer");
+        return send(response, error_reply(401,
+                                          "a write needs the header Authorization: Bearer "
+                                          "<token> (siaga serve --token-file)"));
+      }
+      handler(request, response);
+    };
+  }
+
+  // Wraps a handler: times it, counts its status, and turns any escaped exception into a 500
+  // with a JSON error, so that no request can take the server down.
+  template <typename Handler>
+  httplib::Server::Handler timed(Endpoint endpoint, Handler handler) {
+    return [this, endpoint, handler](const httplib::Request& request, httplib::Response& response) {
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        handler(request, response);
+      } catch (const std::exception& error) {
+        send(response, error_reply(500, std::string("internal error: ") + error.what()));
+      }
+      stats[endpoint].record(std::chrono::steady_clock::now() - start, response.status);
+    };
+  }
+
+  void add_osrm(const char* service, Endpoint endpoint,
+                Reply (*answer)(Api&, std::string_view, std::string_view, const Params&)) {
+    http.Get(std::string("/") + service + R"(/v1/([^/]+)/([^/]+))",
+             timed(endpoint,
+                   [this, answer](const httplib::Request& request, httplib::Response& response) {
+                     send(response, answer(api, request.matches[1].str(), request.matches[2].str(),
+                                           request.params));
+                   }));
+  }
+
+  void add_routes() {
+    add_osrm("route", route, osrm_route);
+    add_osrm("table", table, osrm_table);
+    add_osrm("nearest", nearest, osrm_nearest);
+    http.Post("/v1/recommend",
+              timed(recommend_endpoint, [this](const auto& request, auto& response) {
+                send(response, recommend(api, request.body));
+              }));
+    http.Post("/v1/dispatch",
+              timed(dispatch_endpoint, guarded([this](const auto& request, auto& response) {
+                      send(response, dispatch(api, request.body));
+                    })));
+    http.Get("/v1/units", timed(units_endpoint, [this](const auto&, auto& response) {
+               send(response, units(api));
+             }));
+    http.Get("/v1/hazards", timed(hazards_endpoint, [this](const auto&, auto& response) {
+               send(response, hazards(api));
+             }));
+    http.Post(R"(/v1/hazards/([^/]+)/(activate|deactivate))",
+              timed(hazard_toggle, guarded([this](const httplib::Request& request, auto& response) {
+                      send(response, toggle_hazard(api, request.matches[1].str(),
+                                                   request.matches[2].str() == "activate"));
+                    })));
+    http.Get("/v1/incident-types",
+             timed(incident_types_endpoint,
+                   [this](const auto&, auto& response) { send(response, incident_types(api)); }));
+    http.Get("/health", timed(health_endpoint, [this](const auto&, auto& response) {
+               send(response, health(api, link()));
+             }));
+    http.Get("/metrics", timed(metrics_endpoint, [this](const auto&, auto& response) {
+               response.set_content(metrics(), "text/plain; version=0.0.4");
+             }));
+    http.Get("/v1/network", timed(network_endpoint, [this](const auto&, auto& response) {
+               response.set_content(network_json, "application/json");
+             }));
+    http.Get("/v1/facilities", timed(facilities_endpoint, [this](const auto&, auto& response) {
+               response.set_content(dispatch::facilities_geojson(api.network, "all").dump(),
+                                    "application/json");
+             }));
+    http.Get("/", [](const auto&, httplib::Response& response) {
+      response.set_redirect("/console/index.html");
+    });
+  }
+
+  std::string metrics() const;
+};
+
+std::string HttpServer::Impl::metrics() const {
+  std::ostringstream out;
+  const tracking::Counters counters = api.store.counters();
+  out << "# HELP siaga_fixes_accepted_total GPS fixes accepted into the tracking store.\n"
+      << "# TYPE siaga_fixes_accepted_total counter\n"
+      << "siaga_fixes_accepted_total " << counters.fixes_accepted << "\n"
+      << "# HELP siaga_statuses_accepted_total Unit status changes accepted.\n"
+      << "# TYPE siaga_statuses_accepted_total counter\n"
+      << "siaga_statuses_accepted_total " << counters.statuses_accepted << "\n"
+      << "# HELP siaga_reports_rejected_total Fixes and status reports refused, by reason.\n"
+      << "# TYPE siaga_reports_rejected_total counter\n";
+  for (int r = 0; r < tracking::rejection_count; ++r) {
+    out << "siaga_reports_rejected_total{reason=\""
+        << tracking::rejection_name(static_cast<tracking::Rejection>(r)) << "\"} "
+        << counters.rejected[r] << "\n";
+  }
+  std::map<std::string, int> by_status = {{"stale", 0}};  // every status, at 0 when unused
+  for (int s = 0; s < tracking::unit_status_count; ++s) {
+    by_status[std::string(unit_status_name(static_cast<tracking::UnitStatus>(s)))] = 0;
+  }
+  for (const tracking::UnitState& state : api.store.units(api.clock())) {
+    ++by_status[shown_status(state)];
+  }
+  out << "# HELP siaga_units Units by status (stale: no fix within the limit, whatever the "
+         "status).\n# TYPE siaga_units gauge\n";
+  for (const auto& [status, count] : by_status) {
+    out << "siaga_units{status=\"" << status << "\"} " << count << "\n";
+  }
+  const auto set = api.live.current();
+  int active = 0;
+  for (uint8_t on : set->active) active += on;
+  const MqttLink mqtt = link();
+  out << "# HELP siaga_hazard_zones_active Hazard zones in force.\n"
+      << "# TYPE siaga_hazard_zones_active gauge\nsiaga_hazard_zones_active " << active << "\n"
+      << "# HELP siaga_mqtt_connected 1 while the engine's MQTT session is up.\n"
+      << "# TYPE siaga_mqtt_connected gauge\nsiaga_mqtt_connected " << (mqtt.connected ? 1 : 0)
+      << "\n# HELP siaga_mqtt_connects_total MQTT sessions opened (each reconnect adds one).\n"
+      << "# TYPE siaga_mqtt_connects_total counter\nsiaga_mqtt_connects_total " << mqtt.connects
+      << "\n"
+      << "# HELP siaga_http_requests_total HTTP requests by endpoint and status class.\n"
+      << "# TYPE siaga_http_requests_total counter\n";
+  for (size_t e = 0; e < endpoint_count; ++e) {
+    for (size_t c = 1; c < 6; ++c) {
+      const uint64_t n = stats[e].by_status_class[c];
+      if (n == 0) continue;
+      out << "siaga_http_requests_total{endpoint=\"" << endpoint_names[e] << "\",code=\"" << c
+          << "xx\"} " << n << "\n";
+    }
+  }
+  out << "# HELP siaga_http_request_duration_seconds Time to answer, by endpoint.\n"
+      << "# TYPE siaga_http_request_duration_seconds histogram\n";
+  for (size_t e = 0; e < endpoint_count; ++e) {
+    uint64_t cumulative = 0;
+    const std::string label = std::string("endpoint=\"") + endpoint_names[e] + "\"";
+    for (size_t b = 0; b <= bucket_bounds.size(); ++b) {
+      cumulative += stats[e].buckets[b];
+      out << "siaga_http_request_duration_seconds_bucket{" << label << ",le=\"";
+      if (b < bucket_bounds.size()) {
+        out << bucket_bounds[b];
+      } else {
+        out << "+Inf";
+      }
+      out << "\"} " << cumulative << "\n";
+    }
+    out << "siaga_http_request_duration_seconds_sum{" << label << "} "
+        << stats[e].sum_ns.load() / 1e9 << "\n"
+        << "siaga_http_request_duration_seconds_count{" << label << "} " << stats[e].count << "\n";
+  }
+  return out.str();
+}
+
+HttpServer::HttpServer(Api& api, HttpOptions options, std::function<MqttLink()> mqtt_link)
+    : impl_(std::make_unique<Impl>(api, std::move(options), std::move(mqtt_link))) {
+  Impl& impl = *impl_;
+  impl.network_json = network_geojson(api.network).dump();
+  // SO_REUSEADDR (a restart may bind while old connections linger) but not httplib's default
+  // SO_REUSEPORT, with which a second server on the same port would silently take half the calls.
+  impl.http.set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  impl.http.set_tcp_nodelay(true);           // small answers must not wait 40 ms for a delayed ACK
+  impl.http.set_keep_alive_max_count(1000);  // consoles and load balancers reuse connections
+  impl.http.set_payload_max_length(impl.options.max_body_bytes);
+  impl.http.set_read_timeout(5, 0);
+  impl.http.set_write_timeout(5, 0);
+  if (!impl.options.console_dir.empty())
+    impl.http.set_mount_point("/console", impl.options.console_dir.string());
+  if (!impl.options.leaflet_dir.empty())
+    impl.http.set_mount_point("/leaflet", impl.options.leaflet_dir.string());
+  impl.http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return;  // a handler's own answer
+    const std::string what = response.status == 404   ? "no such endpoint: " + request.path
+                             : response.status == 413 ? "request body too large"
+                                                      : "bad request";
+    send(response, error_reply(response.status, what));
+  });
+  impl.add_routes();
+  const std::string address = impl.options.host + ":" + std::to_string(impl.options.port);
+  if (impl.options.port == 0) {
+    impl.port = impl.http.bind_to_any_port(impl.options.host);
+  } else if (impl.http.bind_to_port(impl.options.host, impl.options.port)) {
+    impl.port = impl.options.port;
+  }
+  if (impl.port <= 0) throw geodata::Error("cannot listen on " + address);
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+int HttpServer::port() const {
+  return impl_->port;
+}
+
+void HttpServer::start() {
+  // Already bound: connections made before the thread runs wait in the listen backlog.
+  impl_->thread = std::thread([this] { impl_->http.listen_after_bind(); });
+}
+
+void HttpServer::stop() {
+  impl_->http.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+std::string HttpServer::metrics_text() const {
+  return impl_->metrics();
+}
+
+}  // namespace siaga::server

@@ -1,0 +1,349 @@
+#include "siaga/server/osrm_api.h"
+
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "siaga/routing/drive_times.h"
+#include "siaga/routing/route.h"
+#include "siaga/server/polyline.h"
+
+namespace siaga::server {
+
+namespace {
+
+constexpr size_t max_coordinates = 100;
+constexpr double default_radius_m = 1000;  // as `siaga route --max-snap`
+constexpr double unlimited_radius_m = 100'000;
+
+Reply osrm_error(std::string code, std::string message) {
+  return {400, Json{{"code", std::move(code)}, {"message", std::move(message)}}};
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+std::optional<double> parse_double(std::string_view text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<size_t> parse_index(std::string_view text) {
+  size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// A request's parsed parts, or the OSRM error that stops it.
+struct Request {
+  uint32_t profile = 0;
+  std::vector<geodata::LatLon> points;
+  std::vector<double> radius_m;
+  std::optional<Reply> error;
+};
+
+std::optional<uint32_t> profile_of(const Api& api, std::string_view name) {
+  if (name == "driving") name = "car";
+  const auto& profiles = api.live.profiles();
+  for (uint32_t i = 0; i < profiles.size(); ++i) {
+    if (profiles[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::vector<geodata::LatLon>> parse_coordinates(std::string_view text) {
+  if (text.size() > 5 && text.substr(text.size() - 5) == ".json") text.remove_suffix(5);
+  for (const auto& [prefix, precision] : {std::pair{"polyline6(", 6}, std::pair{"polyline(", 5}}) {
+    const std::string_view head = prefix;
+    if (text.starts_with(head) && text.ends_with(")")) {
+      return decode_polyline(text.substr(head.size(), text.size() - head.size() - 1), precision);
+    }
+  }
+  std::vector<geodata::LatLon> points;
+  for (std::string_view pair : split(text, ';')) {
+    const auto lon_lat = split(pair, ',');
+    if (lon_lat.size() != 2) return std::nullopt;
+    const auto lon = parse_double(lon_lat[0]), lat = parse_double(lon_lat[1]);
+    if (!lon || !lat) return std::nullopt;
+    points.push_back({*lat, *lon});
+  }
+  return points;
+}
+
+// Options every service takes; those Siaga cannot honour but that change nothing essential
+// (hints, bearings) are accepted and ignored, as OSRM ignores hints it cannot use.
+const std::set<std::string> general_options = {"radiuses",       "bearings",      "hints",
+                                               "generate_hints", "approaches",    "exclude",
+                                               "snapping",       "skip_waypoints"};
+
+Request parse_request(const Api& api, std::string_view profile, std::string_view coordinates,
+                      const Params& params, const std::set<std::string>& service_options) {
+  Request request;
+  const auto index = profile_of(api, profile);
+  if (!index) {
+    request.error = osrm_error("InvalidOptions", "unknown profile \"" + std::string(profile) +
+                                                     "\" (driving, car, ambulance, fire_truck, "
+                                                     "rescue, police)");
+    return request;
+  }
+  request.profile = *index;
+  for (const auto& [name, value] : params) {
+    if (!general_options.count(name) && !service_options.count(name)) {
+      request.error = osrm_error("InvalidOptions", "unknown option \"" + name + "\"");
+      return request;
+    }
+  }
+  const auto points = parse_coordinates(coordinates);
+  if (!points || points->empty()) {
+    request.error = osrm_error("InvalidQuery", "coordinates must be {lon},{lat};{lon},{lat}...");
+    return request;
+  }
+  if (points->size() > max_coordinates) {
+    request.error = osrm_error(
+        "TooBig", "at most " + std::to_string(max_coordinates) + " coordinates per request");
+    return request;
+  }
+  for (const geodata::LatLon& point : *points) {
+    if (!std::isfinite(point.lat) || !std::isfinite(point.lon) || std::abs(point.lat) > 90 ||
+        std::abs(point.lon) > 180) {
+      request.error = osrm_error("InvalidValue", "Invalid coordinate value.");
+      return request;
+    }
+  }
+  request.points = *points;
+  request.radius_m.assign(points->size(), default_radius_m);
+  if (auto radiuses = params.find("radiuses"); radiuses != params.end()) {
+    const auto items = split(radiuses->second, ';');
+    if (items.size() != points->size()) {
+      request.error = osrm_error("InvalidOptions", "radiuses must have one entry per coordinate");
+      return request;
+    }
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].empty()) continue;
+      const auto value = items[i] == "unlimited" ? unlimited_radius_m : parse_double(items[i]);
+      if (!value || !(*value >= 0)) {
+        request.error = osrm_error("InvalidValue", "radiuses must be numbers >= 0 or unlimited");
+        return request;
+      }
+      request.radius_m[i] = std::min(*value, unlimited_radius_m);
+    }
+  }
+  return request;
+}
+
+struct Snapped {
+  std::vector<geodata::Snap> snaps;
+  std::optional<Reply> error;
+};
+
+Snapped snap_all(const Api& api, const Request& request) {
+  Snapped snapped;
+  for (size_t i = 0; i < request.points.size(); ++i) {
+    try {
+      snapped.snaps.push_back(api.snapper.snap(request.points[i], {request.radius_m[i]}));
+    } catch (const geodata::Error&) {
+      snapped.error = osrm_error(
+          "NoSegment", "Could not find a matching segment for coordinate " + std::to_string(i));
+      return snapped;
+    }
+  }
+  return snapped;
+}
+
+double seconds(uint32_t ms) {
+  return std::round(ms / 100.0) / 10;
+}
+double metres(double m) {
+  return std::round(m * 10) / 10;
+}
+
+Json location(geodata::LatLon point) {
+  return Json::array({std::round(point.lon * 1e6) / 1e6, std::round(point.lat * 1e6) / 1e6});
+}
+
+std::string street_name(const geodata::RoadNetwork& network, const geodata::Snap& snap) {
+  const uint32_t arc =
+      snap.forward_arc != geodata::invalid_id ? snap.forward_arc : snap.backward_arc;
+  return arc == geodata::invalid_id ? "" : network.way_name[network.arc_way[arc]];
+}
+
+Json waypoint(const geodata::RoadNetwork& network, const geodata::Snap& snap) {
+  return {{"hint", ""},
+          {"distance", metres(snap.distance_m)},
+          {"name", street_name(network, snap)},
+          {"location", location(snap.position)}};
+}
+
+Json geometry(std::span<const geodata::LatLon> points, std::string_view format) {
+  if (format == "geojson") return dispatch::line_string(points);
+  return encode_polyline(points, format == "polyline6" ? 6 : 5);
+}
+
+Json with_label(const Api& api, Json body) {
+  body.update(dispatch::dataset_label(api.network));
+  return body;
+}
+
+}  // namespace
+
+Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinates,
+                 const Params& params) {
+  const Request request = parse_request(
+      api, profile, coordinates, params,
+      {"alternatives", "steps", "annotations", "geometries", "overview", "continue_straight"});
+  if (request.error) return *request.error;
+  if (request.points.size() < 2) return osrm_error("InvalidOptions", "at least two coordinates");
+  auto option = [&](const char* name, const char* fallback) {
+    const auto found = params.find(name);
+    return found == params.end() ? std::string(fallback) : found->second;
+  };
+  const std::string geometries = option("geometries", "polyline");
+  const std::string overview = option("overview", "simplified");
+  if (geometries != "polyline" && geometries != "polyline6" && geometries != "geojson")
+    return osrm_error("InvalidOptions", "geometries must be polyline, polyline6 or geojson");
+  if (overview != "simplified" && overview != "full" && overview != "false")
+    return osrm_error("InvalidOptions", "overview must be simplified, full or false");
+  const Snapped snapped = snap_all(api, request);
+  if (snapped.error) return *snapped.error;
+
+  const auto set = api.live.current();
+  const routing::CchMetric& metric = set->metrics[request.profile];
+  auto query = api.queries.borrow();
+  Json legs = Json::array();
+  std::vector<geodata::LatLon> points;
+  uint32_t duration_ms = 0;
+  double distance_m = 0;
+  for (size_t i = 0; i + 1 < snapped.snaps.size(); ++i) {
+    const routing::Route leg =
+        routing::route_between(api.network, metric, snapped.snaps[i], snapped.snaps[i + 1], *query);
+    if (!leg.found) return osrm_error("NoRoute", "Impossible route between points");
+    duration_ms += leg.duration_ms;
+    distance_m += leg.distance_m;
+    points.insert(points.end(), leg.geometry.begin() + (points.empty() ? 0 : 1),
+                  leg.geometry.end());
+    legs.push_back({{"steps", Json::array()},
+                    {"summary", ""},
+                    {"weight", seconds(leg.duration_ms)},
+                    {"duration", seconds(leg.duration_ms)},
+                    {"distance", metres(leg.distance_m)}});
+  }
+  Json route = Json::object();
+  if (overview != "false") route["geometry"] = geometry(points, geometries);
+  route["legs"] = legs;
+  route["weight_name"] = "duration";
+  route["weight"] = seconds(duration_ms);
+  route["duration"] = seconds(duration_ms);
+  route["distance"] = metres(distance_m);
+  Json waypoints = Json::array();
+  for (const geodata::Snap& snap : snapped.snaps) waypoints.push_back(waypoint(api.network, snap));
+  return {200,
+          with_label(api,
+                     {{"code", "Ok"}, {"routes", Json::array({route})}, {"waypoints", waypoints}})};
+}
+
+namespace {
+
+// "all" or "{index};{index}..." of the coordinates, or nullopt when malformed or out of range.
+std::optional<std::vector<size_t>> indices(const Params& params, const char* name, size_t count) {
+  std::vector<size_t> chosen;
+  const auto found = params.find(name);
+  if (found == params.end() || found->second == "all") {
+    for (size_t i = 0; i < count; ++i) chosen.push_back(i);
+    return chosen;
+  }
+  for (std::string_view item : split(found->second, ';')) {
+    const auto index = parse_index(item);
+    if (!index || *index >= count) return std::nullopt;
+    chosen.push_back(*index);
+  }
+  return chosen;
+}
+
+}  // namespace
+
+Reply osrm_table(Api& api, std::string_view profile, std::string_view coordinates,
+                 const Params& params) {
+  const Request request =
+      parse_request(api, profile, coordinates, params, {"sources", "destinations", "annotations"});
+  if (request.error) return *request.error;
+  const auto sources = indices(params, "sources", request.points.size());
+  const auto destinations = indices(params, "destinations", request.points.size());
+  if (!sources || !destinations) {
+    return osrm_error("InvalidOptions", "sources and destinations are all or index;index...");
+  }
+  const auto annotations = params.find("annotations");
+  const std::string wanted = annotations == params.end() ? "duration" : annotations->second;
+  const bool want_duration = wanted.find("duration") != std::string::npos;
+  const bool want_distance = wanted.find("distance") != std::string::npos;
+  if (!want_duration && !want_distance)
+    return osrm_error("InvalidOptions", "annotations must be duration, distance or both");
+  const Snapped snapped = snap_all(api, request);
+  if (snapped.error) return *snapped.error;
+
+  const auto set = api.live.current();
+  auto query = api.queries.borrow();
+  // Durations: one many-to-one search per destination, as for a recommendation; a whole route per
+  // cell only when distances are asked for.
+  std::vector<routing::Responder> from;
+  for (size_t s : *sources) from.push_back({request.profile, snapped.snaps[s]});
+  std::vector<std::vector<uint32_t>> column_ms;  // per destination, per source
+  for (size_t d : *destinations)
+    column_ms.push_back(routing::drive_times(*set, from, snapped.snaps[d], *query));
+  Json durations = Json::array(), distances = Json::array();
+  for (size_t i = 0; i < sources->size(); ++i) {
+    Json duration_row = Json::array(), distance_row = Json::array();
+    for (size_t j = 0; j < destinations->size(); ++j) {
+      const uint32_t ms = column_ms[j][i];
+      duration_row.push_back(ms == routing::unreachable ? Json(nullptr) : Json(seconds(ms)));
+      if (!want_distance) continue;
+      const routing::Route route = routing::route_between(
+          api.network, set->metrics[request.profile], snapped.snaps[(*sources)[i]],
+          snapped.snaps[(*destinations)[j]], *query);
+      distance_row.push_back(route.found ? Json(metres(route.distance_m)) : Json(nullptr));
+    }
+    durations.push_back(duration_row);
+    distances.push_back(distance_row);
+  }
+  Json source_points = Json::array(), destination_points = Json::array();
+  for (size_t s : *sources) source_points.push_back(waypoint(api.network, snapped.snaps[s]));
+  for (size_t d : *destinations)
+    destination_points.push_back(waypoint(api.network, snapped.snaps[d]));
+  Json out = {{"code", "Ok"}};
+  if (want_duration) out["durations"] = durations;
+  if (want_distance) out["distances"] = distances;
+  out["sources"] = source_points;
+  out["destinations"] = destination_points;
+  return {200, with_label(api, out)};
+}
+
+Reply osrm_nearest(Api& api, std::string_view profile, std::string_view coordinates,
+                   const Params& params) {
+  const Request request = parse_request(api, profile, coordinates, params, {"number"});
+  if (request.error) return *request.error;
+  if (request.points.size() != 1)
+    return osrm_error("InvalidOptions", "nearest takes exactly one coordinate");
+  if (auto number = params.find("number"); number != params.end() && number->second != "1") {
+    const auto value = parse_index(number->second);
+    if (!value || *value < 1) return osrm_error("InvalidOptions", "number must be an integer >= 1");
+    // One snap per point is what the engine keeps; more would be segments no route starts on.
+  }
+  const Snapped snapped = snap_all(api, request);
+  if (snapped.error) return *snapped.error;
+  const geodata::Snap& snap = snapped.snaps[0];
+  Json point = waypoint(api.network, snap);
+  point["nodes"] = {api.network.node_osm_id[snap.tail], api.network.node_osm_id[snap.head]};
+  return {200, with_label(api, {{"code", "Ok"}, {"waypoints", Json::array({point})}})};
+}
+
+}  // namespace siaga::server
