@@ -4,8 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include "island.h"
-#include "siaga/dispatch/coverage.h"
+#include "siaga/dispatch/station_planning.h"
+#include "siaga/geodata/snapper.h"
 #include "siaga/routing/dijkstra.h"
+#include "siaga/routing/route.h"
 
 namespace {
 

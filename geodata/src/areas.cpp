@@ -55,7 +55,7 @@ std::vector<AdminArea> load_admin_areas(const std::filesystem::path& osm_file,
   const char* drivers[] = {"OSM", nullptr};
   GDALDatasetUniquePtr dataset(
       GDALDataset::Open(osm_file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers));
-  if (!dataset) throw Error("GDAL cannot read " + osm_file.string() + " as OSM");
+  if (!dataset) throw MapDataError("GDAL cannot read " + osm_file.string() + " as OSM");
   OGRLayer* layer = dataset->GetLayerByName("multipolygons");
   if (layer == nullptr) return {};
   const std::string filter =

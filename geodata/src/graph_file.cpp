@@ -70,7 +70,8 @@ class PayloadReader {
   template <typename T>
   std::vector<T> array() {
     const uint64_t count = scalar<uint64_t>();
-    if (count > (size_ - offset_) / sizeof(T)) throw Error("graph file: array runs past the end");
+    if (count > (size_ - offset_) / sizeof(T))
+      throw MapDataError("graph file: array runs past the end");
     std::vector<T> values(count);
     const char* bytes = take(count * sizeof(T));
     // An empty vector's data() may be null, and memcpy from or to null is undefined even for
@@ -80,14 +81,14 @@ class PayloadReader {
   }
   std::string string() {
     const uint64_t length = scalar<uint64_t>();
-    if (length > size_ - offset_) throw Error("graph file: string runs past the end");
+    if (length > size_ - offset_) throw MapDataError("graph file: string runs past the end");
     return std::string(take(length), length);
   }
   bool at_end() const { return offset_ == size_; }
 
  private:
   const char* take(size_t count) {
-    if (count > size_ - offset_) throw Error("graph file: payload is truncated");
+    if (count > size_ - offset_) throw MapDataError("graph file: payload is truncated");
     const char* at = data_ + offset_;
     offset_ += count;
     return at;
@@ -99,11 +100,11 @@ class PayloadReader {
 
 std::string read_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary | std::ios::ate);
-  if (!in) throw Error("cannot open " + file.string() + ": " + std::strerror(errno));
+  if (!in) throw IoError("cannot open " + file.string() + ": " + std::strerror(errno));
   std::string bytes(static_cast<size_t>(in.tellg()), '\0');
   in.seekg(0);
   if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-    throw Error("cannot read " + file.string());
+    throw IoError("cannot read " + file.string());
   }
   return bytes;
 }
@@ -152,7 +153,8 @@ RoadNetwork read_payload(PayloadReader& in) {
   network.arc_way = in.array<uint32_t>();
   network.way_osm_id = in.array<int64_t>();
   const uint64_t way_names = in.scalar<uint64_t>();
-  if (way_names != network.way_osm_id.size()) throw Error("graph file: way name count mismatch");
+  if (way_names != network.way_osm_id.size())
+    throw MapDataError("graph file: way name count mismatch");
   network.way_name.reserve(way_names);
   for (uint64_t i = 0; i < way_names; ++i) network.way_name.push_back(in.string());
   const uint64_t facilities = in.scalar<uint64_t>();
@@ -165,23 +167,23 @@ RoadNetwork read_payload(PayloadReader& in) {
     facility.position = in.scalar<LatLon>();
     network.facilities.push_back(std::move(facility));
   }
-  if (!in.at_end()) throw Error("graph file: unexpected bytes after the payload");
+  if (!in.at_end()) throw MapDataError("graph file: unexpected bytes after the payload");
   return network;
 }
 
 Header parse_header(const std::string& bytes, const std::filesystem::path& file) {
   if (bytes.size() < sizeof(Header)) {
-    throw Error("graph file " + file.string() + " is truncated (no complete header)");
+    throw MapDataError("graph file " + file.string() + " is truncated (no complete header)");
   }
   Header header;
   std::memcpy(&header, bytes.data(), sizeof(Header));
   if (std::memcmp(header.magic, magic, sizeof(magic)) != 0) {
-    throw Error("graph file " + file.string() + " has the wrong magic (not a Siaga graph)");
+    throw MapDataError("graph file " + file.string() + " has the wrong magic (not a Siaga graph)");
   }
   if (header.version != graph_file_version) {
-    throw Error("graph file " + file.string() + " has version " + std::to_string(header.version) +
-                ", this build reads version " + std::to_string(graph_file_version) +
-                " (run `siaga import` again)");
+    throw MapDataError("graph file " + file.string() + " has version " +
+                       std::to_string(header.version) + ", this build reads version " +
+                       std::to_string(graph_file_version) + " (run `siaga import` again)");
   }
   return header;
 }
@@ -203,27 +205,27 @@ void save_graph(const RoadNetwork& network, const std::filesystem::path& file) {
   const std::filesystem::path temporary = file.string() + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write " + temporary.string() + ": " + std::strerror(errno));
+    if (!out) throw IoError("cannot write " + temporary.string() + ": " + std::strerror(errno));
     out.write(reinterpret_cast<const char*>(&header), sizeof(header));
     out.write(payload.bytes().data(), static_cast<std::streamsize>(payload.bytes().size()));
-    if (!out.flush()) throw Error("cannot write " + temporary.string());
+    if (!out.flush()) throw IoError("cannot write " + temporary.string());
   }
   std::filesystem::rename(temporary, file);
 }
 
 RoadNetwork load_graph(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) throw Error("graph file " + file.string() + " not found");
+  if (!std::filesystem::exists(file)) throw IoError("graph file " + file.string() + " not found");
   const std::string bytes = read_file(file);
   const Header header = parse_header(bytes, file);
   const size_t available = bytes.size() - sizeof(Header);
   if (header.payload_size != available) {
-    throw Error("graph file " + file.string() + " is truncated or padded: header says " +
-                std::to_string(header.payload_size) + " payload bytes, file has " +
-                std::to_string(available));
+    throw MapDataError("graph file " + file.string() + " is truncated or padded: header says " +
+                       std::to_string(header.payload_size) + " payload bytes, file has " +
+                       std::to_string(available));
   }
   const char* payload = bytes.data() + sizeof(Header);
   if (fnv1a(payload, available) != header.payload_checksum) {
-    throw Error("graph file " + file.string() + " is corrupt (payload checksum mismatch)");
+    throw MapDataError("graph file " + file.string() + " is corrupt (payload checksum mismatch)");
   }
   PayloadReader reader(payload, available);
   RoadNetwork network = read_payload(reader);

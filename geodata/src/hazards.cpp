@@ -233,11 +233,11 @@ void read_layer(OGRLayer& layer, const std::filesystem::path& file, HazardLayer&
 }  // namespace
 
 HazardLayer load_hazards(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) throw Error("hazard layer " + file.string() + " not found");
+  if (!std::filesystem::exists(file)) throw IoError("hazard layer " + file.string() + " not found");
   GDALAllRegister();
   GDALDatasetUniquePtr dataset(GDALDataset::Open(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!dataset) {
-    throw Error("cannot read hazard layer " + file.string() + ": " + CPLGetLastErrorMsg());
+    throw MapDataError("cannot read hazard layer " + file.string() + ": " + CPLGetLastErrorMsg());
   }
   HazardLayer out;
   for (OGRLayer* layer : dataset->GetLayers()) read_layer(*layer, file, out);

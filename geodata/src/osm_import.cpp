@@ -500,7 +500,7 @@ std::optional<double> parse_duration_s(std::string_view value) {
 ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   if (!std::filesystem::exists(osm_file)) {
-    throw Error("OSM file " + osm_file.string() + " not found");
+    throw IoError("OSM file " + osm_file.string() + " not found");
   }
   ImportResult result;
   result.report.source = osm_file.string();
@@ -509,10 +509,10 @@ ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptio
   try {
     read_osm(osm_file, handler, generator);
   } catch (const std::exception& error) {
-    throw Error("cannot read OSM file " + osm_file.string() + ": " + error.what());
+    throw MapDataError("cannot read OSM file " + osm_file.string() + ": " + error.what());
   }
   if (handler.ways().empty()) {
-    throw Error("OSM file " + osm_file.string() + " has no drivable roads");
+    throw MapDataError("OSM file " + osm_file.string() + " has no drivable roads");
   }
   std::vector<LatLon> way_starts;
   for (const RawWay& way : handler.ways()) way_starts.push_back(way.positions.front());

@@ -23,14 +23,14 @@ struct UtmProjection::Impl {
     if (raw == nullptr) {
       const std::string reason = proj_context_errno_string(context, proj_context_errno(context));
       proj_context_destroy(context);
-      throw Error("PROJ cannot build EPSG:4326 → " + target + ": " + reason);
+      throw DataError("PROJ cannot build EPSG:4326 → " + target + ": " + reason);
     }
     // Axis order lon,lat / x,y whatever the CRS definitions say.
     transform = proj_normalize_for_visualization(context, raw);
     proj_destroy(raw);
     if (transform == nullptr) {
       proj_context_destroy(context);
-      throw Error("PROJ cannot normalise the transformation to " + target);
+      throw DataError("PROJ cannot normalise the transformation to " + target);
     }
   }
   ~Impl() {
@@ -67,7 +67,8 @@ LatLon UtmProjection::inverse(Xy xy) const {
 }
 
 void UtmProjection::forward(std::span<const LatLon> positions, std::span<Xy> out) const {
-  if (out.size() != positions.size()) throw Error("projection: output size differs from input");
+  if (out.size() != positions.size())
+    throw ContractViolation("projection: output size differs from input");
   for (size_t i = 0; i < positions.size(); ++i) out[i] = {positions[i].lon, positions[i].lat};
   std::lock_guard lock(impl_->mutex);
   // Xy is two doubles: project in place, x=lon, y=lat on the way in.

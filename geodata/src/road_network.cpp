@@ -72,7 +72,7 @@ void check_consistent(const RoadNetwork& network) {
   const size_t nodes = network.node_position.size();
   const size_t arcs = network.arc_head.size();
   auto require = [](bool ok, const std::string& what) {
-    if (!ok) throw Error("inconsistent road network: " + what);
+    if (!ok) throw MapDataError("inconsistent road network: " + what);
   };
   require(network.node_xy.size() == nodes && network.node_osm_id.size() == nodes,
           "node arrays differ in size");

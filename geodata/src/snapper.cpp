@@ -84,7 +84,7 @@ struct Snapper::Impl {
 };
 
 Snapper::Snapper(const RoadNetwork& network) : impl_(std::make_unique<Impl>(network)) {
-  if (impl_->segments.empty()) throw Error("cannot snap: the road network has no segments");
+  if (impl_->segments.empty()) throw SnapError("cannot snap: the road network has no roads");
 }
 Snapper::~Snapper() = default;
 Snapper::Snapper(Snapper&&) noexcept = default;
@@ -139,8 +139,8 @@ LatLon parse_lat_lon(std::string_view text) {
   const std::string original(text);
   const size_t comma = text.find(',');
   if (comma == std::string_view::npos) {
-    throw Error("malformed coordinates '" + original +
-                "': expected LAT,LON (e.g. -3.6954,128.1814)");
+    throw CoordinateError("malformed coordinates '" + original +
+                          "': expected LAT,LON (e.g. -3.6954,128.1814)");
   }
   auto parse_number = [&](std::string_view part, const char* what) {
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
@@ -149,14 +149,17 @@ LatLon parse_lat_lon(std::string_view text) {
     const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
     if (error != std::errc() || end != part.data() + part.size() || part.empty() ||
         !std::isfinite(value)) {
-      throw Error("malformed coordinates '" + original + "': " + what + " is not a number");
+      throw CoordinateError("malformed coordinates '" + original + "': " + what +
+                            " is not a number");
     }
     return value;
   };
   const LatLon point{parse_number(text.substr(0, comma), "latitude"),
                      parse_number(text.substr(comma + 1), "longitude")};
-  if (std::abs(point.lat) > 90) throw Error("latitude out of range in '" + original + "'");
-  if (std::abs(point.lon) > 180) throw Error("longitude out of range in '" + original + "'");
+  if (std::abs(point.lat) > 90)
+    throw CoordinateError("latitude out of range in '" + original + "'");
+  if (std::abs(point.lon) > 180)
+    throw CoordinateError("longitude out of range in '" + original + "'");
   return point;
 }
 

@@ -13,11 +13,11 @@ VectorOutput::VectorOutput(const std::filesystem::path& file, const char* driver
   GDALAllRegister();
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
   if (driver == nullptr) {
-    throw geodata::Error(std::string("GDAL has no ") + driver_name + " driver");
+    throw ContractViolation(std::string("GDAL has no ") + driver_name + " driver");
   }
   std::filesystem::remove(file);
   dataset_.reset(driver->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!dataset_) throw geodata::Error("cannot create " + file.string());
+  if (!dataset_) throw IoError("cannot create " + file.string());
   OGRSpatialReference wgs84;
   wgs84.importFromEPSG(4326);
   wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -28,11 +28,11 @@ VectorOutput::VectorOutput(const std::filesystem::path& file, const char* driver
   }
   layer_ = dataset_->CreateLayer(layer_name, &wgs84, geometry_type, options);
   CSLDestroy(options);
-  if (layer_ == nullptr) throw geodata::Error("cannot create a layer in " + file.string());
+  if (layer_ == nullptr) throw IoError("cannot create a layer in " + file.string());
   for (const auto& [name, type] : fields) {
     OGRFieldDefn field(name.c_str(), type);
     if (layer_->CreateField(&field) != OGRERR_NONE) {
-      throw geodata::Error("cannot add field " + name + " to " + file.string());
+      throw IoError("cannot add field " + name + " to " + file.string());
     }
   }
   // Not every driver has transactions (GeoJSON has none): a failure to start one is harmless.
@@ -41,13 +41,13 @@ VectorOutput::VectorOutput(const std::filesystem::path& file, const char* driver
 
 void VectorOutput::add(OGRFeature& feature, const std::string& what) {
   if (layer_->CreateFeature(&feature) != OGRERR_NONE) {
-    throw geodata::Error("cannot write " + what + " to " + file_.string());
+    throw IoError("cannot write " + what + " to " + file_.string());
   }
 }
 
 void VectorOutput::commit() {
   if (in_transaction_ && layer_->CommitTransaction() != OGRERR_NONE) {
-    throw geodata::Error("cannot commit " + file_.string());
+    throw IoError("cannot commit " + file_.string());
   }
   in_transaction_ = false;
 }

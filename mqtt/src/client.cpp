@@ -49,11 +49,10 @@ Endpoint parse_endpoint(std::string_view text) {
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), endpoint.port);
     if (ec != std::errc() || end != port.data() + port.size() || endpoint.port < 1 ||
         endpoint.port > 65535) {
-      throw std::invalid_argument("\"" + std::string(text) + "\" is not HOST:PORT");
+      throw EndpointError("\"" + std::string(text) + "\" is not HOST:PORT");
     }
   }
-  if (endpoint.host.empty())
-    throw std::invalid_argument("\"" + std::string(text) + "\" has no host");
+  if (endpoint.host.empty()) throw EndpointError("\"" + std::string(text) + "\" has no host");
   return endpoint;
 }
 

@@ -54,7 +54,7 @@ std::vector<uint32_t> nested_dissection_rank(const std::vector<std::vector<uint3
   options[METIS_OPTION_SEED] = 112;  // same order every build
   if (n > 0 && METIS_NodeND(&n, xadj.data(), adjncy.data(), nullptr, options, perm.data(),
                             iperm.data()) != METIS_OK) {
-    throw std::runtime_error("METIS_NodeND failed to order the road graph");
+    throw Error("METIS_NodeND failed to order the road graph");
   }
   return std::vector<uint32_t>(iperm.begin(), iperm.end());
 }
@@ -151,6 +151,7 @@ Cch Cch::build(const geodata::RoadNetwork& network) {
 }
 
 CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
+  expects(arc_weights.size() == cch.arc_edge.size(), "customize: one weight per network arc");
   CchMetric metric;
   metric.arc_weight.assign(arc_weights.begin(), arc_weights.end());
   const uint32_t m = cch.edge_count();
@@ -223,6 +224,7 @@ void CchQuery::prepare(Search& side, std::span<const Seed> seeds) {
   reset(side);
   // The search space is the union of the seeds' elimination-tree ancestors, in rank order.
   for (uint32_t i = 0; i < seeds.size(); ++i) {
+    expects(seeds[i].node < cch_->node_count(), "CchQuery: every seed is a network node");
     const uint32_t start = cch_->rank[seeds[i].node];
     for (uint32_t x = start; x != invalid_id && !on_chain_[x]; x = cch_->parent[x]) {
       on_chain_[x] = 1;
@@ -263,6 +265,7 @@ void CchQuery::search(Search& side, const CchMetric& metric, std::span<const See
 std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
                                             std::span<const std::vector<Seed>> sources,
                                             std::span<const Seed> targets) {
+  expects(metric.up.size() == cch_->edge_count(), "CchQuery: a metric of this CCH");
   // Backward search: for each elimination-tree ancestor z of the targets, the cost z → target.
   search(backward_, metric, targets, false);
   // The union of the sources' ancestor chains; the chains share their tops, so this is far less
@@ -312,7 +315,7 @@ void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
     unpack_stack_.pop_back();
     const CchUnpacking how = up ? metric.up_unpacking[e] : metric.down_unpacking[e];
     if (how.up_leg == invalid_id) {
-      if (how.down_leg == invalid_id) throw std::logic_error("CCH edge with no way through");
+      if (how.down_leg == invalid_id) throw ContractViolation("CCH edge with no way through");
       arcs.push_back(how.down_leg);
       continue;
     }
@@ -323,6 +326,7 @@ void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
 
 PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed> sources,
                                    std::span<const Seed> targets) {
+  expects(metric.up.size() == cch_->edge_count(), "CchQuery: a metric of this CCH");
   prepare(forward_, sources);
   prepare(backward_, targets);
   // Both searches walk up in one merged rank order; the best meeting so far prunes every node
@@ -382,6 +386,7 @@ std::vector<uint32_t> CchQuery::all_costs(const CchMetric& metric, std::span<con
 
 void CchQuery::all_costs(const CchMetric& metric, std::span<const Seed> sources,
                          std::vector<uint32_t>& by_node) {
+  expects(metric.up.size() == cch_->edge_count(), "CchQuery: a metric of this CCH");
   search(forward_, metric, sources, true);
   const uint32_t n = cch_->node_count();
   std::vector<uint32_t>& cost = sweep_;

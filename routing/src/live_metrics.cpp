@@ -13,7 +13,7 @@ LiveMetrics::LiveMetrics(const geodata::RoadNetwork& network, const Cch& cch,
 uint32_t LiveMetrics::zone_index(std::string_view zone_id) const {
   const uint32_t zone = hazards_.find(zone_id);
   if (zone == geodata::invalid_id) {
-    throw geodata::Error("unknown hazard zone '" + std::string(zone_id) + "'");
+    throw UnknownZone("unknown hazard zone '" + std::string(zone_id) + "'");
   }
   return zone;
 }

@@ -9,7 +9,6 @@
 
 namespace siaga::routing {
 
-using geodata::Error;
 using Json = nlohmann::json;
 
 HazardBand VehicleProfile::effect(geodata::HazardKind kind, double intensity) const {
@@ -38,28 +37,28 @@ std::optional<geodata::HazardKind> hazard_kind_named(std::string_view name) {
 }
 
 double factor(const Json& value, const std::string& where) {
-  if (!value.is_number()) throw Error(where + " must be a number");
+  if (!value.is_number()) throw ProfileError(where + " must be a number");
   const double f = value.get<double>();
-  if (!(f > 0 && f <= 3)) throw Error(where + " must be in (0, 3]");
+  if (!(f > 0 && f <= 3)) throw ProfileError(where + " must be in (0, 3]");
   return f;
 }
 
 std::vector<HazardBand> parse_bands(const Json& bands, const std::string& where) {
-  if (!bands.is_array()) throw Error(where + " must be a list of bands");
+  if (!bands.is_array()) throw ProfileError(where + " must be a list of bands");
   std::vector<HazardBand> out;
   for (const Json& item : bands) {
     HazardBand band;
     if (item.contains("up_to")) {
-      if (!item["up_to"].is_number()) throw Error(where + ": up_to must be a number");
+      if (!item["up_to"].is_number()) throw ProfileError(where + ": up_to must be a number");
       band.up_to = item["up_to"].get<double>();
     }
     band.closed = item.value("closed", false);
     if (item.contains("speed_factor")) band.speed_factor = factor(item["speed_factor"], where);
     if (!band.closed && !item.contains("speed_factor")) {
-      throw Error(where + ": a band needs speed_factor or closed");
+      throw ProfileError(where + ": a band needs speed_factor or closed");
     }
     if (!out.empty() && band.up_to <= out.back().up_to) {
-      throw Error(where + ": bands must have increasing up_to");
+      throw ProfileError(where + ": bands must have increasing up_to");
     }
     out.push_back(band);
   }
@@ -69,7 +68,7 @@ std::vector<HazardBand> parse_bands(const Json& bands, const std::string& where)
 VehicleProfile parse_profile(const Json& item) {
   VehicleProfile profile;
   if (!item.contains("name") || !item["name"].is_string()) {
-    throw Error("vehicle profile without a name");
+    throw ProfileError("vehicle profile without a name");
   }
   profile.name = item["name"].get<std::string>();
   const std::string where = "profile '" + profile.name + "'";
@@ -83,14 +82,14 @@ VehicleProfile parse_profile(const Json& item) {
   for (const auto& [name, value] : factors.items()) {
     if (name == "default") continue;
     const auto road_class = road_class_named(name);
-    if (!road_class) throw Error(where + ": unknown road class '" + name + "'");
+    if (!road_class) throw ProfileError(where + ": unknown road class '" + name + "'");
     profile.speed_factor[static_cast<size_t>(*road_class)] =
         factor(value, where + " speed_factor." + name);
   }
   const Json hazards = item.value("hazards", Json::object());  // items() must not outlive it
   for (const auto& [name, bands] : hazards.items()) {
     const auto kind = hazard_kind_named(name);
-    if (!kind) throw Error(where + ": unknown hazard '" + name + "'");
+    if (!kind) throw ProfileError(where + ": unknown hazard '" + name + "'");
     profile.hazard_bands[static_cast<size_t>(*kind)] = parse_bands(bands, where + " " + name);
   }
   return profile;
@@ -103,26 +102,26 @@ std::vector<VehicleProfile> parse_profiles(const std::string& json_text) {
   try {
     document = Json::parse(json_text);
   } catch (const Json::exception& error) {
-    throw Error(std::string("vehicle profiles are not valid JSON: ") + error.what());
+    throw ProfileError(std::string("vehicle profiles are not valid JSON: ") + error.what());
   }
   if (!document.contains("profiles") || !document["profiles"].is_array()) {
-    throw Error("vehicle profiles: expected {\"profiles\": [...]}");
+    throw ProfileError("vehicle profiles: expected {\"profiles\": [...]}");
   }
   std::vector<VehicleProfile> profiles;
   for (const Json& item : document["profiles"]) {
     try {
       profiles.push_back(parse_profile(item));
     } catch (const Json::exception& error) {
-      throw Error(std::string("vehicle profiles: ") + error.what());
+      throw ProfileError(std::string("vehicle profiles: ") + error.what());
     }
   }
-  if (profiles.empty()) throw Error("vehicle profiles: the list is empty");
+  if (profiles.empty()) throw ProfileError("vehicle profiles: the list is empty");
   return profiles;
 }
 
 std::vector<VehicleProfile> load_profiles(const std::filesystem::path& file) {
   std::ifstream in(file);
-  if (!in) throw Error("cannot read vehicle profiles " + file.string());
+  if (!in) throw IoError("cannot read vehicle profiles " + file.string());
   std::stringstream text;
   text << in.rdbuf();
   return parse_profiles(text.str());
@@ -134,7 +133,7 @@ uint32_t profile_index(std::span<const VehicleProfile> profiles, std::string_vie
     if (profiles[i].name == name) return i;
     known += (known.empty() ? "" : ", ") + profiles[i].name;
   }
-  throw Error("unknown vehicle '" + std::string(name) + "' (known: " + known + ")");
+  throw UnknownVehicle("unknown vehicle '" + std::string(name) + "' (known: " + known + ")");
 }
 
 std::vector<uint32_t> profile_weights(const geodata::RoadNetwork& network,

@@ -1,8 +1,6 @@
 // Planners' coverage: segment arrival times on a hand-built graph checked against hand-computed
 // values; on Ambon, the coverage field equals multi-source Dijkstra's, a flood never raises
 // coverage, and adding the suggested stations never lowers it.
-#include "siaga/dispatch/coverage.h"
-
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
@@ -11,6 +9,8 @@
 #include <map>
 
 #include "siaga/dispatch/coverage_map.h"
+#include "siaga/dispatch/coverage_report.h"
+#include "siaga/dispatch/station_planning.h"
 #include "siaga/geodata/areas.h"
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
@@ -272,7 +272,7 @@ TEST(Coverage, ScenarioFileErrorsNameTheProblem) {
     try {
       load_scenario(dir / "s.json", network);
       ADD_FAILURE() << "accepted: " << text;
-    } catch (const geodata::Error& error) {
+    } catch (const ScenarioError& error) {
       EXPECT_NE(std::string(error.what()).find(message), std::string::npos) << error.what();
     }
   }

@@ -227,7 +227,7 @@ TEST(Recommend, KeepsTheKFastestAndRefusesBadQuestions) {
   for (size_t i = 0; i < 3; ++i)
     EXPECT_EQ(top.recommended[i].state.unit.id, all.recommended[i].state.unit.id);
   EXPECT_THROW(rank_units(scenario.context(), units, {-3.70, 128.18}, "alien", 3, query),
-               geodata::Error);
+               UnknownIncidentClass);
   EXPECT_THROW(rank_units(scenario.context(), units, {-3.60, 127.90}, "fire", 3, query),
                geodata::SnapError);  // in the sea west of Leihitu
 }
@@ -241,11 +241,11 @@ TEST(IncidentTypes, FileNamesOnlyKnownProfilesAndEveryClass) {
   EXPECT_EQ(names, (std::vector<std::string>{"medical", "fire", "security", "disaster", "rescue"}));
   EXPECT_THROW(parse_incident_classes(R"({"incident_types":[{"name":"x","unit_types":["tank"]}]})",
                                       profiles),
-               geodata::Error);
-  EXPECT_THROW(parse_incident_classes("{", profiles), geodata::Error);
+               IncidentClassesError);
+  EXPECT_THROW(parse_incident_classes("{", profiles), IncidentClassesError);
   EXPECT_THROW(
       parse_incident_classes(R"({"incident_types":[{"name":"x","unit_types":[]}]})", profiles),
-      geodata::Error);
+      IncidentClassesError);
 }
 
 }  // namespace

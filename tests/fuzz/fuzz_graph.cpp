@@ -1,6 +1,7 @@
 // The graph file loader. With an even first byte the rest is a payload behind a valid header (so
 // that the fuzzer gets past the checksum into the arrays); with an odd one the rest is the whole
-// file. A loaded graph is snapped to once. Anything but a geodata::Error is a finding.
+// file. A loaded graph is snapped to once. Anything but a deliberate siaga::Error (a
+// broken graph file is a MapDataError) is a finding.
 #include <unistd.h>
 
 #include <cstring>
@@ -51,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const geodata::Snapper snapper(network);
       (void)snapper.snap(network.node_position.front());
     }
-  } catch (const geodata::Error&) {
+  } catch (const siaga::Error&) {
   }
   return 0;
 }

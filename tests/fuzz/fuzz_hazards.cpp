@@ -1,6 +1,7 @@
 // The hazard layer loader: the first byte picks the format by file extension (GeoJSON, KML, GML,
 // CSV with WKT, GPX), the rest is the file. What loads is overlaid on the island's roads, as the
-// engine does. Anything but a geodata::Error is a finding; GDAL's own complaints are silenced.
+// engine does. Anything but a deliberate siaga::Error is a finding; GDAL's own complaints are
+// silenced.
 #include <unistd.h>
 
 #include <fstream>
@@ -29,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     geodata::HazardLayer layer = geodata::load_hazards(file);
     (void)geodata::overlay_hazards(fuzz::ambon(), std::move(layer.zones));
-  } catch (const geodata::Error&) {
+  } catch (const siaga::Error&) {
   }
   std::filesystem::remove(file);
   return 0;

@@ -133,24 +133,24 @@ TEST(Hazards, BadFeaturesAreRepairedOrRejectedByName) {
 }
 
 TEST(Hazards, UnreadableSourceIsAClearError) {
-  EXPECT_THROW(geodata::load_hazards(fs::path("/nonexistent/zones.gpkg")), geodata::Error);
+  EXPECT_THROW(geodata::load_hazards(fs::path("/nonexistent/zones.gpkg")), IoError);
   const fs::path file =
       fs::temp_directory_path() / ("siaga-junk-" + std::to_string(::getpid()) + ".geojson");
   std::ofstream(file) << "this is not geojson";
-  EXPECT_THROW(geodata::load_hazards(file), geodata::Error);
+  EXPECT_THROW(geodata::load_hazards(file), geodata::MapDataError);
   fs::remove(file);
 }
 
 TEST(Profiles, BadProfileFilesAreRefusedWithAReason) {
-  EXPECT_THROW(routing::parse_profiles("{"), geodata::Error);
+  EXPECT_THROW(routing::parse_profiles("{"), routing::ProfileError);
   EXPECT_THROW(
       routing::parse_profiles(R"({"profiles": [{"name": "x", "speed_factor": {"highway": 1}}]})"),
-      geodata::Error);
+      routing::ProfileError);
   EXPECT_THROW(routing::parse_profiles(
                    R"({"profiles": [{"name": "x", "hazards": {"flood": [{"up_to": 5}]}}]})"),
-               geodata::Error);
+               routing::ProfileError);
   const auto profiles = routing::load_profiles(profiles_file);
-  EXPECT_THROW(routing::profile_index(profiles, "helicopter"), geodata::Error);
+  EXPECT_THROW(routing::profile_index(profiles, "helicopter"), routing::UnknownVehicle);
   const auto& ambulance = profiles[routing::profile_index(profiles, "ambulance")];
   EXPECT_FALSE(ambulance.effect(geodata::HazardKind::flood, 15).closed);
   EXPECT_DOUBLE_EQ(ambulance.effect(geodata::HazardKind::flood, 15).speed_factor, 0.4);
@@ -231,7 +231,7 @@ TEST_F(FloodOnRoute, AmbulanceGoesAroundFireTruckDrivesThroughAndDeactivationRes
   const routing::Route ambulance_after = route(*live_, ambulance_);
   EXPECT_EQ(ambulance_after.arcs, ambulance_before.arcs);
   EXPECT_EQ(ambulance_after.duration_ms, ambulance_before.duration_ms);
-  EXPECT_THROW(live_->activate("no-such-zone"), geodata::Error);
+  EXPECT_THROW(live_->activate("no-such-zone"), routing::UnknownZone);
 }
 
 // Per profile: a random half of the illustrative zones active, 10,000 random pairs, CCH costs

@@ -210,5 +210,26 @@ TEST(Cch, DeadEndsAreLeftByTurningRound) {
   EXPECT_GE(dead_ends, 10u) << "the island has cul-de-sacs; the test must see them";
 }
 
+// Preconditions are checked where a caller could break them: a weight vector of the wrong size, a
+// seed that is not a node, or a metric customized on another CCH is a ContractViolation, never a
+// read past the end of an array.
+TEST(Cch, BrokenPreconditionsAreRefusedNotUndefined) {
+  const Cch& cch = ambon_cch();
+  const auto& network = test::ambon().network;
+  const std::vector<uint32_t> short_weights(network.arc_count() - 1, 1000);
+  EXPECT_THROW(customize(cch, short_weights), ContractViolation);
+  const CchMetric metric = customize(cch, network.arc_time_ms);
+  CchQuery query(cch);
+  const Seed nowhere[] = {{network.node_count(), 0}};
+  const Seed somewhere[] = {{0, 0}};
+  EXPECT_THROW(query.shortest_path(metric, nowhere, somewhere), ContractViolation);
+  EXPECT_THROW(query.all_costs(metric, nowhere), ContractViolation);
+  CchMetric foreign = metric;
+  foreign.up.pop_back();
+  EXPECT_THROW(query.all_costs(foreign, somewhere), ContractViolation);
+  // And the query still answers correctly afterwards.
+  EXPECT_EQ(query.shortest_path(metric, somewhere, somewhere).cost_ms, 0u);
+}
+
 }  // namespace
 }  // namespace siaga::routing

@@ -6,6 +6,7 @@
 #include <siaga.pb.h>
 
 #include <atomic>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -47,6 +48,8 @@ struct Served {
   Api api{network, snapper, live, store, classes, queries, {}};
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<httplib::Client> client;
+  std::mutex log_mutex;
+  std::vector<std::string> logged;  // what the server told its operator
 
   explicit Served(std::string write_token = "", std::function<MqttLink()> mqtt_link = {}) {
     live.set_active({});
@@ -60,6 +63,10 @@ struct Served {
     options.port = 0;
     options.console_dir = source_dir / "tools/server/console";
     options.write_token = std::move(write_token);
+    options.log = [this](const std::string& message) {
+      std::lock_guard lock(log_mutex);
+      logged.push_back(message);
+    };
     server = std::make_unique<HttpServer>(api, options, std::move(mqtt_link));
     server->start();
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
@@ -499,6 +506,28 @@ TEST(HttpV1, GarbageNeverGetsA5xxNorKillsTheServer) {
     ASSERT_LT(status, 500) << "request " << i;
   }
   EXPECT_EQ(served.get("/health").first, 200);
+}
+
+// A fault inside the server is its own, not the caller's: a 500 whose cause is logged for the
+// operator, never a 4xx that tells the dispatcher the request was wrong; and the caller's own
+// mistakes stay 4xx and are not logged as faults.
+TEST(HttpV1, AFaultInsideTheServerIsALogged500NotA4xx) {
+  Served served;
+  served.api.clock = []() -> int64_t { throw DataError("the fleet's clock source is broken"); };
+  const auto [status, body] =
+      served.post("/v1/recommend", R"({"lat": -3.70, "lon": 128.18, "type": "fire"})");
+  EXPECT_EQ(status, 500);
+  EXPECT_NE(body["error"].get<std::string>().find("clock source is broken"), std::string::npos);
+  std::lock_guard lock(served.log_mutex);
+  ASSERT_EQ(served.logged.size(), 1u);
+  EXPECT_NE(served.logged[0].find("POST /v1/recommend"), std::string::npos) << served.logged[0];
+  EXPECT_NE(served.logged[0].find("clock source is broken"), std::string::npos);
+  served.api.clock = tracking::now_ms;
+  EXPECT_EQ(served.post("/v1/recommend", R"({"lat": -3.70, "lon": 128.18, "type": "alien"})").first,
+            400);
+  EXPECT_EQ(served.post("/v1/recommend", R"({"lat": -3.9, "lon": 128.2, "type": "fire"})").first,
+            422);
+  EXPECT_EQ(served.logged.size(), 1u);
 }
 
 TEST(HttpV1, WritesNeedTheTokenReadsDoNot) {

@@ -139,7 +139,7 @@ std::string batch_line(const std::string& line, const dispatch::RoutingSetup& se
     return text;
   } catch (const geodata::SnapError& error) {
     return "unreachable," + csv_safe(error.what());
-  } catch (const geodata::Error& error) {
+  } catch (const InputError& error) {
     return "error," + csv_safe(error.what());
   }
 }
@@ -148,7 +148,7 @@ int run_batch(const CommandOptions& options, const RouteArguments& arguments) {
   std::ifstream file;
   if (arguments.batch != "-") {
     file.open(arguments.batch);
-    if (!file) throw geodata::Error("cannot read " + arguments.batch);
+    if (!file) throw IoError("cannot read " + arguments.batch);
   }
   std::istream& in = arguments.batch == "-" ? std::cin : file;
   const auto setup = routing_setup(options, arguments);
@@ -190,7 +190,7 @@ CommandRegistration route_command(CLI::App& app, CommandOptions& options) {
   return {command, [&options, arguments] {
             if (!arguments->batch.empty()) return run_batch(options, *arguments);
             if (arguments->from.empty() || arguments->to.empty()) {
-              throw geodata::Error("--from and --to are required (or --batch FILE)");
+              throw InputError("--from and --to are required (or --batch FILE)");
             }
             const geodata::LatLon from = geodata::parse_lat_lon(arguments->from);
             const geodata::LatLon to = geodata::parse_lat_lon(arguments->to);
@@ -208,9 +208,9 @@ CommandRegistration route_command(CLI::App& app, CommandOptions& options) {
             const routing::Route route = routing::route_between(
                 setup->network, set->metrics[profile_index], from_snap, to_snap, engine);
             if (!route.found) {
-              throw geodata::Error("no route: " +
-                                   routing::no_route_reason(setup->network, profile, live.hazards(),
-                                                            set->active, from_snap, to_snap));
+              throw InputError("no route: " + routing::no_route_reason(setup->network, profile,
+                                                                       live.hazards(), set->active,
+                                                                       from_snap, to_snap));
             }
             Json out = dispatch::route_json(setup->network, route);
             out["vehicle"] = profile.name;
@@ -279,10 +279,10 @@ CommandRegistration isochrone_command(CLI::App& app, CommandOptions& options) {
               char* end = nullptr;
               const double value = std::strtod(item.c_str(), &end);
               if (*end != '\0' || !(value > 0))
-                throw geodata::Error("bad --minutes value '" + item + "'");
+                throw InputError("bad --minutes value '" + item + "'");
               bands.push_back(value);
             }
-            if (bands.empty()) throw geodata::Error("--minutes needs at least one value");
+            if (bands.empty()) throw InputError("--minutes needs at least one value");
             std::sort(bands.begin(), bands.end());
             const geodata::LatLon from = geodata::parse_lat_lon(arguments->from);
             const auto setup = routing_setup(options, *arguments);

@@ -4,8 +4,9 @@
 #include <iostream>
 
 #include "commands.h"
-#include "siaga/dispatch/coverage.h"
 #include "siaga/dispatch/coverage_map.h"
+#include "siaga/dispatch/coverage_report.h"
+#include "siaga/dispatch/station_planning.h"
 
 namespace siaga::cli {
 
@@ -42,7 +43,7 @@ size_t target_index(const dispatch::Scenario& scenario, const std::string& name)
   for (size_t i = 0; i < scenario.targets.size(); ++i) {
     if (scenario.targets[i].name == name) return i;
   }
-  throw geodata::Error("no target \"" + name + "\" in the scenario");
+  throw InputError("no target \"" + name + "\" in the scenario");
 }
 
 // On a terminal only: a log or a test does not want carriage returns.

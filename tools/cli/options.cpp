@@ -41,6 +41,7 @@ tracking::StoreOptions store_options(const TrackingArguments& arguments, bool re
   options.read_only = read_only;
   options.stale_after_ms = static_cast<int64_t>(arguments.stale_after_s * 1000);
   options.snapshot_every = std::max<uint64_t>(1, arguments.snapshot_every);
+  options.log = [](const std::string& message) { std::cerr << "siaga: " << message << "\n"; };
   return options;
 }
 

@@ -38,11 +38,11 @@ struct ServeArguments {
 std::string read_token(const std::string& file) {
   std::ifstream in(file);
   std::string token;
-  if (!in || !std::getline(in, token)) throw geodata::Error("cannot read the token file " + file);
+  if (!in || !std::getline(in, token)) throw IoError("cannot read the token file " + file);
   token.erase(0, token.find_first_not_of(" \t\r"));
   token.erase(token.find_last_not_of(" \t\r") + 1);
   if (token.size() < 16)
-    throw geodata::Error("the token in " + file + " is shorter than 16 characters");
+    throw InputError("the token in " + file + " is shorter than 16 characters");
   return token;
 }
 
@@ -66,6 +66,7 @@ server::HttpOptions http_options(const ServeArguments& arguments) {
     options.port = listen.port;
   }
   options.console_dir = arguments.console;
+  options.log = [](const std::string& message) { std::cerr << "siaga serve: " << message << "\n"; };
   if (!arguments.token_file.empty()) options.write_token = read_token(arguments.token_file);
   return options;
 }
@@ -77,7 +78,7 @@ void apply_hazard_toggle(routing::LiveMetrics& live, const v1::HazardToggle& tog
         toggle.active() ? live.activate(toggle.zone_id()) : live.deactivate(toggle.zone_id());
     std::cerr << "siaga serve: hazard " << toggle.zone_id() << (toggle.active() ? " on" : " off")
               << " (metrics version " << version << ")\n";
-  } catch (const geodata::Error& error) {
+  } catch (const routing::UnknownZone& error) {
     std::cerr << "siaga serve: hazard toggle ignored: " << error.what() << "\n";
   }
 }
@@ -200,13 +201,13 @@ int ask_server(const NearestArguments& arguments, geodata::LatLon at) {
       {"lat", at.lat}, {"lon", at.lon}, {"type", arguments.type}, {"k", arguments.k}};
   const httplib::Result result = client.Post("/v1/recommend", body.dump(), "application/json");
   if (!result) {
-    throw geodata::Error("no answer from the server at " + arguments.server + " (" +
-                         httplib::to_string(result.error()) + "); is `siaga serve` running?");
+    throw IoError("no answer from the server at " + arguments.server + " (" +
+                  httplib::to_string(result.error()) + "); is `siaga serve` running?");
   }
   const Json answer = Json::parse(result->body, nullptr, false);
   if (result->status != 200) {
-    throw geodata::Error("the server refused: " +
-                         (answer.is_object() ? answer.value("error", result->body) : result->body));
+    throw InputError("the server refused: " +
+                     (answer.is_object() ? answer.value("error", result->body) : result->body));
   }
   print_answer(answer, arguments.table);
   return 0;

@@ -138,7 +138,7 @@ CommandRegistration synth_fleet_command(CLI::App& app, CommandOptions& options) 
             const fs::path file = out->empty() ? fleet_file(options, "") : fs::path(*out);
             const std::string json = tracking::fleet_json(synth::sample_fleet(network, *extra));
             std::ofstream(file, std::ios::binary) << json;
-            if (!std::ifstream(file)) throw std::runtime_error("cannot write " + file.string());
+            if (!std::ifstream(file)) throw IoError("cannot write " + file.string());
             std::cout << Json{{"fleet", file.string()}, {"sample", true}}.dump() << "\n";
             return 0;
           }};
@@ -160,7 +160,7 @@ CommandRegistration broker_config_command(CLI::App& app, CommandOptions&) {
   command->add_option("--tls-key", settings->tls_key, "listener private key (PEM)");
   return {command, [settings, dir] {
             if (settings->tls_certificate.empty() != settings->tls_key.empty())
-              throw geodata::Error("--tls-cert and --tls-key go together");
+              throw InputError("--tls-cert and --tls-key go together");
             settings->directory = fs::absolute(*dir);
             if (!settings->password_file.empty())
               settings->password_file = fs::absolute(settings->password_file);

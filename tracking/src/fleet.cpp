@@ -24,25 +24,24 @@ bool valid_id(std::string_view id) {
 std::string text_field(const Json& unit, const char* name, bool required) {
   const auto it = unit.find(name);
   if (it == unit.end() || it->is_null()) {
-    if (required) throw geodata::Error(std::string("missing \"") + name + "\"");
+    if (required) throw FleetError(std::string("missing \"") + name + "\"");
     return {};
   }
-  if (!it->is_string()) throw geodata::Error(std::string("\"") + name + "\" must be a string");
+  if (!it->is_string()) throw FleetError(std::string("\"") + name + "\" must be a string");
   return it->get<std::string>();
 }
 
 Unit parse_unit(const Json& json) {
-  if (!json.is_object()) throw geodata::Error("a unit must be an object");
+  if (!json.is_object()) throw FleetError("a unit must be an object");
   Unit unit;
   unit.id = text_field(json, "id", true);
   if (!valid_id(unit.id)) {
-    throw geodata::Error("id \"" + unit.id + "\" must be 1-64 characters of A-Z a-z 0-9 _ -");
+    throw FleetError("id \"" + unit.id + "\" must be 1-64 characters of A-Z a-z 0-9 _ -");
   }
   unit.call_sign = text_field(json, "call_sign", false);
   unit.type = text_field(json, "type", true);
   if (std::find(unit_types.begin(), unit_types.end(), unit.type) == unit_types.end()) {
-    throw geodata::Error("type \"" + unit.type +
-                         "\" is not ambulance, fire_truck, rescue or police");
+    throw FleetError("type \"" + unit.type + "\" is not ambulance, fire_truck, rescue or police");
   }
   unit.agency = text_field(json, "agency", false);
   unit.home_station = text_field(json, "home_station", false);
@@ -50,12 +49,12 @@ Unit parse_unit(const Json& json) {
   const auto home = json.find("home");
   if (home == json.end() || !home->is_object() || !home->contains("lat") ||
       !home->contains("lon") || !(*home)["lat"].is_number() || !(*home)["lon"].is_number()) {
-    throw geodata::Error("\"home\" must be {\"lat\": number, \"lon\": number}");
+    throw FleetError("\"home\" must be {\"lat\": number, \"lon\": number}");
   }
   unit.home = {(*home)["lat"].get<double>(), (*home)["lon"].get<double>()};
   if (!std::isfinite(unit.home.lat) || !std::isfinite(unit.home.lon) ||
       std::abs(unit.home.lat) > 90 || std::abs(unit.home.lon) > 180) {
-    throw geodata::Error("\"home\" is not a WGS84 position");
+    throw FleetError("\"home\" is not a WGS84 position");
   }
   return unit;
 }
@@ -81,10 +80,10 @@ Fleet parse_fleet(std::string_view json_text, const std::string& source_name) {
   try {
     json = Json::parse(json_text);
   } catch (const Json::exception& error) {
-    throw geodata::Error(source_name + ": not JSON: " + error.what());
+    throw FleetError(source_name + ": not JSON: " + error.what());
   }
   if (!json.is_object() || !json.contains("units") || !json["units"].is_array()) {
-    throw geodata::Error(source_name + ": expected {\"units\": [...]}");
+    throw FleetError(source_name + ": expected {\"units\": [...]}");
   }
   Fleet fleet;
   fleet.sample = json.value("sample", false);
@@ -93,13 +92,13 @@ Fleet parse_fleet(std::string_view json_text, const std::string& source_name) {
   for (size_t i = 0; i < json["units"].size(); ++i) {
     try {
       Unit unit = parse_unit(json["units"][i]);
-      if (!ids.insert(unit.id).second) throw geodata::Error("duplicate id \"" + unit.id + "\"");
+      if (!ids.insert(unit.id).second) throw FleetError("duplicate id \"" + unit.id + "\"");
       if (!unit.owntracks.empty() && !devices.insert(unit.owntracks).second) {
-        throw geodata::Error("OwnTracks device \"" + unit.owntracks + "\" is given twice");
+        throw FleetError("OwnTracks device \"" + unit.owntracks + "\" is given twice");
       }
       fleet.units.push_back(std::move(unit));
     } catch (const std::exception& error) {
-      throw geodata::Error(source_name + ": unit " + std::to_string(i + 1) + ": " + error.what());
+      throw FleetError(source_name + ": unit " + std::to_string(i + 1) + ": " + error.what());
     }
   }
   return fleet;
@@ -107,7 +106,7 @@ Fleet parse_fleet(std::string_view json_text, const std::string& source_name) {
 
 Fleet load_fleet(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw geodata::Error("cannot read the fleet file " + file.string());
+  if (!in) throw IoError("cannot read the fleet file " + file.string());
   std::stringstream text;
   text << in.rdbuf();
   return parse_fleet(text.str(), file.string());

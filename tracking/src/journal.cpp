@@ -28,8 +28,8 @@ uint32_t crc_of(std::string_view body) {
       crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
 }
 
-std::runtime_error system_error(const std::string& what, const std::filesystem::path& file) {
-  return std::runtime_error(what + " " + file.string() + ": " + std::strerror(errno));
+IoError system_error(const std::string& what, const std::filesystem::path& file) {
+  return IoError(what + " " + file.string() + ": " + std::strerror(errno));
 }
 
 void fsync_directory(const std::filesystem::path& dir) {

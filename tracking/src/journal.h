@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "siaga/error.h"
+
 namespace siaga::tracking::journal {
 
 struct ReadResult {
@@ -42,7 +44,7 @@ class AppendFile {
   AppendFile(const AppendFile&) = delete;
   AppendFile& operator=(const AppendFile&) = delete;
 
-  // Throws std::runtime_error (with errno's text) when the record could not be written whole;
+  // Throws IoError (with errno's text) when the record could not be written whole;
   // a partial write is cut off again so that the file stays a sequence of whole records.
   void append(std::string_view body);
   void sync();

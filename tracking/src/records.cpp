@@ -30,7 +30,7 @@ class Writer {
 class Reader {
  public:
   Reader(std::string_view body, Kind kind) : body_(body) {
-    if (kind_of(body) != kind) throw geodata::Error("journal record of an unexpected kind");
+    if (kind_of(body) != kind) throw JournalError("journal record of an unexpected kind");
     body_.remove_prefix(1);
   }
   template <typename T>
@@ -51,7 +51,7 @@ class Reader {
 
  private:
   void need(size_t bytes) const {
-    if (body_.size() < bytes) throw geodata::Error("journal record is shorter than its fields");
+    if (body_.size() < bytes) throw JournalError("journal record is shorter than its fields");
   }
   std::string_view body_;
 };
@@ -59,7 +59,7 @@ class Reader {
 }  // namespace
 
 Kind kind_of(std::string_view body) {
-  if (body.empty()) throw geodata::Error("empty journal record");
+  if (body.empty()) throw JournalError("empty journal record");
   return static_cast<Kind>(body[0]);
 }
 
@@ -125,7 +125,7 @@ std::string encode_rejection(Rejection reason) {
 Rejection decode_rejection(std::string_view body) {
   Reader in(body, Kind::rejection);
   const auto reason = in.get<uint8_t>();
-  if (reason >= rejection_count) throw geodata::Error("journal record names no known rejection");
+  if (reason >= rejection_count) throw JournalError("journal record names no known rejection");
   return static_cast<Rejection>(reason);
 }
 

@@ -1,5 +1,5 @@
 // Journal record bodies: one byte of kind, then fixed-width little-endian fields and
-// length-prefixed strings. Decoding checks every length and throws geodata::Error on a short or
+// length-prefixed strings. Decoding checks every length and throws JournalError on a short or
 // malformed body (which the CRC makes a software bug, not disk damage).
 #pragma once
 

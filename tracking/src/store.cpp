@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <iostream>
 #include <mutex>
 #include <unordered_map>
 
@@ -82,12 +81,12 @@ void TrackingStore::replay() {
   j.dir = options_.state_dir;
   if (!options_.read_only) std::filesystem::create_directories(j.dir);
   if (!std::filesystem::is_directory(j.dir)) {
-    throw geodata::Error("no state directory " + j.dir.string());
+    throw IoError("no state directory " + j.dir.string());
   }
   const journal::ReadResult snapshot = journal::read_records(j.dir / "snapshot");
   if (snapshot.dropped_bytes > 0) {
-    throw geodata::Error("the snapshot " + (j.dir / "snapshot").string() +
-                         " is damaged; it is written atomically, so the disk is at fault");
+    throw JournalError("the snapshot " + (j.dir / "snapshot").string() +
+                       " is damaged; it is written atomically, so the disk is at fault");
   }
   if (!snapshot.bodies.empty()) j.generation = records::decode_header(snapshot.bodies.front());
   for (size_t i = 1; i < snapshot.bodies.size(); ++i) replay_record(snapshot.bodies[i], false);
@@ -100,8 +99,8 @@ void TrackingStore::replay() {
   records_since_snapshot_ = appended.bodies.size();
   if (options_.read_only) return;
   if (appended.dropped_bytes > 0) {
-    std::cerr << "siaga: journal " << file.string() << ": cut " << appended.dropped_bytes
-              << " bytes of a torn last record (a crash mid-write); nothing acknowledged is lost\n";
+    log("journal " + file.string() + ": cut " + std::to_string(appended.dropped_bytes) +
+        " bytes of a torn last record (a crash mid-write); nothing acknowledged is lost");
   }
   // Journals of older generations are covered by the snapshot.
   for (const auto& item : std::filesystem::directory_iterator(j.dir)) {
@@ -136,7 +135,7 @@ void TrackingStore::replay_record(std::string_view body, bool counting) {
     case records::Kind::header:
       break;
     default:
-      throw geodata::Error("journal record of unknown kind");
+      throw JournalError("journal record of unknown kind");
   }
 }
 
@@ -215,12 +214,16 @@ bool TrackingStore::append(const std::string& body, std::string& error) {
     journal_->file->append(body);
   } catch (const std::exception& failure) {
     error = failure.what();
-    std::cerr << "siaga: JOURNAL WRITE FAILED, report refused: " << error << "\n";
+    log("JOURNAL WRITE FAILED, report refused: " + error);
     return false;
   }
   ++counters_.journal_records;
   ++records_since_snapshot_;
   return true;
+}
+
+void TrackingStore::log(const std::string& message) const {
+  if (options_.log) options_.log(message);
 }
 
 // Called once a record's effects (state and counters) are applied, so that the snapshot
@@ -230,7 +233,7 @@ Outcome TrackingStore::settled(Outcome outcome) {
   try {
     snapshot_locked();
   } catch (const std::exception& failure) {  // the journal still holds everything
-    std::cerr << "siaga: snapshot failed, journal kept: " << failure.what() << "\n";
+    log(std::string("snapshot failed, journal kept: ") + failure.what());
     records_since_snapshot_ = 0;
   }
   return outcome;

@@ -198,7 +198,7 @@ void write_coverage_png(const std::filesystem::path& file, const RoutingSetup& s
   draw_legend(cr, size, setup, scenario, coverage, target);
   draw_scale(cr, frame, size);
   if (cairo_surface_write_to_png(surface.get(), file.c_str()) != CAIRO_STATUS_SUCCESS) {
-    throw geodata::Error("cannot write " + file.string());
+    throw IoError("cannot write " + file.string());
   }
 }
 

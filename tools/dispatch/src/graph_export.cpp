@@ -12,7 +12,7 @@ void export_graph(const RoutingSetup& setup, const std::filesystem::path& out) {
   const char* driver_name = extension == ".gpkg"      ? "GPKG"
                             : extension == ".geojson" ? "GeoJSON"
                                                       : nullptr;
-  if (driver_name == nullptr) throw geodata::Error("--out must end in .gpkg or .geojson");
+  if (driver_name == nullptr) throw InputError("--out must end in .gpkg or .geojson");
   const auto& profiles = setup.live->profiles();
   std::vector<FieldSpec> fields = {
       {"edge", OFTInteger},       {"from_node", OFTInteger}, {"to_node", OFTInteger},

@@ -7,7 +7,6 @@
 
 namespace siaga::dispatch {
 
-using geodata::Error;
 using Json = nlohmann::json;
 using routing::profile_index;
 using routing::VehicleProfile;
@@ -20,26 +19,31 @@ namespace {
 
 std::string text_field(const Json& item, const char* field, const std::string& where) {
   if (!item.contains(field) || !item[field].is_string() || item[field].get<std::string>().empty())
-    throw Error(where + ": \"" + field + "\" must be a non-empty string");
+    throw IncidentClassesError(where + ": \"" + field + "\" must be a non-empty string");
   return item[field].get<std::string>();
 }
 
 IncidentClass parse_class(const Json& item, const std::string& where,
                           std::span<const VehicleProfile> profiles) {
-  if (!item.is_object()) throw Error(where + " must be an object");
+  if (!item.is_object()) throw IncidentClassesError(where + " must be an object");
   IncidentClass incident;
   incident.name = text_field(item, "name", where);
   incident.description = item.value("description", "");
   const std::string named = where + " (" + incident.name + ")";
   if (!item.contains("unit_types") || !item["unit_types"].is_array() ||
       item["unit_types"].empty()) {
-    throw Error(named + ": \"unit_types\" must be a non-empty list");
+    throw IncidentClassesError(named + ": \"unit_types\" must be a non-empty list");
   }
   for (const Json& type : item["unit_types"]) {
-    if (!type.is_string()) throw Error(named + ": unit types are strings");
-    profile_index(profiles, type.get<std::string>());  // throws for a type with no profile
+    if (!type.is_string()) throw IncidentClassesError(named + ": unit types are strings");
+    try {
+      profile_index(profiles, type.get<std::string>());
+    } catch (const routing::UnknownVehicle& error) {  // the file's fault, not a caller's
+      throw IncidentClassesError(named + ": " + error.what());
+    }
     if (incident.answered_by(type.get<std::string>()))
-      throw Error(named + ": unit type " + type.get<std::string>() + " listed twice");
+      throw IncidentClassesError(named + ": unit type " + type.get<std::string>() +
+                                 " listed twice");
     incident.unit_types.push_back(type.get<std::string>());
   }
   return incident;
@@ -50,26 +54,27 @@ IncidentClass parse_class(const Json& item, const std::string& where,
 std::vector<IncidentClass> parse_incident_classes(const std::string& json_text,
                                                   std::span<const VehicleProfile> profiles) {
   const Json root = Json::parse(json_text, nullptr, false);
-  if (root.is_discarded()) throw Error("incident types: not valid JSON");
+  if (root.is_discarded()) throw IncidentClassesError("incident types: not valid JSON");
   if (!root.contains("incident_types") || !root["incident_types"].is_array())
-    throw Error("incident types: expected {\"incident_types\": [...]}");
+    throw IncidentClassesError("incident types: expected {\"incident_types\": [...]}");
   std::vector<IncidentClass> classes;
   for (size_t i = 0; i < root["incident_types"].size(); ++i) {
     IncidentClass incident =
         parse_class(root["incident_types"][i], "incident type #" + std::to_string(i + 1), profiles);
     for (const IncidentClass& known : classes) {
-      if (known.name == incident.name) throw Error("incident type " + known.name + " listed twice");
+      if (known.name == incident.name)
+        throw IncidentClassesError("incident type " + known.name + " listed twice");
     }
     classes.push_back(std::move(incident));
   }
-  if (classes.empty()) throw Error("incident types: the list is empty");
+  if (classes.empty()) throw IncidentClassesError("incident types: the list is empty");
   return classes;
 }
 
 std::vector<IncidentClass> load_incident_classes(const std::filesystem::path& file,
                                                  std::span<const VehicleProfile> profiles) {
   std::ifstream in(file);
-  if (!in) throw Error("cannot read incident types " + file.string());
+  if (!in) throw IoError("cannot read incident types " + file.string());
   std::ostringstream text;
   text << in.rdbuf();
   return parse_incident_classes(text.str(), profiles);
@@ -81,7 +86,8 @@ const IncidentClass& incident_class(std::span<const IncidentClass> classes, std:
     if (incident.name == name) return incident;
     known += (known.empty() ? "" : ", ") + incident.name;
   }
-  throw Error("unknown incident type \"" + std::string(name) + "\" (known: " + known + ")");
+  throw UnknownIncidentClass("unknown incident type \"" + std::string(name) +
+                             "\" (known: " + known + ")");
 }
 
 }  // namespace siaga::dispatch

@@ -96,7 +96,7 @@ Reply recommend(Api& api, std::string_view text) {
   } catch (const geodata::SnapError& error) {
     return error_reply(422,
                        std::string("the incident is not on the island's roads: ") + error.what());
-  } catch (const geodata::Error& error) {
+  } catch (const dispatch::UnknownIncidentClass& error) {
     return error_reply(400, error.what());
   }
 }

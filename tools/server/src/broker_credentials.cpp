@@ -45,7 +45,7 @@ void write_file(const fs::path& file, const std::string& text, mode_t mode) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out) throw geodata::Error("cannot write " + file.string());
+  if (!out) throw IoError("cannot write " + file.string());
   ::chmod(file.c_str(), mode);
 }
 
@@ -69,7 +69,7 @@ BrokerCredentials write_broker_credentials(const tracking::Fleet& fleet, const f
   // mosquitto_passwd -U hashes a file of user:password lines in place.
   const std::string command = "mosquitto_passwd -U '" + credentials.password_file.string() + "'";
   if (std::system(command.c_str()) != 0)
-    throw geodata::Error("mosquitto_passwd failed on " + credentials.password_file.string());
+    throw IoError("mosquitto_passwd failed on " + credentials.password_file.string());
   write_file(credentials.acl_file, acl_text(fleet), 0644);
   write_file(credentials.credentials_file,
              Json{{"note", "MQTT passwords for provisioning trackers; keep secret"},
@@ -87,14 +87,14 @@ BrokerCertificate write_broker_certificate(const fs::path& dir, const std::strin
   // The host name goes into a shell command: refuse anything but a plain host.
   if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                              "0123456789.-:") != std::string::npos)
-    throw geodata::Error("not a host name: " + host);
+    throw InputError("not a host name: " + host);
   const std::string command =
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365"
       " -subj '/O=Siaga/CN=" +
       host + "' -addext 'subjectAltName=" + alt_name + "' -keyout '" + files.key.string() +
       "' -out '" + files.certificate.string() + "' 2>/dev/null";
   if (std::system(command.c_str()) != 0)
-    throw geodata::Error("openssl could not make a certificate in " + dir.string());
+    throw IoError("openssl could not make a certificate in " + dir.string());
   ::chmod(files.key.c_str(), 0600);
   return files;
 }
@@ -104,9 +104,9 @@ void use_credentials(mqtt::ClientOptions& client, const fs::path& credentials_fi
   std::ifstream in(credentials_file);
   const Json root = Json::parse(in, nullptr, false);
   if (!in || root.is_discarded() || !root.contains("users"))
-    throw geodata::Error("cannot read MQTT credentials from " + credentials_file.string());
+    throw IoError("cannot read MQTT credentials from " + credentials_file.string());
   if (!root["users"].contains(user) || !root["users"][user].is_string())
-    throw geodata::Error("no MQTT user " + user + " in " + credentials_file.string());
+    throw InputError("no MQTT user " + user + " in " + credentials_file.string());
   client.username = user;
   client.password = root["users"][user].get<std::string>();
 }

@@ -114,6 +114,10 @@ struct HttpServer::Impl {
         handler(request, response);
       } catch (const std::exception& error) {
         send(response, error_reply(500, std::string("internal error: ") + error.what()));
+        if (options.log) {
+          options.log("internal error on " + request.method + " " + request.path + ": " +
+                      error.what());
+        }
       }
       stats[endpoint].record(std::chrono::steady_clock::now() - start, response.status);
     };
@@ -280,7 +284,7 @@ HttpServer::HttpServer(Api& api, HttpOptions options, std::function<MqttLink()> 
   } else if (impl.http.bind_to_port(impl.options.host, impl.options.port)) {
     impl.port = impl.options.port;
   }
-  if (impl.port <= 0) throw geodata::Error("cannot listen on " + address);
+  if (impl.port <= 0) throw IoError("cannot listen on " + address);
 }
 
 HttpServer::~HttpServer() {

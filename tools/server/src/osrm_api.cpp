@@ -152,7 +152,7 @@ Snapped snap_all(const Api& api, const Request& request) {
   for (size_t i = 0; i < request.points.size(); ++i) {
     try {
       snapped.snaps.push_back(api.snapper.snap(request.points[i], {request.radius_m[i]}));
-    } catch (const geodata::Error&) {
+    } catch (const geodata::SnapError&) {
       snapped.error = osrm_error(
           "NoSegment", "Could not find a matching segment for coordinate " + std::to_string(i));
       return snapped;

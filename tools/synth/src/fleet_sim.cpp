@@ -106,11 +106,11 @@ int64_t wall_ms() {
 FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking::Fleet& fleet,
                              const FleetSimOptions& options, const std::atomic<bool>& stop) {
   if (options.units > fleet.units.size()) {
-    throw std::invalid_argument("the fleet has " + std::to_string(fleet.units.size()) +
-                                " units, fewer than --units " + std::to_string(options.units));
+    throw InputError("the fleet has " + std::to_string(fleet.units.size()) +
+                     " units, fewer than --units " + std::to_string(options.units));
   }
   if (!(options.rate_hz > 0 && options.rate_hz <= 100)) {
-    throw std::invalid_argument("--rate must be in (0, 100] Hz");
+    throw InputError("--rate must be in (0, 100] Hz");
   }
   Driver driver(network, options.seed);
   const geodata::Snapper snapper(network);
@@ -120,7 +120,7 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
     try {  // start at home, where the road is
       const geodata::Snap home = snapper.snap(fleet.units[i].home);
       vehicles[i].node = home.tail;
-    } catch (const geodata::Error&) {
+    } catch (const geodata::SnapError&) {
       vehicles[i].node = driver.random_node();
     }
     vehicles[i].seq = options.first_seq - 1;

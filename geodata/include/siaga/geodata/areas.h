@@ -17,7 +17,7 @@ struct AdminArea {
 };
 
 // boundary=administrative multipolygons with this admin_level (Indonesia: 6 kecamatan, 7 desa or
-// kelurahan); empty when the file has none. Throws Error when GDAL cannot read the file.
+// kelurahan); empty when the file has none. Throws MapDataError when GDAL cannot read the file.
 std::vector<AdminArea> load_admin_areas(const std::filesystem::path& osm_file,
                                         std::string_view admin_level);
 

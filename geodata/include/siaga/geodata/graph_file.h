@@ -12,15 +12,15 @@ inline constexpr uint32_t graph_file_version = 1;
 
 void save_graph(const RoadNetwork& network, const std::filesystem::path& file);
 
-// Throws Error naming the problem: missing file, wrong magic, wrong version, truncated,
-// checksum mismatch, inconsistent arrays.
+// Throws IoError for a missing or unreadable file, MapDataError naming the problem for wrong
+// magic, wrong version, truncation, a checksum mismatch or inconsistent arrays.
 RoadNetwork load_graph(const std::filesystem::path& file);
 
 // Source checksum stored in a graph file's header, without loading the rest (nullopt-like 0 on
 // any problem).
 uint64_t read_graph_source_checksum(const std::filesystem::path& file);
 
-// FNV-1a 64 over a file's bytes. Throws Error when the file cannot be read.
+// FNV-1a 64 over a file's bytes. Throws IoError when the file cannot be read.
 uint64_t file_checksum(const std::filesystem::path& file);
 
 }  // namespace siaga::geodata

@@ -49,7 +49,7 @@ struct HazardLayer {
 // Every layer of a GDAL vector source (GeoJSON, Shapefile, GeoPackage, KML, …). Feature fields:
 // `id`, `name`, `hazard` (flood | landslide | closure | other), `depth_cm` (floods), `severity`
 // (0–1, others; default 1). Bad features are rejected with a message and counted; a source GDAL
-// cannot open throws Error.
+// cannot find throws IoError, one it cannot read MapDataError.
 HazardLayer load_hazards(const std::filesystem::path& file);
 
 // Several files at once; zone ids must be unique across them (later duplicates are rejected).

@@ -38,8 +38,8 @@ struct ImportResult {
   ImportReport report;
 };
 
-// Reads .osm, .osm.pbf, .osm.bz2 (anything libosmium reads). Throws Error on a missing or
-// unreadable file or on data that yields no drivable road.
+// Reads .osm, .osm.pbf, .osm.bz2 (anything libosmium reads). Throws IoError on a missing file,
+// MapDataError on an unreadable one or on data that yields no drivable road.
 ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptions& options = {});
 
 // "pulau-ambon" for pulau-ambon.osm.pbf (also .osm, .osm.bz2, .pbf).

@@ -10,11 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include "siaga/error.h"
+
 namespace siaga::geodata {
 
-// Every error raised while reading, importing or querying map data.
-struct Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// A map data file (OSM extract, graph file, hazard layer, boundaries) that cannot be used, or
+// arrays that do not make a road network.
+struct MapDataError : DataError {
+  using DataError::DataError;
 };
 
 struct LatLon {
@@ -100,7 +103,7 @@ std::vector<uint32_t> arc_tails(const RoadNetwork& network);
 // The arc from `from` to `to`, or invalid_id. Picks the fastest when there are several.
 uint32_t find_arc(const RoadNetwork& network, uint32_t from, uint32_t to);
 
-// Throws Error when the arrays are inconsistent (sizes, CSR order, ids out of range).
+// Throws MapDataError when the arrays are inconsistent (sizes, CSR order, ids out of range).
 void check_consistent(const RoadNetwork& network);
 
 double haversine_m(LatLon a, LatLon b);

@@ -9,8 +9,14 @@
 
 namespace siaga::geodata {
 
-struct SnapError : Error {
-  using Error::Error;
+// A place that is not on the roads: not finite, outside the network, or too far from any road.
+struct SnapError : InputError {
+  using InputError::InputError;
+};
+
+// Text that is not a "lat,lon" position.
+struct CoordinateError : InputError {
+  using InputError::InputError;
 };
 
 struct SnapOptions {
@@ -30,6 +36,7 @@ struct Snap {
   Xy xy;
 };
 
+// Keeps a pointer to `network`, which must outlive it (and stay unchanged).
 class Snapper {
  public:
   explicit Snapper(const RoadNetwork& network);
@@ -48,7 +55,7 @@ class Snapper {
   std::unique_ptr<Impl> impl_;
 };
 
-// "lat,lon" → LatLon; throws Error with a one-line message on anything else.
+// "lat,lon" → LatLon; throws CoordinateError with a one-line message on anything else.
 LatLon parse_lat_lon(std::string_view text);
 
 }  // namespace siaga::geodata

@@ -17,7 +17,7 @@ using FieldSpec = std::pair<std::string, OGRFieldType>;
 class VectorOutput {
  public:
   // Replaces `file`. geojson_precision > 0 rounds GeoJSON coordinates to that many decimals.
-  // Throws geodata::Error naming what failed.
+  // Throws IoError naming what failed.
   VectorOutput(const std::filesystem::path& file, const char* driver_name, const char* layer_name,
                OGRwkbGeometryType geometry_type, std::span<const FieldSpec> fields,
                int geojson_precision = 0);

@@ -15,17 +15,29 @@
 #include <thread>
 #include <vector>
 
+#include "siaga/error.h"
+
 struct mosquitto;
 struct mosquitto_message;
 
 namespace siaga::mqtt {
+
+// The broker cannot be reached or refused: a link failure, not the caller's input.
+struct ClientError : IoError {
+  using IoError::IoError;
+};
+
+// Text that is not HOST:PORT.
+struct EndpointError : InputError {
+  using InputError::InputError;
+};
 
 struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 1883;
 };
 
-// "HOST:PORT" or "HOST" (port 1883); throws std::invalid_argument with a one-line reason.
+// "HOST:PORT" or "HOST" (port 1883); throws EndpointError with a one-line reason.
 Endpoint parse_endpoint(std::string_view text);
 
 struct ClientOptions {
@@ -43,10 +55,6 @@ struct ClientOptions {
   // (wrong password, untrusted certificate); a message equal to the one before is not repeated,
   // so a broker down for an hour is one line, not one per retry.
   std::function<void(const std::string& message)> on_link_change;
-};
-
-struct ClientError : std::runtime_error {
-  using std::runtime_error::runtime_error;
 };
 
 class Client {

@@ -10,10 +10,13 @@
 #include <string>
 #include <string_view>
 
+#include "siaga/error.h"
+
 namespace siaga::mqtt {
 
-struct DecodeError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// A payload that is not the message its topic promises: the tracker's fault.
+struct DecodeError : InputError {
+  using InputError::InputError;
 };
 
 // The payload's unit_id must be empty (taken from the topic) or equal to the topic's: a tracker

@@ -13,6 +13,7 @@
 
 namespace siaga::mqtt {
 
+// Keeps a reference to `client`, which must outlive it.
 class Outbox {
  public:
   // Holds at most `max_held` messages (a day of fixes at 1 Hz by default); past that the oldest

@@ -54,7 +54,8 @@ struct CchMetric {
   std::vector<CchUnpacking> down_unpacking;
 };
 
-// Weights may contain `blocked`; everything else must stay below 2^31 ms (~24 days).
+// One weight per network arc (ContractViolation otherwise); weights may contain `blocked`,
+// everything else must stay below 2^31 ms (~24 days).
 CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights);
 
 // Upward search spaces kept as bucket entries (rank → item, cost), CSR by rank.
@@ -65,6 +66,8 @@ struct Buckets {
   std::vector<uint32_t> entry_cost;
 };
 
+// A query's workspace: keeps a pointer to `cch`, which must outlive it; every metric it is given
+// must have been customized on that same `cch` (ContractViolation otherwise). One per thread.
 class CchQuery {
  public:
   explicit CchQuery(const Cch& cch);
@@ -119,6 +122,7 @@ class CchQuery {
 
 // "Which of these sources reaches the target first": every source's upward search space is kept
 // as bucket entries (ancestor → source, cost); a query is one backward search scanning buckets.
+// Keeps a pointer to `metric`, which must outlive it.
 class ManyToOne {
  public:
   // sources[i] are the seeds of source i (e.g. the two ends of a unit's snapped road).
@@ -132,7 +136,8 @@ class ManyToOne {
   Buckets buckets_;
 };
 
-// The mirror image: "how long from this station to each of these places".
+// The mirror image: "how long from this station to each of these places". Keeps a pointer to
+// `metric`, which must outlive it.
 class OneToMany {
  public:
   OneToMany(const Cch& cch, const CchMetric& metric, std::span<const std::vector<Seed>> targets);

@@ -28,6 +28,7 @@ struct PathResult {
   std::vector<uint32_t> arcs;             // the path, source node to target node
 };
 
+// A search's workspace: keeps a pointer to `network`, which must outlive it.
 class Dijkstra {
  public:
   explicit Dijkstra(const geodata::RoadNetwork& network);

@@ -17,12 +17,18 @@
 
 namespace siaga::routing {
 
+// A hazard zone id that the loaded layers do not have.
+struct UnknownZone : InputError {
+  using InputError::InputError;
+};
+
 struct MetricSet {
   uint64_t version = 0;
   std::vector<uint8_t> active;     // per hazard zone
   std::vector<CchMetric> metrics;  // per profile, in the profiles' order
 };
 
+// Keeps references to `network` and `cch`, which must outlive it.
 class LiveMetrics {
  public:
   LiveMetrics(const geodata::RoadNetwork& network, const Cch& cch,
@@ -30,8 +36,8 @@ class LiveMetrics {
 
   std::shared_ptr<const MetricSet> current() const { return current_.load(); }
 
-  // Each publishes a new MetricSet and returns its version. Unknown zone ids throw
-  // geodata::Error and change nothing.
+  // Each publishes a new MetricSet and returns its version. Unknown zone ids throw UnknownZone
+  // and change nothing.
   uint64_t activate(std::string_view zone_id);
   uint64_t deactivate(std::string_view zone_id);
   uint64_t set_active(std::span<const std::string> zone_ids);  // exactly these

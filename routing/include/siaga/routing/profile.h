@@ -14,6 +14,16 @@
 
 namespace siaga::routing {
 
+// A vehicle profile file that cannot be used: the message names the profile and the problem.
+struct ProfileError : DataError {
+  using DataError::DataError;
+};
+
+// A vehicle (profile) name that is not in the profiles.
+struct UnknownVehicle : InputError {
+  using InputError::InputError;
+};
+
 struct HazardBand {
   double up_to = std::numeric_limits<double>::infinity();  // intensity bound, inclusive
   bool closed = false;
@@ -31,11 +41,12 @@ struct VehicleProfile {
   HazardBand effect(geodata::HazardKind kind, double intensity) const;
 };
 
-// Throws geodata::Error naming the problem (unknown road class or hazard, bad numbers, …).
+// Throws ProfileError naming the problem (unknown road class or hazard, bad numbers, …);
+// load_profiles throws IoError when the file cannot be read.
 std::vector<VehicleProfile> parse_profiles(const std::string& json_text);
 std::vector<VehicleProfile> load_profiles(const std::filesystem::path& file);
 
-// Index of the named profile; throws geodata::Error listing the known names.
+// Index of the named profile; throws UnknownVehicle listing the known names.
 uint32_t profile_index(std::span<const VehicleProfile> profiles, std::string_view name);
 
 // Travel time per arc for this vehicle with the zones where active[zone] != 0: closed arcs get

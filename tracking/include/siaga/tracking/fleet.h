@@ -11,6 +11,11 @@
 
 namespace siaga::tracking {
 
+// A fleet file that cannot be used: names the file and the offending unit.
+struct FleetError : DataError {
+  using DataError::DataError;
+};
+
 struct Unit {
   std::string id;         // [A-Za-z0-9_-]{1,64}, the MQTT topic level
   std::string call_sign;  // what the radio operator says
@@ -32,8 +37,8 @@ struct Fleet {
 
 inline const std::vector<std::string> unit_types = {"ambulance", "fire_truck", "rescue", "police"};
 
-// Throws geodata::Error naming the file and the offending unit (bad id, unknown type, duplicate
-// id or OwnTracks device, missing field, non-finite home).
+// Throws FleetError naming the file and the offending unit (bad id, unknown type, duplicate
+// id or OwnTracks device, missing field, non-finite home); IoError when it cannot be read.
 Fleet load_fleet(const std::filesystem::path& file);
 Fleet parse_fleet(std::string_view json_text, const std::string& source_name);
 std::string fleet_json(const Fleet& fleet);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -19,6 +20,11 @@
 #include "siaga/tracking/unit_status.h"
 
 namespace siaga::tracking {
+
+// A journal or snapshot that cannot be replayed (beyond a torn last record, which is cut off).
+struct JournalError : DataError {
+  using DataError::DataError;
+};
 
 // A GPS fix as reported (the protobuf Fix or an OwnTracks location, decoded).
 struct PositionFix {
@@ -102,8 +108,12 @@ struct StoreOptions {
   double max_snap_m = 5'000;
   uint64_t snapshot_every = 200'000;  // journal records between snapshots
   int sync_interval_ms = 20;          // group commit: fsync at most this long after a write
+  // Told what an operator must know (a journal write that failed, a torn tail cut off at start, a
+  // snapshot that failed); may be called with the store's lock held, so it must not call back.
+  std::function<void(const std::string& message)> log;
 };
 
+// Keeps a reference to `network` (through its snapper), which must outlive it.
 class TrackingStore {
  public:
   // Replays the state directory (snapshot, then journal) when there is one. Throws on an
@@ -153,6 +163,7 @@ class TrackingStore {
   Outcome reject(Rejection reason, std::string detail);
   Outcome refuse_unpersisted(std::string error);
   Outcome settled(Outcome outcome);
+  void log(const std::string& message) const;
   void replay();
   void replay_record(std::string_view body, bool counting);
   void snapshot_locked();

@@ -1,61 +1,23 @@
-// Planners' scenarios: stations, active hazards, response-time targets and the demand to cover
-// (a JSON file, see geodata/ambon/scenarios/); the share of demand each target reaches, what a
-// hazard takes away, and where new stations would add the most.
+// Coverage for planners: from every station holding a unit type, the travel time to the middle of
+// every street under the scenario's hazards (one multi-source PHAST sweep per target), and the
+// share of the demand within each target, island-wide and per area (kecamatan).
+//
+// Terms: a *segment* is one street between two graph nodes, counted once however many directions
+// it can be driven in (routing/segments.h); its *demand* is its length in km times the scenario's
+// weight for its road class; a *target* is a unit type and a number of minutes (a distance target:
+// a unit type and kilometres in a straight line).
 #pragma once
 
-#include <array>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "siaga/dispatch/dataset.h"
-#include "siaga/dispatch/geojson.h"
+#include "siaga/dispatch/scenario.h"
+#include "siaga/geodata/areas.h"
 #include "siaga/routing/segments.h"
 
 namespace siaga::dispatch {
-
-struct Station {
-  std::string name;
-  geodata::LatLon position;
-  std::vector<std::string> unit_types;  // vehicle profiles based there
-};
-
-struct CoverageTarget {
-  std::string name;       // e.g. "fire", "medical", "fire-nfpa-1710"
-  std::string unit_type;  // the profile that must arrive
-  double minutes = 0;
-  std::string source;  // where the number comes from
-
-  uint32_t limit_ms() const { return static_cast<uint32_t>(minutes * 60'000); }
-};
-
-// A straight-line criterion: demand within max_km of the nearest station with the unit type
-// (Kepmen PU 11/KPTS/2000: a fire post within 2.5 km of built-up areas).
-struct DistanceTarget {
-  std::string name;
-  std::string unit_type;
-  double max_km = 0;
-  std::string source;
-};
-
-struct Scenario {
-  std::string name;
-  std::filesystem::path file;
-  std::vector<Station> stations;
-  std::vector<std::filesystem::path> hazard_files;
-  std::vector<std::string> active_hazards;
-  std::vector<CoverageTarget> targets;
-  std::vector<DistanceTarget> distance_targets;
-  std::array<double, geodata::road_class_count> demand_weight{};  // per metre of road, by class
-  std::string demand_note;
-  std::string areas_admin_level = "6";    // OSM boundaries to aggregate by (kecamatan)
-  std::filesystem::path area_seats_file;  // fallback: the nearest of these named points
-};
-
-// Throws geodata::Error naming the file and the problem. Hazard files are relative to the
-// scenario's folder; stations may be all facilities of a kind of the network.
-Scenario load_scenario(const std::filesystem::path& file, const geodata::RoadNetwork& network);
 
 struct TargetCoverage {
   CoverageTarget target;
@@ -90,36 +52,23 @@ struct Coverage {
   std::vector<TargetCoverage> targets;
 };
 
-// Stations of a unit type, as sources: travel time to every segment under the scenario's hazards.
+// Stations of a unit type, as sources: travel time to every segment under the scenario's hazards
+// (`setup`'s active zones, which the caller sets from the scenario).
 Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario);
 
 // OSM boundaries of the scenario's admin level in the OSM file, else the seats file, else none.
 void assign_areas(Coverage& coverage, const geodata::RoadNetwork& network, const Scenario& scenario,
                   const std::filesystem::path& osm_file);
 
-Json coverage_json(const RoutingSetup& setup, const Scenario& scenario, const Coverage& coverage);
-// Baseline against another scenario (e.g. with a flood): coverage lost per target, places losing
-// it.
-Json compare_json(const RoutingSetup& setup, const Scenario& base, const Coverage& base_coverage,
-                  const Scenario& other, const Coverage& other_coverage);
-
-// Every segment with its demand and minutes per target (GeoJSON or GeoPackage, for QGIS).
-void write_segments(const std::filesystem::path& file, const RoutingSetup& setup,
-                    const Coverage& coverage);
-// Every area (its boundary, or its seat point) with its demand and share per target.
-void write_areas(const std::filesystem::path& file, const Coverage& coverage);
-
-struct SiteSuggestion {
-  geodata::LatLon position;
-  std::string near;        // the street's name, when it has one
-  double gain_km = 0;      // demand newly within the target
-  double share_after = 0;  // of all demand, with this and the earlier suggestions
+// Demand, and demand within each target, per area.
+struct AreaTally {
+  std::vector<double> demand;                // per area
+  std::vector<std::vector<double>> covered;  // per target, per area
+  double outside = 0;                        // demand in no area
 };
+AreaTally tally_areas(const Coverage& coverage);
 
-// Greedy maximal covering: K sites among candidate points on the graph (nodes of the main roads),
-// each adding the most demand not yet within the target. `progress` gets (done, total).
-std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Coverage& coverage,
-                                          size_t target_index, size_t k,
-                                          const std::function<void(size_t, size_t)>& progress);
+// part / whole rounded to three decimals, 0 when there is no whole: the shares reports show.
+double share_of(double part, double whole);
 
 }  // namespace siaga::dispatch

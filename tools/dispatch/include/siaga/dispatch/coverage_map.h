@@ -14,7 +14,7 @@ struct MapSize {
   int height = 1200;
 };
 
-// Throws geodata::Error when the file cannot be written.
+// Throws IoError when the file cannot be written.
 void write_coverage_png(const std::filesystem::path& file, const RoutingSetup& setup,
                         const Scenario& scenario, const Coverage& coverage, size_t target_index,
                         MapSize size = {});

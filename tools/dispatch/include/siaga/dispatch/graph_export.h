@@ -9,7 +9,8 @@
 
 namespace siaga::dispatch {
 
-// `out` ends in .gpkg or .geojson. Throws geodata::Error naming what failed.
+// `out` ends in .gpkg or .geojson. Throws InputError for another extension, IoError when it
+// cannot be written.
 void export_graph(const RoutingSetup& setup, const std::filesystem::path& out);
 
 }  // namespace siaga::dispatch

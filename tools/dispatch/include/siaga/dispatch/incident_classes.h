@@ -12,6 +12,16 @@
 
 namespace siaga::dispatch {
 
+// An incident-classes file that cannot be used: names the class and the problem.
+struct IncidentClassesError : DataError {
+  using DataError::DataError;
+};
+
+// An incident class name that the table does not have.
+struct UnknownIncidentClass : InputError {
+  using InputError::InputError;
+};
+
 struct IncidentClass {
   std::string name;  // medical, fire, security, disaster, rescue
   std::string description;
@@ -20,14 +30,14 @@ struct IncidentClass {
   bool answered_by(std::string_view unit_type) const;
 };
 
-// Throws geodata::Error naming the problem (missing field, duplicate class, a unit type that is
-// not a profile in `profiles`).
+// Throws IncidentClassesError naming the problem (missing field, duplicate class, a unit type that
+// is not a profile in `profiles`).
 std::vector<IncidentClass> parse_incident_classes(
     const std::string& json_text, std::span<const routing::VehicleProfile> profiles);
 std::vector<IncidentClass> load_incident_classes(const std::filesystem::path& file,
                                                  std::span<const routing::VehicleProfile> profiles);
 
-// The named class; throws geodata::Error listing the known names.
+// The named class; throws UnknownIncidentClass listing the known names.
 const IncidentClass& incident_class(std::span<const IncidentClass> classes, std::string_view name);
 
 }  // namespace siaga::dispatch

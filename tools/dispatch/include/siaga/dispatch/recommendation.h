@@ -44,7 +44,7 @@ struct Ranking {
   std::vector<SkippedUnit> not_available;  // the right type, but busy, stale or never seen
 };
 
-// Throws geodata::Error (unknown incident type) or geodata::SnapError (location off the roads).
+// Throws UnknownIncidentClass or geodata::SnapError (location off the roads).
 Ranking rank_units(const DispatchContext& context, std::span<const tracking::UnitState> units,
                    geodata::LatLon location, std::string_view incident_type, size_t k,
                    routing::CchQuery& query);

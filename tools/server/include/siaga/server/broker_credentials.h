@@ -23,7 +23,7 @@ struct BrokerCredentials {
   std::map<std::string, std::string> passwords;
 };
 
-// Writes the three files into `dir` (created). Throws geodata::Error when mosquitto_passwd is
+// Writes the three files into `dir` (created). Throws IoError when mosquitto_passwd is
 // missing or fails.
 BrokerCredentials write_broker_credentials(const tracking::Fleet& fleet,
                                            const std::filesystem::path& dir);
@@ -35,12 +35,12 @@ struct BrokerCertificate {
 
 // A self-signed certificate for a broker reached as `host` (an IP address or a DNS name), valid
 // a year, written into `dir` (created) by the openssl command. For a loopback or test broker;
-// a deployment uses a certificate from its own CA. Throws geodata::Error when openssl fails.
+// a deployment uses a certificate from its own CA. Throws IoError when openssl fails.
 BrokerCertificate write_broker_certificate(const std::filesystem::path& dir,
                                            const std::string& host);
 
-// Sets the client's username and password from a credentials file; throws geodata::Error when the
-// file or the user is missing.
+// Sets the client's username and password from a credentials file; throws IoError (or InputError
+// for a user not in it) when the file or the user is missing.
 void use_credentials(mqtt::ClientOptions& client, const std::filesystem::path& credentials_file,
                      const std::string& user);
 

@@ -20,11 +20,13 @@ struct HttpOptions {
   // Non-empty: dispatching and hazard toggles need "Authorization: Bearer <write_token>"; reads
   // stay open (the server listens on loopback or behind the control room's network).
   std::string write_token;
+  // Told the cause of every 500 (a fault of Siaga's, never the caller's), with the request line.
+  std::function<void(const std::string& message)> log;
 };
 
 class HttpServer {
  public:
-  // Binds at once (throws geodata::Error naming the address when it cannot); serves after start.
+  // Binds at once (throws IoError naming the address when it cannot); serves after start.
   HttpServer(Api& api, HttpOptions options, std::function<MqttLink()> mqtt_link = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

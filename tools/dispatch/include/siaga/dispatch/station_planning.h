@@ -1,0 +1,26 @@
+// Where new stations would add the most: greedy maximal covering over candidate sites (the nodes
+// of tertiary and larger roads). Greedy is within 1 − 1/e of the best K-set for this objective.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "siaga/dispatch/coverage.h"
+
+namespace siaga::dispatch {
+
+struct SiteSuggestion {
+  geodata::LatLon position;
+  std::string near;        // the street's name, when it has one
+  double gain_km = 0;      // demand newly within the target
+  double share_after = 0;  // of all demand, with this and the earlier suggestions
+};
+
+// Greedy maximal covering: K sites among candidate points on the graph (nodes of the main roads),
+// each adding the most demand not yet within the target. `progress` gets (done, total).
+std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Coverage& coverage,
+                                          size_t target_index, size_t k,
+                                          const std::function<void(size_t, size_t)>& progress);
+
+}  // namespace siaga::dispatch
