@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <optional>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "siaga/geodata/osm_import.h"
 #include "siaga/routing/cch.h"
@@ -48,6 +50,37 @@ inline const geodata::ImportResult& ambon() {
 inline const routing::Cch& ambon_cch() {
   static const routing::Cch cch = routing::Cch::build(ambon().network);
   return cch;
+}
+
+// A small hand-drawn network for hand-computed answers: nodes 0..n-1 on a line 1 km apart (at
+// -3.7 N, from 128.1 E eastward, 0.01° apart), the given directed arcs, each 1 km of residential
+// street on one way named "Jl. Garis", `ms_per_arc` to drive.
+inline geodata::RoadNetwork network_from_arcs(uint32_t node_count,
+                                              std::vector<std::pair<uint32_t, uint32_t>> arcs,
+                                              uint32_t ms_per_arc = 60'000) {
+  geodata::RoadNetwork network;
+  for (uint32_t i = 0; i < node_count; ++i) {
+    network.node_position.push_back({-3.7, 128.1 + 0.01 * i});
+    network.node_xy.push_back({1000.0 * i, 0});
+    network.node_osm_id.push_back(i + 1);
+  }
+  std::stable_sort(arcs.begin(), arcs.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  network.first_out.assign(node_count + 1, 0);
+  for (const auto& [tail, head] : arcs) ++network.first_out[tail + 1];
+  for (size_t v = 0; v < node_count; ++v) network.first_out[v + 1] += network.first_out[v];
+  for (const auto& [tail, head] : arcs) {
+    network.arc_head.push_back(head);
+    network.arc_length_m.push_back(1000);
+    network.arc_time_ms.push_back(ms_per_arc);
+    network.arc_class.push_back(geodata::RoadClass::residential);
+    network.arc_flags.push_back(0);
+    network.arc_way.push_back(0);
+  }
+  network.way_osm_id = {1};
+  network.way_name = {"Jl. Garis"};
+  geodata::check_consistent(network);
+  return network;
 }
 
 // Polls until `done` holds or the time is up.

@@ -23,29 +23,7 @@ const fs::path scenarios = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios
 
 // 0 — 1 — 2 — 3, two-way, then 3 → 4 one-way; every arc 1 km and 60 s.
 geodata::RoadNetwork line_graph() {
-  geodata::RoadNetwork network;
-  for (int i = 0; i < 5; ++i) {
-    network.node_position.push_back({-3.7, 128.1 + 0.01 * i});
-    network.node_xy.push_back({1000.0 * i, 0});
-    network.node_osm_id.push_back(i + 1);
-  }
-  const std::vector<std::pair<uint32_t, uint32_t>> arcs = {{0, 1}, {1, 0}, {1, 2}, {2, 1},
-                                                           {2, 3}, {3, 2}, {3, 4}};
-  network.first_out.assign(6, 0);
-  for (const auto& [tail, head] : arcs) ++network.first_out[tail + 1];
-  for (size_t v = 0; v < 5; ++v) network.first_out[v + 1] += network.first_out[v];
-  for (const auto& [tail, head] : arcs) {  // already sorted by tail
-    network.arc_head.push_back(head);
-    network.arc_length_m.push_back(1000);
-    network.arc_time_ms.push_back(60'000);
-    network.arc_class.push_back(geodata::RoadClass::residential);
-    network.arc_flags.push_back(0);
-    network.arc_way.push_back(0);
-  }
-  network.way_osm_id = {1};
-  network.way_name = {"Jl. Garis"};
-  geodata::check_consistent(network);
-  return network;
+  return test::network_from_arcs(5, {{0, 1}, {1, 0}, {1, 2}, {2, 1}, {2, 3}, {3, 2}, {3, 4}});
 }
 
 TEST(Coverage, SegmentArrivalsOnAHandBuiltLine) {

@@ -1,4 +1,5 @@
-// The subcommands: each adds its options to the CLI and returns the function that runs it.
+// The subcommands: each adds its options to the CLI and returns the function that runs it, which
+// calls one library function and prints its answer.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -27,7 +28,13 @@ struct CommandRegistration {
 
 std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options);
 
-// track, fleet-sim, units, synth-fleet, broker-config (tracking_commands.cpp).
+// import, route, isochrone, graph export, facilities (route_commands.cpp).
+std::vector<CommandRegistration> route_commands(CLI::App& app, CommandOptions& options);
+
+// synth-ambon, synth-hazards, synth-fleet, fleet-sim (synth_commands.cpp).
+std::vector<CommandRegistration> synth_commands(CLI::App& app, CommandOptions& options);
+
+// track, units, broker-config, broker-credentials, broker-certificate (tracking_commands.cpp).
 std::vector<CommandRegistration> tracking_commands(CLI::App& app, CommandOptions& options);
 
 // --data-dir, --osm, --graph, and the paths they resolve to.

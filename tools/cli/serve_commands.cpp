@@ -13,8 +13,7 @@
 #include "siaga/dispatch/recommendation.h"
 #include "siaga/server/api.h"
 #include "siaga/server/broker_credentials.h"
-#include "siaga/server/http_server.h"
-#include "siaga/server/ingest.h"
+#include "siaga/server/service.h"
 #include "siaga/server/tracking_json.h"
 
 namespace siaga::cli {
@@ -71,73 +70,29 @@ server::HttpOptions http_options(const ServeArguments& arguments) {
   return options;
 }
 
-// A hazard toggle from MQTT (BPBD's field devices) changes the live metrics like the HTTP one.
-void apply_hazard_toggle(routing::LiveMetrics& live, const v1::HazardToggle& toggle) {
-  try {
-    const uint64_t version =
-        toggle.active() ? live.activate(toggle.zone_id()) : live.deactivate(toggle.zone_id());
-    std::cerr << "siaga serve: hazard " << toggle.zone_id() << (toggle.active() ? " on" : " off")
-              << " (metrics version " << version << ")\n";
-  } catch (const routing::UnknownZone& error) {
-    std::cerr << "siaga serve: hazard toggle ignored: " << error.what() << "\n";
-  }
-}
-
 int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   const sigset_t signals = block_stop_signals();
-  const auto setup = dispatch::load_routing(
-      paths_of(options), hazard_files(options, arguments.hazards), arguments.profiles, std::cerr);
-  setup->live->set_active(split_list(arguments.active));
-  const geodata::Snapper snapper(setup->network);
-  const auto classes =
-      dispatch::load_incident_classes(arguments.incident_types, setup->live->profiles());
-  tracking::TrackingStore store(tracking::load_fleet(fleet_file(options, arguments.tracking.fleet)),
-                                setup->network, store_options(arguments.tracking, false));
-  routing::QueryPool queries(*setup->cch);
-
-  const bool use_mqtt = arguments.tracking.mqtt != "none";
-  // Without a broker the intake is built but never started (it needs a client id all the same).
-  mqtt::ClientOptions client;
-  client.client_id = "siaga-engine";
-  if (use_mqtt) client = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);
-  server::Ingest ingest(store, client, [&live = *setup->live](const v1::HazardToggle& toggle) {
-    apply_hazard_toggle(live, toggle);
-  });
-  server::Api api{setup->network, snapper, *setup->live, store, classes, queries, {}};
-  if (use_mqtt) {
-    api.publish = [&ingest](const std::string& topic, const std::string& payload) {
-      try {
-        ingest.client().publish(topic, payload);
-        return true;
-      } catch (const mqtt::ClientError& error) {
-        std::cerr << "siaga serve: " << error.what() << "\n";
-        return false;
-      }
-    };
-    ingest.start();
-  }
-  const server::HttpOptions http_settings = http_options(arguments);
-  server::HttpServer http(api, http_settings, [&ingest, use_mqtt] {
-    if (!use_mqtt) return server::MqttLink{};
-    return server::MqttLink{ingest.client().connected(), ingest.client().connect_count()};
-  });
-  http.start();
-  const std::string url = "http://" + http_settings.host + ":" + std::to_string(http.port());
-  Json ready = {{"ready", true}, {"listen", url}, {"console", url + "/"}};
-  ready.update(dispatch::dataset_label(setup->network));
-  ready["mqtt"] = arguments.tracking.mqtt;
-  ready["writes_need_token"] = !http_settings.write_token.empty();
-  ready["units"] = store.fleet().units.size();
-  ready["synth::sample_fleet"] = store.fleet().sample;
-  ready["hazard_zones"] = setup->live->hazards().zones.size();
-  ready["state"] = store.options().state_dir.string();
-  std::cout << ready.dump() << std::endl;
-
+  server::ServiceOptions service_options;
+  service_options.data = paths_of(options);
+  service_options.hazard_files = hazard_files(options, arguments.hazards);
+  service_options.active_zones = split_list(arguments.active);
+  service_options.profiles_file = arguments.profiles;
+  service_options.incident_types_file = arguments.incident_types;
+  service_options.fleet_file = fleet_file(options, arguments.tracking.fleet);
+  service_options.store = store_options(arguments.tracking, false);
+  if (arguments.tracking.mqtt != "none")
+    service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);
+  service_options.http = http_options(arguments);
+  service_options.log = [](const std::string& message) {
+    std::cerr << "siaga serve: " << message << "\n";
+  };
+  server::Service service(std::move(service_options));
+  service.start();
+  std::cout << service.ready_json().dump() << std::endl;
   int signal = 0;
   sigwait(&signals, &signal);
-  http.stop();
-  if (use_mqtt) ingest.stop();
-  sync_and_report_stopped(store);
+  service.stop();
+  sync_and_report_stopped(service.store());
   return 0;
 }
 
@@ -217,18 +172,12 @@ int answer_offline(const CommandOptions& options, const NearestArguments& argume
                    geodata::LatLon at) {
   const auto setup =
       dispatch::load_routing(paths_of(options), {}, dispatch::default_profiles_file(), std::cerr);
-  const geodata::Snapper snapper(setup->network);
   const auto classes = dispatch::load_incident_classes(dispatch::default_incident_types_file(),
                                                        setup->live->profiles());
-  const std::vector<tracking::UnitState> units =
-      dispatch::units_at_home(tracking::load_fleet(arguments.fleet), snapper, tracking::now_ms());
-  routing::CchQuery query(*setup->cch);
-  const dispatch::DispatchContext context{setup->network, snapper, *setup->live, classes};
-  const dispatch::Ranking ranking = dispatch::rank_units(
-      context, units, at, arguments.type, static_cast<size_t>(std::max(1, arguments.k)), query);
-  Json answer = dispatch::ranking_json(context, ranking, tracking::now_ms());
-  answer["positions"] = "each unit at its home station (offline, from the fleet file)";
-  print_answer(answer, arguments.table);
+  print_answer(
+      dispatch::recommend_from_homes(*setup, classes, tracking::load_fleet(arguments.fleet), at,
+                                     arguments.type, static_cast<size_t>(std::max(1, arguments.k))),
+      arguments.table);
   return 0;
 }
 

@@ -1,19 +1,14 @@
-// The tracking commands: the ingest engine (`track`), the simulated fleet, the sample fleet file,
-// an offline look at a state directory, and the broker configuration.
+// The tracking engine and its broker: track, units (a stopped engine's state), broker-config,
+// broker-credentials, broker-certificate.
 #include <csignal>
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
 
 #include "commands.h"
 #include "options.h"
-#include "siaga/dispatch/dataset.h"
 #include "siaga/mqtt/broker_config.h"
 #include "siaga/server/broker_credentials.h"
 #include "siaga/server/ingest.h"
 #include "siaga/server/tracking_json.h"
-#include "siaga/synth/fleet_sim.h"
-#include "siaga/synth/sample_fleet.h"
 
 namespace siaga::cli {
 
@@ -80,70 +75,6 @@ CommandRegistration units_command(CLI::App& app, CommandOptions& options) {
           }};
 }
 
-CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
-  auto arguments = std::make_shared<TrackingArguments>();
-  auto sim = std::make_shared<synth::FleetSimOptions>();
-  CLI::App* command = app.add_subcommand(
-      "fleet-sim", "simulated vehicles driving real routes, publishing fixes over MQTT");
-  add_data_options(command, options);
-  add_mqtt_options(command, *arguments, "siaga-fleet-sim", "broker HOST:PORT");
-  add_fleet_option(command, *arguments);
-  command->add_option("--units", sim->units, "the first N units of the fleet")
-      ->capture_default_str();
-  command->add_option("--rate", sim->rate_hz, "fixes per second per unit")->capture_default_str();
-  command->add_option("--duration", sim->duration_s, "seconds (0: until SIGINT)")
-      ->capture_default_str();
-  command->add_option("--seed", sim->seed, "random seed")->capture_default_str();
-  command->add_option("--bad-payload", sim->bad_payload, "share of extra garbage messages");
-  command->add_option("--duplicate", sim->duplicate, "share of fixes sent twice");
-  command->add_option("--out-of-order", sim->out_of_order, "share of fixes sent late");
-  command->add_option("--disconnect-every", sim->disconnect_every_s, "drop the link every S s");
-  command->add_option("--first-seq", sim->first_seq, "first sequence number")
-      ->capture_default_str();
-  return {
-      command, [&options, arguments, sim] {
-        const geodata::RoadNetwork network = dispatch::load_or_import(paths_of(options), std::cerr);
-        const tracking::Fleet fleet = tracking::load_fleet(fleet_file(options, arguments->fleet));
-        sim->mqtt = mqtt_client(*arguments, "siaga-fleet-sim", server::simulator_user);
-        static std::atomic<bool> stop{false};  // set from the signal handler only
-        std::signal(SIGINT, [](int) { stop = true; });
-        std::signal(SIGTERM, [](int) { stop = true; });
-        const synth::FleetSimReport report = synth::run_fleet_sim(network, fleet, *sim, stop);
-        std::cout << Json{{"fixes", report.fixes},
-                          {"duplicates", report.duplicates},
-                          {"out_of_order", report.out_of_order},
-                          {"bad_payloads", report.bad_payloads},
-                          {"messages", report.messages()},
-                          {"disconnects", report.disconnects},
-                          {"dropped_offline", report.dropped_offline},
-                          {"all_acknowledged", report.all_acknowledged}}
-                         .dump()
-                  << "\n";
-        return report.all_acknowledged ? 0 : 3;
-      }};
-}
-
-CommandRegistration synth_fleet_command(CLI::App& app, CommandOptions& options) {
-  auto out = std::make_shared<std::string>();
-  auto extra = std::make_shared<size_t>(0);
-  CLI::App* command =
-      app.add_subcommand("synth-fleet", "writes the SAMPLE Ambon fleet based at the facilities");
-  add_data_options(command, options);
-  command->add_option("--out", *out, "output file (default: fleet-sample.json in the data dir)");
-  command->add_option("--extra", *extra, "extra simulated units SIM-0001...")
-      ->capture_default_str();
-  return {command, [&options, out, extra] {
-            const geodata::RoadNetwork network =
-                dispatch::load_or_import(paths_of(options), std::cerr);
-            const fs::path file = out->empty() ? fleet_file(options, "") : fs::path(*out);
-            const std::string json = tracking::fleet_json(synth::sample_fleet(network, *extra));
-            std::ofstream(file, std::ios::binary) << json;
-            if (!std::ifstream(file)) throw IoError("cannot write " + file.string());
-            std::cout << Json{{"fleet", file.string()}, {"sample", true}}.dump() << "\n";
-            return 0;
-          }};
-}
-
 CommandRegistration broker_config_command(CLI::App& app, CommandOptions&) {
   auto settings = std::make_shared<mqtt::BrokerSettings>();
   auto dir = std::make_shared<std::string>();
@@ -173,8 +104,6 @@ CommandRegistration broker_config_command(CLI::App& app, CommandOptions&) {
             return 0;
           }};
 }
-
-}  // namespace
 
 CommandRegistration broker_credentials_command(CLI::App& app, CommandOptions& options) {
   auto arguments = std::make_shared<TrackingArguments>();
@@ -215,13 +144,11 @@ CommandRegistration broker_certificate_command(CLI::App& app, CommandOptions&) {
           }};
 }
 
+}  // namespace
+
 std::vector<CommandRegistration> tracking_commands(CLI::App& app, CommandOptions& options) {
-  return {track_command(app, options),
-          units_command(app, options),
-          fleet_sim_command(app, options),
-          synth_fleet_command(app, options),
-          broker_config_command(app, options),
-          broker_credentials_command(app, options),
+  return {track_command(app, options), units_command(app, options),
+          broker_config_command(app, options), broker_credentials_command(app, options),
           broker_certificate_command(app, options)};
 }
 

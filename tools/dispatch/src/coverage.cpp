@@ -105,6 +105,20 @@ AreaAssignment nearest_seat(const Scenario& scenario, std::span<const geodata::L
 
 }  // namespace
 
+ScenarioCoverage run_scenario(const DataPaths& paths, const fs::path& scenario_file,
+                              std::ostream& log) {
+  ScenarioCoverage run;
+  geodata::RoadNetwork network = load_or_import(paths, log);
+  run.scenario = load_scenario(scenario_file, network);
+  std::vector<std::string> hazard_files;
+  for (const auto& path : run.scenario.hazard_files) hazard_files.push_back(path.string());
+  run.setup = build_routing(std::move(network), hazard_files, default_profiles_file(), log);
+  run.setup->live->set_active(run.scenario.active_hazards);
+  run.coverage = compute_coverage(*run.setup, run.scenario);
+  assign_areas(run.coverage, run.setup->network, run.scenario, paths.osm);
+  return run;
+}
+
 double share_of(double part, double whole) {
   return whole > 0 ? std::round(1000 * part / whole) / 1000 : 0;
 }

@@ -1,5 +1,6 @@
 #include "siaga/dispatch/geojson.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "siaga/routing/hazard_report.h"
@@ -98,6 +99,58 @@ Json hazards_json(const routing::LiveMetrics& live, const routing::MetricSet& se
     near.push_back(zone_json(hazards.zones[zone]));
   }
   return {{"active", active}, {"on_route", on_route}, {"near_route", near}};
+}
+
+Json isochrone_geojson(const geodata::RoadNetwork& network,
+                       std::span<const routing::BandedArc> arcs,
+                       std::span<const double> bands_minutes) {
+  static const char* const colours[] = {"#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"};
+  const std::vector<uint32_t> tails = geodata::arc_tails(network);
+  Json features = Json::array();
+  for (const routing::BandedArc& banded : arcs) {
+    const geodata::LatLon ends[] = {network.node_position[tails[banded.arc]],
+                                    network.node_position[network.arc_head[banded.arc]]};
+    features.push_back({{"type", "Feature"},
+                        {"geometry", line_string(ends)},
+                        {"properties",
+                         {{"band_minutes", bands_minutes[banded.band]},
+                          {"arrival_minutes", rounded(banded.arrival_ms / 60000.0, 2)},
+                          {"stroke", colours[std::min<size_t>(banded.band, 4)]}}}});
+  }
+  Json out = {{"type", "FeatureCollection"}};
+  out.update(dataset_label(network));
+  out["features"] = features;
+  return out;
+}
+
+Json import_summary_json(const geodata::ImportResult& result,
+                         const std::filesystem::path& graph_file) {
+  const geodata::ImportReport& report = result.report;
+  Json out = dataset_label(result.network);
+  out["source"] = report.source;
+  out["graph_file"] = graph_file.string();
+  out["nodes"] = result.network.node_count();
+  out["edges"] = result.network.arc_count();
+  Json km = Json::object();
+  double total = 0;
+  for (const auto& [road_class, value] : report.km_by_class) {
+    km[road_class] = std::round(value * 100) / 100;
+    total += value;
+  }
+  out["km_by_class"] = km;
+  out["km_total"] = std::round(total * 100) / 100;
+  out["osm_nodes_read"] = report.osm_nodes;
+  out["osm_ways_read"] = report.osm_ways;
+  out["routable_ways"] = report.routable_ways;
+  out["ways_excluded"] = report.ways_excluded;
+  out["components"] = report.components;
+  out["components_dropped"] = report.components == 0 ? 0 : report.components - 1;
+  out["nodes_dropped"] = report.nodes_dropped;
+  out["edges_dropped"] = report.arcs_dropped;
+  out["dropped_because"] = "not in the largest strongly connected component";
+  out["facilities"] = report.facilities_by_kind;
+  out["elapsed_ms"] = std::round(report.elapsed_ms * 10) / 10;
+  return out;
 }
 
 }  // namespace siaga::dispatch

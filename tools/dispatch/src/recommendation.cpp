@@ -155,4 +155,17 @@ std::vector<UnitState> units_at_home(const tracking::Fleet& fleet, const geodata
   return states;
 }
 
+Json recommend_from_homes(const RoutingSetup& setup, std::span<const IncidentClass> classes,
+                          const tracking::Fleet& fleet, geodata::LatLon at,
+                          std::string_view incident_type, size_t k) {
+  const geodata::Snapper snapper(setup.network);
+  const int64_t now = tracking::now_ms();
+  const std::vector<UnitState> units = units_at_home(fleet, snapper, now);
+  routing::CchQuery query(*setup.cch);
+  const DispatchContext context{setup.network, snapper, *setup.live, classes};
+  Json answer = ranking_json(context, rank_units(context, units, at, incident_type, k, query), now);
+  answer["positions"] = "each unit at its home station (offline, from the fleet file)";
+  return answer;
+}
+
 }  // namespace siaga::dispatch

@@ -148,4 +148,12 @@ Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network
   return scenario;
 }
 
+size_t target_index(const Scenario& scenario, std::string_view name) {
+  if (name.empty()) return 0;
+  for (size_t i = 0; i < scenario.targets.size(); ++i) {
+    if (scenario.targets[i].name == name) return i;
+  }
+  throw InputError("no target \"" + std::string(name) + "\" in the scenario");
+}
+
 }  // namespace siaga::dispatch

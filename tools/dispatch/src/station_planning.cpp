@@ -61,4 +61,26 @@ std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Cover
   return suggestions;
 }
 
+Json station_plan_json(const ScenarioCoverage& run, size_t target_index,
+                       std::span<const SiteSuggestion> sites) {
+  const TargetCoverage& target = run.coverage.targets.at(target_index);
+  Json out = dataset_label(run.setup->network);
+  out["scenario"] = run.scenario.name;
+  out["target"] = {{"name", target.target.name},
+                   {"unit_type", target.target.unit_type},
+                   {"minutes", target.target.minutes}};
+  out["share_now"] = share_of(target.covered_km, run.coverage.total_demand_km);
+  Json list = Json::array();
+  for (const SiteSuggestion& site : sites) {
+    list.push_back({{"lat", site.position.lat},
+                    {"lon", site.position.lon},
+                    {"near", site.near},
+                    {"gain_km", site.gain_km},
+                    {"share_after", site.share_after}});
+  }
+  out["suggested_sites"] = list;
+  out["method"] = "greedy maximal covering over the nodes of tertiary and larger roads";
+  return out;
+}
+
 }  // namespace siaga::dispatch

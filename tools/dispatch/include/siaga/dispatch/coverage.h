@@ -9,6 +9,8 @@
 #pragma once
 
 #include <filesystem>
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,17 @@ Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario);
 // OSM boundaries of the scenario's admin level in the OSM file, else the seats file, else none.
 void assign_areas(Coverage& coverage, const geodata::RoadNetwork& network, const Scenario& scenario,
                   const std::filesystem::path& osm_file);
+
+// A scenario as a planner runs it: the island's graph with the scenario's hazard layers (its zones
+// switched on), and its coverage with areas assigned.
+struct ScenarioCoverage {
+  Scenario scenario;
+  std::unique_ptr<RoutingSetup> setup;
+  Coverage coverage;
+};
+// Messages about repaired or rejected hazard features go to `log`. Throws what loading throws.
+ScenarioCoverage run_scenario(const DataPaths& paths, const std::filesystem::path& scenario_file,
+                              std::ostream& log);
 
 // Demand, and demand within each target, per area.
 struct AreaTally {

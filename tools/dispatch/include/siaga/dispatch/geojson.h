@@ -1,10 +1,13 @@
 // JSON shapes shared by the commands (and later the server): GeoJSON geometry, dataset labels.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <span>
 
+#include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/road_network.h"
+#include "siaga/routing/isochrone.h"
 #include "siaga/routing/live_metrics.h"
 #include "siaga/routing/route.h"
 
@@ -25,5 +28,17 @@ Json zone_json(const geodata::HazardZone& zone);
 // The active zones, the ones the route drives through and the ones it avoids or passes by.
 Json hazards_json(const routing::LiveMetrics& live, const routing::MetricSet& set,
                   const routing::VehicleProfile& profile, const routing::Route& route);
+
+// A FeatureCollection of the banded arcs (routing::band_arcs), each a LineString with
+// `band_minutes` (its band's limit), `arrival_minutes` and a `stroke` colour from green (first
+// band) to red (fifth and later).
+Json isochrone_geojson(const geodata::RoadNetwork& network,
+                       std::span<const routing::BandedArc> arcs,
+                       std::span<const double> bands_minutes);
+
+// What `siaga import` prints: nodes, edges, km of road by class, what was excluded and dropped,
+// facilities by kind, elapsed time.
+Json import_summary_json(const geodata::ImportResult& result,
+                         const std::filesystem::path& graph_file);
 
 }  // namespace siaga::dispatch

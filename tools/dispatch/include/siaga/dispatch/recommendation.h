@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "siaga/dispatch/dataset.h"
 #include "siaga/dispatch/geojson.h"
 #include "siaga/dispatch/incident_classes.h"
 #include "siaga/geodata/snapper.h"
@@ -56,5 +57,11 @@ Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_
 // questions.
 std::vector<tracking::UnitState> units_at_home(const tracking::Fleet& fleet,
                                                const geodata::Snapper& snapper, int64_t now_ms);
+
+// The answer a dispatcher gets offline (`siaga nearest --fleet`): every unit of the fleet at its
+// home station and available, ranked as rank_units does, as ranking_json with a "positions" note.
+Json recommend_from_homes(const RoutingSetup& setup, std::span<const IncidentClass> classes,
+                          const tracking::Fleet& fleet, geodata::LatLon at,
+                          std::string_view incident_type, size_t k);
 
 }  // namespace siaga::dispatch

@@ -67,4 +67,8 @@ struct Scenario {
 // network.
 Scenario load_scenario(const std::filesystem::path& file, const geodata::RoadNetwork& network);
 
+// The index of the target named `name`, the first when `name` is empty; throws InputError when the
+// scenario has no such target.
+size_t target_index(const Scenario& scenario, std::string_view name);
+
 }  // namespace siaga::dispatch

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "siaga/dispatch/coverage.h"
+#include "siaga/dispatch/geojson.h"
 
 namespace siaga::dispatch {
 
@@ -22,5 +24,10 @@ struct SiteSuggestion {
 std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Coverage& coverage,
                                           size_t target_index, size_t k,
                                           const std::function<void(size_t, size_t)>& progress);
+
+// What `siaga plan-stations` prints: the target, today's share, and each suggested site with its
+// gain and the share after it.
+Json station_plan_json(const ScenarioCoverage& run, size_t target_index,
+                       std::span<const SiteSuggestion> sites);
 
 }  // namespace siaga::dispatch

@@ -1,0 +1,58 @@
+// What `siaga serve` runs, in one process: the island's graph with its CCH and the live metrics of
+// every vehicle profile under the hazard layers, the tracking store fed over MQTT by the intake,
+// the HTTP API (/v1 and OSRM) and the console. The command line only parses options into
+// ServiceOptions, starts the service, and waits for a stop signal.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "siaga/dispatch/dataset.h"
+#include "siaga/mqtt/client.h"
+#include "siaga/server/http_server.h"
+#include "siaga/tracking/store.h"
+
+namespace siaga::server {
+
+struct ServiceOptions {
+  dispatch::DataPaths data;
+  std::vector<std::string> hazard_files;
+  std::vector<std::string> active_zones;  // at start
+  std::filesystem::path profiles_file = dispatch::default_profiles_file();
+  std::filesystem::path incident_types_file = dispatch::default_incident_types_file();
+  std::filesystem::path fleet_file;
+  tracking::StoreOptions store;
+  std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
+  HttpOptions http;
+  // Told what an operator must know: repaired or rejected hazard features, hazard toggles that
+  // arrive over MQTT, failed publications.
+  std::function<void(const std::string& message)> log;
+};
+
+class Service {
+ public:
+  // Loads everything and binds the HTTP port; nothing is served before start(). Throws what
+  // loading throws (IoError, DataError types) and IoError when the port cannot be bound.
+  explicit Service(ServiceOptions options);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  void start();  // the MQTT intake and the HTTP server, each on its own threads
+  void stop();   // both, then makes everything the store accepted durable
+
+  int http_port() const;
+  tracking::TrackingStore& store();
+  // The one line `siaga serve` prints when it is ready: {"ready": true, "listen": URL, ...}.
+  dispatch::Json ready_json() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace siaga::server

@@ -1,0 +1,160 @@
+#include "siaga/server/service.h"
+
+#include <siaga.pb.h>
+
+#include <sstream>
+
+#include "siaga/dispatch/incident_classes.h"
+#include "siaga/geodata/snapper.h"
+#include "siaga/routing/query_pool.h"
+#include "siaga/server/api.h"
+#include "siaga/server/ingest.h"
+
+namespace siaga::server {
+
+namespace {
+
+// The log as a stream for the loaders that write to one; flushed line by line into `log`.
+class LogLines {
+ public:
+  explicit LogLines(const std::function<void(const std::string&)>& log) : log_(log) {}
+  ~LogLines() {
+    std::string line;
+    while (std::getline(text_, line)) {
+      if (log_ && !line.empty()) log_(line);
+    }
+  }
+  std::ostream& stream() { return text_; }
+
+ private:
+  const std::function<void(const std::string&)>& log_;
+  std::stringstream text_;
+};
+
+std::unique_ptr<dispatch::RoutingSetup> load_setup(const ServiceOptions& options) {
+  LogLines lines(options.log);
+  auto setup = dispatch::load_routing(options.data, options.hazard_files, options.profiles_file,
+                                      lines.stream());
+  setup->live->set_active(options.active_zones);
+  return setup;
+}
+
+mqtt::ClientOptions offline_client() {
+  mqtt::ClientOptions client;
+  client.client_id = "siaga-engine";
+  return client;
+}
+
+}  // namespace
+
+// Members in the order they are built; destroyed in reverse, so the servers stop before what they
+// read goes away.
+struct Service::Parts {
+  ServiceOptions options;
+  std::unique_ptr<dispatch::RoutingSetup> setup;
+  geodata::Snapper snapper;
+  std::vector<dispatch::IncidentClass> classes;
+  tracking::TrackingStore store;
+  routing::QueryPool queries;
+  Ingest ingest;
+  Api api;
+  HttpServer http;
+  bool started = false;
+
+  explicit Parts(ServiceOptions given)
+      : options(std::move(given)),
+        setup(load_setup(options)),
+        snapper(setup->network),
+        classes(
+            dispatch::load_incident_classes(options.incident_types_file, setup->live->profiles())),
+        store(tracking::load_fleet(options.fleet_file), setup->network, options.store),
+        queries(*setup->cch),
+        // Without a broker the intake is built but never started (it needs a client id all the
+        // same).
+        ingest(store, options.mqtt.value_or(offline_client()),
+               [this](const v1::HazardToggle& toggle) { apply_hazard_toggle(toggle); }),
+        api{setup->network, snapper, *setup->live, store, classes, queries, {}},
+        http(api, options.http, [this] { return mqtt_link(); }) {
+    if (options.mqtt)
+      api.publish = [this](const auto& topic, const auto& payload) {
+        return publish(topic, payload);
+      };
+  }
+
+  void log(const std::string& message) const {
+    if (options.log) options.log(message);
+  }
+
+  // A hazard toggle from MQTT (BPBD's field devices) changes the live metrics like the HTTP one.
+  void apply_hazard_toggle(const v1::HazardToggle& toggle) {
+    try {
+      const uint64_t version = toggle.active() ? setup->live->activate(toggle.zone_id())
+                                               : setup->live->deactivate(toggle.zone_id());
+      log("hazard " + toggle.zone_id() + (toggle.active() ? " on" : " off") + " (metrics version " +
+          std::to_string(version) + ")");
+    } catch (const routing::UnknownZone& error) {
+      log(std::string("hazard toggle ignored: ") + error.what());
+    }
+  }
+
+  bool publish(const std::string& topic, const std::string& payload) {
+    try {
+      ingest.client().publish(topic, payload);
+      return true;
+    } catch (const mqtt::ClientError& error) {
+      log(error.what());
+      return false;
+    }
+  }
+
+  MqttLink mqtt_link() {
+    if (!options.mqtt) return {};
+    return {ingest.client().connected(), ingest.client().connect_count()};
+  }
+};
+
+Service::Service(ServiceOptions options) : parts_(std::make_unique<Parts>(std::move(options))) {}
+
+Service::~Service() {
+  stop();
+}
+
+void Service::start() {
+  if (parts_->options.mqtt) parts_->ingest.start();
+  parts_->http.start();
+  parts_->started = true;
+}
+
+void Service::stop() {
+  if (!parts_->started) return;
+  parts_->http.stop();
+  if (parts_->options.mqtt) parts_->ingest.stop();
+  parts_->store.sync();
+  parts_->started = false;
+}
+
+int Service::http_port() const {
+  return parts_->http.port();
+}
+
+tracking::TrackingStore& Service::store() {
+  return parts_->store;
+}
+
+dispatch::Json Service::ready_json() const {
+  const Parts& parts = *parts_;
+  const std::string url = "http://" + parts.options.http.host + ":" + std::to_string(http_port());
+  dispatch::Json ready = {{"ready", true}, {"listen", url}, {"console", url + "/"}};
+  ready.update(dispatch::dataset_label(parts.setup->network));
+  ready["mqtt"] = parts.options.mqtt ? parts.options.mqtt->broker.host + ":" +
+                                           std::to_string(parts.options.mqtt->broker.port)
+                                     : "none";
+  ready["writes_need_token"] = !parts.options.http.write_token.empty();
+  ready["units"] = parts.store.fleet().units.size();
+  ready["sample_fleet"] = parts.store.fleet().sample;
+  ready["hazard_zones"] = parts.setup->live->hazards().zones.size();
+  ready["state"] = parts.store.options().state_dir.string();
+  return ready;
+}
+
+}  // namespace siaga::server
