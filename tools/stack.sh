@@ -1,4 +1,4 @@
-# Sourced by tools/up, tests/console_test.sh and bench/http_load: a Mosquitto broker with the
+# Sourced by tools/up, tests/server/console_test.sh and bench/http_load: a Mosquitto broker with the
 # configuration siaga generates and `siaga serve` against it, both on loopback, started and
 # stopped by the caller's shell. Needs $siaga (the binary) set by the caller.
 #   stack_start DIR LISTEN [serve options...]   # sets broker_port, server_url, stack_pids

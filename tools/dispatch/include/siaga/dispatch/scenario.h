@@ -33,7 +33,8 @@ struct CoverageTarget {
 };
 
 // A straight-line criterion: demand within max_km of the nearest station with the unit type
-// (Kepmen PU 11/KPTS/2000: a fire post within 2.5 km of built-up areas).
+// (the superseded Kepmen PU 11/KPTS/2000, kept as a heuristic: a fire post within 2.5 km of
+// built-up areas).
 struct DistanceTarget {
   std::string name;
   std::string unit_type;
