@@ -1,10 +1,13 @@
 // Ingest through a real Mosquitto broker on loopback into the journaled tracking store:
 // throughput of a burst (fixes/s) and publish → queryable latency at a steady rate (p50/p99).
+// Beside each, its baseline from the same broker: the same messages to a plain subscriber that
+// only counts them (ingest/broker_*), the transport's own cost.
 #include <benchmark/benchmark.h>
 #include <siaga.pb.h>
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "broker_fixture.h"
@@ -56,7 +59,8 @@ std::vector<std::pair<std::string, std::string>> encoded_fixes(const tracking::F
   return messages;
 }
 
-// The authenticated broker of the tests (plain listener: the transport's cost, not TLS's).
+// The authenticated broker of the tests (plain listener: the transport's cost, not TLS's), and
+// on the receiving end either the engine's intake into the store or (raw) a plain subscriber.
 struct Rig {
   tracking::Fleet fleet = synth::sample_fleet(bench::network(), unit_count);
   test::TestBroker broker{"bench", fleet};
@@ -66,7 +70,9 @@ struct Rig {
   std::vector<Clock::time_point> sent;  // by message index, for latency
   std::vector<double> latency_us;
   std::atomic<bool> timing{false};
+  size_t fixes_per_message;
   server::Ingest ingest;
+  std::unique_ptr<mqtt::Client> raw_subscriber;
   mqtt::Client tracker;
 
   static tracking::StoreOptions options(const std::filesystem::path& dir) {
@@ -74,25 +80,38 @@ struct Rig {
     o.state_dir = dir;
     return o;
   }
-  Rig()
+  explicit Rig(bool raw, size_t fixes_per_message = 1)
       : store(fleet, bench::network(), options(state)),
+        fixes_per_message(fixes_per_message),
         ingest(store, broker.client("bench-engine", server::engine_user), {},
-               [this](std::string_view, uint64_t) { on_accepted(); }),
+               [this](std::string_view, uint64_t) { on_accepted(1); }),
         tracker(broker.client("bench-tracker", server::simulator_user)) {
-    ingest.start();
+    mqtt::Client& receiver = raw ? subscribe_raw() : ingest.client();
+    if (!raw) ingest.start();
     tracker.start();
-    ingest.client().wait_connected(std::chrono::seconds(5));
+    receiver.wait_connected(std::chrono::seconds(5));
     tracker.wait_connected(std::chrono::seconds(5));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   ~Rig() {
     ingest.stop();
+    if (raw_subscriber) raw_subscriber->stop();
     tracker.stop();
     std::filesystem::remove_all(state);
   }
-  // Called on the engine's network thread once the store has the fix (queryable).
-  void on_accepted() {
-    const uint64_t index = accepted++;
+  mqtt::Client& subscribe_raw() {
+    raw_subscriber = std::make_unique<mqtt::Client>(
+        broker.client("bench-raw", server::engine_user),
+        [this](std::string_view, std::string_view) { on_accepted(fixes_per_message); });
+    raw_subscriber->subscribe("siaga/v1/units/+/fix");
+    raw_subscriber->subscribe("siaga/v1/units/+/fixes");
+    raw_subscriber->start();
+    return *raw_subscriber;
+  }
+  // Called on the receiver's network thread once the store has the fix (queryable), or once the
+  // raw subscriber has the message.
+  void on_accepted(size_t fixes) {
+    const uint64_t index = accepted.fetch_add(fixes);
     if (timing && index < sent.size()) {
       latency_us.push_back(
           std::chrono::duration<double, std::micro>(Clock::now() - sent[index]).count());
@@ -107,11 +126,12 @@ struct Rig {
 };
 
 // range(0): fixes per message (1: single Fix messages; 10: FixBatches of 10).
+template <bool raw>
 void ingest_throughput(benchmark::State& state) {
-  Rig rig;
+  const size_t batch = static_cast<size_t>(state.range(0));
+  Rig rig(raw, batch);
   uint64_t seq = 1;
   const size_t per_unit = 100;  // 20,000 fixes a burst
-  const size_t batch = static_cast<size_t>(state.range(0));
   for (auto _ : state) {
     state.PauseTiming();
     const auto messages = encoded_fixes(rig.fleet, seq, per_unit, batch);
@@ -125,7 +145,7 @@ void ingest_throughput(benchmark::State& state) {
       static_cast<double>(state.iterations() * per_unit * unit_count), benchmark::Counter::kIsRate);
   state.counters["rejected"] = static_cast<double>(rig.store.counters().rejected_total());
 }
-BENCHMARK(ingest_throughput)
+BENCHMARK(ingest_throughput<false>)
     ->Name("ingest/mqtt_burst")
     ->Arg(1)
     ->Arg(10)
@@ -134,9 +154,20 @@ BENCHMARK(ingest_throughput)
     ->UseRealTime()
     ->Iterations(5);
 
-// 10,000 fixes at 5,000 fixes/s: each one's time from publish to being in the store.
+BENCHMARK(ingest_throughput<true>)
+    ->Name("ingest/broker_burst")
+    ->Arg(1)
+    ->Arg(10)
+    ->ArgName("fixes_per_message")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(5);
+
+// 10,000 fixes at 5,000 fixes/s: each one's time from publish to being in the store (or, raw, at
+// the plain subscriber).
+template <bool raw>
 void ingest_latency(benchmark::State& state) {
-  Rig rig;
+  Rig rig(raw);
   const auto messages = encoded_fixes(rig.fleet, 1, 50);
   rig.sent.resize(messages.size());
   rig.latency_us.reserve(messages.size());
@@ -153,8 +184,13 @@ void ingest_latency(benchmark::State& state) {
   state.counters["fixes"] = static_cast<double>(rig.latency_us.size());
   bench::report_percentiles(state, rig.latency_us);
 }
-BENCHMARK(ingest_latency)
+BENCHMARK(ingest_latency<false>)
     ->Name("ingest/mqtt_latency")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK(ingest_latency<true>)
+    ->Name("ingest/broker_latency")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);

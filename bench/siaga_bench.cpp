@@ -2,8 +2,11 @@
 // random with a fixed seed, so runs compare like with like.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
+#include <osmium/io/any_input.hpp>
 #include <random>
 
 #include "island.h"
@@ -42,6 +45,18 @@ void import_pbf(benchmark::State& state) {
 }
 BENCHMARK(import_pbf)->Name("import/pbf")->Unit(benchmark::kMillisecond);
 
+// import/pbf's baseline: libosmium decoding the same file with no handler at all.
+void decode_pbf(benchmark::State& state) {
+  for (auto _ : state) {
+    osmium::io::Reader reader(ambon_pbf().string());
+    size_t bytes = 0;
+    while (osmium::memory::Buffer buffer = reader.read()) bytes += buffer.committed();
+    reader.close();
+    benchmark::DoNotOptimize(bytes);
+  }
+}
+BENCHMARK(decode_pbf)->Name("import/decode_only")->Unit(benchmark::kMillisecond);
+
 void graph_load(benchmark::State& state) {
   const auto file = std::filesystem::temp_directory_path() / "siaga-bench.graph";
   geodata::save_graph(network(), file);
@@ -57,6 +72,29 @@ void snap(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(snapper.snap(points[i++ % points.size()]));
 }
 BENCHMARK(snap)->Name("snap")->Unit(benchmark::kMicrosecond);
+
+// snap's baseline: the nearest segment by looking at every arc (what the rtree saves).
+void snap_brute_force(benchmark::State& state) {
+  const geodata::UtmProjection projection(network().utm_epsg);
+  const auto points = random_points(1024, 1);
+  const std::vector<uint32_t> tails = geodata::arc_tails(network());
+  size_t i = 0;
+  for (auto _ : state) {
+    const geodata::Xy p = projection.forward(points[i++ % points.size()]);
+    double best = std::numeric_limits<double>::infinity();
+    for (uint32_t arc = 0; arc < network().arc_count(); ++arc) {
+      const geodata::Xy a = network().node_xy[tails[arc]];
+      const geodata::Xy b = network().node_xy[network().arc_head[arc]];
+      const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
+      const double t =
+          length2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / length2, 0.0, 1.0) : 0;
+      const double ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y;
+      best = std::min(best, ex * ex + ey * ey);
+    }
+    benchmark::DoNotOptimize(best);
+  }
+}
+BENCHMARK(snap_brute_force)->Name("snap/brute_force")->Unit(benchmark::kMicrosecond);
 
 void route_dijkstra(benchmark::State& state) {
   const geodata::Snapper snapper(network());
