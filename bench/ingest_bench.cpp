@@ -145,23 +145,18 @@ void ingest_throughput(benchmark::State& state) {
       static_cast<double>(state.iterations() * per_unit * unit_count), benchmark::Counter::kIsRate);
   state.counters["rejected"] = static_cast<double>(rig.store.counters().rejected_total());
 }
+// Bursts of single fixes and of FixBatches of 10, five of each.
+void burst_settings(benchmark::internal::Benchmark* burst) {
+  burst->Arg(1)->Arg(10)->ArgName("fixes_per_message")->UseRealTime()->Iterations(5);
+}
 BENCHMARK(ingest_throughput<false>)
     ->Name("ingest/mqtt_burst")
-    ->Arg(1)
-    ->Arg(10)
-    ->ArgName("fixes_per_message")
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Iterations(5);
-
+    ->Apply(burst_settings)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(ingest_throughput<true>)
     ->Name("ingest/broker_burst")
-    ->Arg(1)
-    ->Arg(10)
-    ->ArgName("fixes_per_message")
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Iterations(5);
+    ->Apply(burst_settings)
+    ->Unit(benchmark::kMillisecond);
 
 // 10,000 fixes at 5,000 fixes/s: each one's time from publish to being in the store (or, raw, at
 // the plain subscriber).
