@@ -238,7 +238,8 @@ TEST(IncidentTypes, FileNamesOnlyKnownProfilesAndEveryClass) {
       dispatch::load_incident_classes(source_dir / "tools/dispatch/incident-types.json", profiles);
   std::vector<std::string> names;
   for (const auto& incident : classes) names.push_back(incident.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"medical", "fire", "security", "disaster", "rescue"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"medical", "fire", "security", "disaster", "rescue",
+                                             "other"}));
   EXPECT_THROW(parse_incident_classes(R"({"incident_types":[{"name":"x","unit_types":["tank"]}]})",
                                       profiles),
                IncidentClassesError);

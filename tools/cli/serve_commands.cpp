@@ -79,6 +79,8 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   service_options.profiles_file = arguments.profiles;
   service_options.incident_types_file = arguments.incident_types;
   service_options.fleet_file = fleet_file(options, arguments.tracking.fleet);
+  service_options.kecamatan_seats_file =
+      dispatch::data_dir(options.data_dir) / "kecamatan-seats.json";
   service_options.store = store_options(arguments.tracking, false);
   if (arguments.tracking.mqtt != "none")
     service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "siaga/routing/hazard_report.h"
 
@@ -36,103 +37,127 @@ Json unit_summary(const UnitState& state) {
 
 }  // namespace
 
-Ranking rank_units(const DispatchContext& context, std::span<const UnitState> units,
-                   geodata::LatLon location, std::string_view incident_type, size_t k,
-                   routing::CchQuery& query) {
-  Ranking ranking;
-  ranking.incident_class = &incident_class(context.incident_classes, incident_type);
-  ranking.incident = context.snapper.snap(location);
-  ranking.metrics = context.live.current();
+Candidates time_candidates(const DispatchContext& context, std::span<const UnitState> units,
+                           geodata::LatLon location,
+                           const std::function<bool(std::string_view unit_type)>& wanted,
+                           routing::CchQuery& query) {
+  Candidates timed;
+  timed.incident = context.snapper.snap(location);
+  timed.metrics = context.live.current();
   const auto& profiles = context.live.profiles();
-
   std::vector<routing::Responder> responders;
-  std::vector<const UnitState*> candidates;
+  std::vector<const UnitState*> states;
   for (const UnitState& state : units) {
-    if (!ranking.incident_class->answered_by(state.unit.type)) continue;
+    if (!wanted(state.unit.type)) continue;
     if (std::string why = not_available_because(state); !why.empty()) {
-      ranking.not_available.push_back({state, std::move(why)});
+      timed.not_available.push_back({state, std::move(why)});
       continue;
     }
     responders.push_back({routing::profile_index(profiles, state.unit.type), state.road->snap});
-    candidates.push_back(&state);
+    states.push_back(&state);
   }
   const std::vector<uint32_t> times =
-      routing::drive_times(*ranking.metrics, responders, ranking.incident, query);
-
-  std::vector<std::pair<uint32_t, size_t>> reachable;  // (eta, candidate): only the k best copied
-  for (size_t i = 0; i < candidates.size(); ++i) {
+      routing::drive_times(*timed.metrics, responders, timed.incident, query);
+  for (size_t i = 0; i < states.size(); ++i) {
     if (times[i] == routing::unreachable) {
       const routing::VehicleProfile& profile = profiles[responders[i].profile];
-      ranking.unreachable.push_back(
-          {*candidates[i], routing::no_route_reason(context.network, profile,
-                                                    context.live.hazards(), ranking.metrics->active,
-                                                    responders[i].position, ranking.incident)});
+      timed.unreachable.push_back(
+          {*states[i], routing::no_route_reason(context.network, profile, context.live.hazards(),
+                                                timed.metrics->active, responders[i].position,
+                                                timed.incident)});
     } else {
-      reachable.emplace_back(times[i], i);
+      timed.reachable.push_back({states[i], responders[i], times[i]});
     }
   }
-  const auto faster = [&](const auto& a, const auto& b) {
-    return std::tie(a.first, candidates[a.second]->unit.id) <
-           std::tie(b.first, candidates[b.second]->unit.id);
-  };
-  const size_t kept = std::min(k, reachable.size());
-  std::partial_sort(reachable.begin(), reachable.begin() + kept, reachable.end(), faster);
-  for (size_t r = 0; r < kept; ++r) {
-    const auto [eta_ms, i] = reachable[r];
-    const routing::Responder& responder = responders[i];
-    ranking.recommended.push_back(
-        {*candidates[i], eta_ms,
-         routing::route_between(context.network, ranking.metrics->metrics[responder.profile],
-                                responder.position, ranking.incident, query)});
-  }
+  std::sort(timed.reachable.begin(), timed.reachable.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.eta_ms, a.state->unit.id) < std::tie(b.eta_ms, b.state->unit.id);
+  });
+  return timed;
+}
+
+RankedUnit routed(const DispatchContext& context, const Candidates& candidates,
+                  const TimedUnit& unit, routing::CchQuery& query) {
+  return {
+      *unit.state, unit.eta_ms,
+      routing::route_between(context.network, candidates.metrics->metrics[unit.responder.profile],
+                             unit.responder.position, candidates.incident, query)};
+}
+
+Ranking rank_units(const DispatchContext& context, std::span<const UnitState> units,
+                   geodata::LatLon location, std::string_view incident_type, size_t k,
+                   routing::CchQuery& query) {
+  const IncidentClass& answering = incident_class(context.incident_classes, incident_type);
+  Candidates timed = time_candidates(
+      context, units, location,
+      [&](std::string_view unit_type) { return answering.answered_by(unit_type); }, query);
+  Ranking ranking{&answering,
+                  timed.incident,
+                  timed.metrics,
+                  {},
+                  std::move(timed.unreachable),
+                  std::move(timed.not_available)};
+  for (size_t r = 0; r < std::min(k, timed.reachable.size()); ++r)
+    ranking.recommended.push_back(routed(context, timed, timed.reachable[r], query));
   return ranking;
+}
+
+Json ranked_unit_json(const DispatchContext& context, const routing::MetricSet& metrics,
+                      const RankedUnit& ranked, int64_t now_ms) {
+  const auto& profiles = context.live.profiles();
+  const routing::VehicleProfile& profile =
+      profiles[routing::profile_index(profiles, ranked.state.unit.type)];
+  Json item = unit_summary(ranked.state);
+  item["eta_s"] = seconds(ranked.eta_ms);
+  item["distance_m"] = std::round(ranked.route.distance_m * 10) / 10;
+  const tracking::PositionFix& fix = *ranked.state.fix;
+  item["position"] = {{"lat", fix.lat},
+                      {"lon", fix.lon},
+                      {"fix_age_s", std::max<int64_t>(0, now_ms - fix.time_ms) / 1000.0},
+                      {"off_road", ranked.state.road->off_road}};
+  item["route"] = line_string(ranked.route.geometry);
+  item["hazards"] = hazards_json(context.live, metrics, profile, ranked.route);
+  return item;
+}
+
+Json skipped_json(std::span<const SkippedUnit> units, const char* field) {
+  Json list = Json::array();
+  for (const SkippedUnit& unit : units) {
+    Json item = unit_summary(unit.state);
+    item[field] = unit.why;
+    list.push_back(item);
+  }
+  return list;
+}
+
+Json incident_json(const geodata::Snap& incident) {
+  return {{"lat", incident.position.lat},
+          {"lon", incident.position.lon},
+          {"distance_m", std::round(incident.distance_m * 10) / 10}};
+}
+
+Json active_zones_json(const DispatchContext& context, const routing::MetricSet& metrics) {
+  Json active = Json::array();
+  for (uint32_t zone = 0; zone < metrics.active.size(); ++zone) {
+    if (metrics.active[zone]) active.push_back(context.live.hazards().zones[zone].id);
+  }
+  return active;
 }
 
 Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_t now_ms) {
   Json out = dataset_label(context.network);
-  const geodata::Snap& incident = ranking.incident;
   out["incident"] = {{"type", ranking.incident_class->name},
                      {"unit_types", ranking.incident_class->unit_types},
-                     {"snapped",
-                      {{"lat", incident.position.lat},
-                       {"lon", incident.position.lon},
-                       {"distance_m", std::round(incident.distance_m * 10) / 10}}}};
+                     {"snapped", incident_json(ranking.incident)}};
   Json recommended = Json::array();
   for (size_t rank = 0; rank < ranking.recommended.size(); ++rank) {
-    const RankedUnit& ranked = ranking.recommended[rank];
-    const routing::VehicleProfile& profile =
-        context.live
-            .profiles()[routing::profile_index(context.live.profiles(), ranked.state.unit.type)];
     Json item = {{"rank", rank + 1}};
-    item.update(unit_summary(ranked.state));
-    item["eta_s"] = seconds(ranked.eta_ms);
-    item["distance_m"] = std::round(ranked.route.distance_m * 10) / 10;
-    const tracking::PositionFix& fix = *ranked.state.fix;
-    item["position"] = {{"lat", fix.lat},
-                        {"lon", fix.lon},
-                        {"fix_age_s", std::max<int64_t>(0, now_ms - fix.time_ms) / 1000.0},
-                        {"off_road", ranked.state.road->off_road}};
-    item["route"] = line_string(ranked.route.geometry);
-    item["hazards"] = hazards_json(context.live, *ranking.metrics, profile, ranked.route);
+    item.update(ranked_unit_json(context, *ranking.metrics, ranking.recommended[rank], now_ms));
     recommended.push_back(item);
   }
   out["recommended"] = recommended;
-  auto skipped = [](const std::vector<SkippedUnit>& units, const char* field) {
-    Json list = Json::array();
-    for (const SkippedUnit& unit : units) {
-      Json item = unit_summary(unit.state);
-      item[field] = unit.why;
-      list.push_back(item);
-    }
-    return list;
-  };
-  out["unreachable"] = skipped(ranking.unreachable, "reason");
-  out["not_available"] = skipped(ranking.not_available, "why");
-  Json active = Json::array();
-  for (uint32_t zone = 0; zone < ranking.metrics->active.size(); ++zone) {
-    if (ranking.metrics->active[zone]) active.push_back(context.live.hazards().zones[zone].id);
-  }
-  out["hazards_active"] = active;
+  out["unreachable"] = skipped_json(ranking.unreachable, "reason");
+  out["not_available"] = skipped_json(ranking.not_available, "why");
+  out["hazards_active"] = active_zones_json(context, *ranking.metrics);
   return out;
 }
 

@@ -79,22 +79,6 @@ void parse_demand(const Json& root, Scenario& scenario) {
   }
 }
 
-// {"seats": [{"name", "lat", "lon"}, ...]}
-std::vector<AreaSeat> load_seats(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read the area seats file " + file.string());
-  const Json root = Json::parse(in, nullptr, false);
-  if (root.is_discarded() || !root.contains("seats") || !root["seats"].is_array())
-    throw ScenarioError(file.string() + ": expected {\"seats\": [...]}");
-  std::vector<AreaSeat> seats;
-  for (const Json& seat : root["seats"]) {
-    seats.push_back(
-        {need_text(seat, "name", file.string()),
-         {need_number(seat, "lat", file.string()), need_number(seat, "lon", file.string())}});
-  }
-  return seats;
-}
-
 }  // namespace
 
 Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network) {
@@ -143,9 +127,24 @@ Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network
   scenario.areas_admin_level = areas.value("admin_level", "6");
   if (areas.contains("seats")) {
     scenario.area_seats_file = file.parent_path() / areas["seats"].get<std::string>();
-    scenario.area_seats = load_seats(scenario.area_seats_file);
+    scenario.area_seats = load_area_seats(scenario.area_seats_file);
   }
   return scenario;
+}
+
+std::vector<AreaSeat> load_area_seats(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw IoError("cannot read the area seats file " + file.string());
+  const Json root = Json::parse(in, nullptr, false);
+  if (root.is_discarded() || !root.contains("seats") || !root["seats"].is_array())
+    throw ScenarioError(file.string() + ": expected {\"seats\": [...]}");
+  std::vector<AreaSeat> seats;
+  for (const Json& seat : root["seats"]) {
+    seats.push_back(
+        {need_text(seat, "name", file.string()),
+         {need_number(seat, "lat", file.string()), need_number(seat, "lon", file.string())}});
+  }
+  return seats;
 }
 
 size_t target_index(const Scenario& scenario, std::string_view name) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "request_body.h"
 #include "siaga/dispatch/recommendation.h"
 #include "siaga/mqtt/topics.h"
 #include "siaga/server/tracking_json.h"
@@ -16,33 +17,15 @@ Reply error_reply(int status, std::string message) {
 
 namespace {
 
-// A request body's JSON object, or the 400 that says why not.
-struct Body {
-  Json json;
-  std::optional<Reply> error;
-};
+using body::Body;
+using body::finite_number;
+
+std::optional<std::string> short_text(const Json& json, const char* field) {
+  return body::text(json, field);
+}
 
 Body parse_body(std::string_view text) {
-  Body body;
-  body.json = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (body.json.is_discarded() || !body.json.is_object()) {
-    body.error = error_reply(400, "the body must be a JSON object");
-  }
-  return body;
-}
-
-std::optional<double> finite_number(const Json& body, const char* field) {
-  if (!body.contains(field) || !body[field].is_number()) return std::nullopt;
-  const double value = body[field].get<double>();
-  if (!std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-std::optional<std::string> short_text(const Json& body, const char* field) {
-  if (!body.contains(field) || !body[field].is_string()) return std::nullopt;
-  std::string text = body[field].get<std::string>();
-  if (text.empty() || text.size() > 128) return std::nullopt;
-  return text;
+  return body::parse(text);
 }
 
 int dispatch_failure_status(tracking::Rejection reason) {
@@ -172,6 +155,7 @@ Reply toggle_hazard(Api& api, std::string_view zone_id, bool active) {
     return error_reply(404, "no hazard zone \"" + std::string(zone_id) + "\"");
   }
   const uint64_t version = active ? api.live.activate(zone_id) : api.live.deactivate(zone_id);
+  if (api.desk) api.desk->on_metrics_changed();  // every live ETA under the new hazards
   v1::HazardToggle event;
   event.set_zone_id(std::string(zone_id));
   event.set_active(active);

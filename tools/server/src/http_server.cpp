@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/tracking_json.h"
 
@@ -33,11 +34,35 @@ enum Endpoint : size_t {
   metrics_endpoint,
   network_endpoint,
   facilities_endpoint,
+  incidents_create,
+  incidents_list,
+  incident_get,
+  incident_recommend,
+  incident_units,
+  incident_events,
+  incident_close,
   endpoint_count
 };
-constexpr std::array<const char*, endpoint_count> endpoint_names = {
-    "route",         "table",          "nearest", "recommend", "dispatch", "units",     "hazards",
-    "hazard_toggle", "incident_types", "health",  "metrics",   "network",  "facilities"};
+constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
+                                                                    "table",
+                                                                    "nearest",
+                                                                    "recommend",
+                                                                    "dispatch",
+                                                                    "units",
+                                                                    "hazards",
+                                                                    "hazard_toggle",
+                                                                    "incident_types",
+                                                                    "health",
+                                                                    "metrics",
+                                                                    "network",
+                                                                    "facilities",
+                                                                    "incidents_create",
+                                                                    "incidents_list",
+                                                                    "incident",
+                                                                    "incident_recommend",
+                                                                    "incident_units",
+                                                                    "incident_events",
+                                                                    "incident_close"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -79,15 +104,31 @@ struct HttpServer::Impl {
   MqttLink link() const { return mqtt_link ? mqtt_link() : MqttLink{}; }
 
   // Compares in time independent of where the strings differ, so that timing tells nothing.
-  bool authorized(const httplib::Request& request) const {
-    if (options.write_token.empty()) return true;
-    const std::string expected = "Bearer " + options.write_token;
-    const std::string given = request.get_header_value("Authorization");
+  static bool same_secret(const std::string& given, const std::string& expected) {
     unsigned difference = given.size() == expected.size() ? 0 : 1;
     for (size_t i = 0; i < expected.size(); ++i)
       difference |= static_cast<unsigned char>(i < given.size() ? given[i] : 0) ^
                     static_cast<unsigned char>(expected[i]);
     return difference == 0;
+  }
+
+  // Who the request comes from: the name of the token it carries, "console" when the server
+  // needs none; nullopt when it needs one and the request has none that matches.
+  std::optional<Caller> caller_of(const httplib::Request& request) const {
+    if (options.write_token.empty() && options.tokens.empty()) return Caller{};
+    const std::string given = request.get_header_value("Authorization");
+    std::optional<Caller> found;
+    if (!options.write_token.empty() && same_secret(given, "Bearer " + options.write_token))
+      found = Caller{"dispatcher", true};
+    for (const auto& [name, token] : options.tokens) {  // every one compared, found or not
+      if (same_secret(given, "Bearer " + token) && !found) found = Caller{name, true};
+    }
+    return found;
+  }
+  bool authorized(const httplib::Request& request) const { return caller_of(request).has_value(); }
+  // Reads are open; callers' numbers only for token holders.
+  Caller reader_of(const httplib::Request& request) const {
+    return caller_of(request).value_or(Caller{"anonymous", false});
   }
 
   // A write endpoint: refused with 401 unless the request carries the server's token.
@@ -172,9 +213,45 @@ struct HttpServer::Impl {
                response.set_content(dispatch::facilities_geojson(api.network, "all").dump(),
                                     "application/json");
              }));
+    add_incident_routes();
     http.Get("/", [](const auto&, httplib::Response& response) {
       response.set_redirect("/console/index.html");
     });
+  }
+
+  void add_incident_routes() {
+    const std::string one = R"(/v1/incidents/([A-Za-z0-9_-]{1,64}))";
+    http.Post("/v1/incidents",
+              timed(incidents_create, guarded([this](const auto& request, auto& response) {
+                      send(response, create_incident(api, request.body,
+                                                     request.get_header_value("Idempotency-Key"),
+                                                     *caller_of(request)));
+                    })));
+    http.Get("/v1/incidents", timed(incidents_list, [this](const auto& request, auto& response) {
+               send(response, list_incidents(api, request.params, reader_of(request)));
+             }));
+    http.Get(one, timed(incident_get, [this](const auto& request, auto& response) {
+               send(response, get_incident(api, request.matches[1].str(), reader_of(request)));
+             }));
+    http.Post(one + "/recommend",
+              timed(incident_recommend, [this](const auto& request, auto& response) {
+                send(response, recommend_for_incident(api, request.matches[1].str()));
+              }));
+    http.Post(one + "/units",
+              timed(incident_units, guarded([this](const auto& request, auto& response) {
+                      send(response, dispatch_to_incident(api, request.matches[1].str(),
+                                                          request.body, *caller_of(request)));
+                    })));
+    http.Post(one + "/events",
+              timed(incident_events, guarded([this](const auto& request, auto& response) {
+                      send(response, incident_event(api, request.matches[1].str(), request.body,
+                                                    *caller_of(request)));
+                    })));
+    http.Post(one + "/close",
+              timed(incident_close, guarded([this](const auto& request, auto& response) {
+                      send(response, close_incident(api, request.matches[1].str(), request.body,
+                                                    *caller_of(request)));
+                    })));
   }
 
   std::string metrics() const;

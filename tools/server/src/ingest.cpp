@@ -20,10 +20,11 @@ tracking::PositionFix to_position_fix(const v1::Fix& fix) {
 }
 
 Ingest::Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, HazardHandler on_hazard,
-               AcceptedHandler on_fix_accepted)
+               AcceptedHandler on_fix_accepted, StatusHandler on_status_accepted)
     : store_(store),
       on_hazard_(std::move(on_hazard)),
       on_fix_accepted_(std::move(on_fix_accepted)),
+      on_status_accepted_(std::move(on_status_accepted)),
       client_(std::move(options), [this](std::string_view topic, std::string_view payload) {
         handle(topic, payload);
       }) {
@@ -49,9 +50,10 @@ void Ingest::handle(std::string_view topic, std::string_view payload) {
         for (const v1::Fix& fix : batch.fixes()) submit_fix(fix);
       } else {
         const v1::StatusChange change = mqtt::decode_status(payload, unit_topic->unit_id);
-        store_.submit_status({change.unit_id(), change.seq(), change.status(), change.incident_id(),
-                              change.time_ms()},
-                             tracking::now_ms());
+        const tracking::StatusReport report{change.unit_id(), change.seq(), change.status(),
+                                            change.incident_id(), change.time_ms()};
+        if (store_.submit_status(report, tracking::now_ms()).accepted && on_status_accepted_)
+          on_status_accepted_(report);
       }
     } else if (const auto device = mqtt::parse_owntracks_topic(topic)) {
       const tracking::Unit* unit = store_.fleet().find_owntracks(*device);

@@ -4,8 +4,11 @@
 
 #include <sstream>
 
+#include "siaga/dispatch/area_labels.h"
 #include "siaga/dispatch/incident_classes.h"
+#include "siaga/dispatch/response_plans.h"
 #include "siaga/geodata/snapper.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/routing/query_pool.h"
 #include "siaga/server/api.h"
 #include "siaga/server/ingest.h"
@@ -55,7 +58,12 @@ struct Service::Parts {
   geodata::Snapper snapper;
   std::vector<dispatch::IncidentClass> classes;
   tracking::TrackingStore store;
+  tracking::IncidentStore incidents;
   routing::QueryPool queries;
+  std::vector<dispatch::ResponsePlan> plans;
+  dispatch::AreaLabels areas;
+  dispatch::DispatchContext context;
+  dispatch::IncidentDesk desk;
   Ingest ingest;
   Api api;
   HttpServer http;
@@ -68,17 +76,72 @@ struct Service::Parts {
         classes(
             dispatch::load_incident_classes(options.incident_types_file, setup->live->profiles())),
         store(tracking::load_fleet(options.fleet_file), setup->network, options.store),
+        incidents(options.store.state_dir.empty() ? std::filesystem::path()
+                                                  : options.store.state_dir / "incidents.sqlite"),
         queries(*setup->cch),
+        plans(dispatch::load_response_plans(options.response_plans_file, classes,
+                                            setup->live->profiles())),
+        areas(options.data.osm, options.kecamatan_seats_file),
+        context{setup->network, snapper, *setup->live, classes},
+        desk(context, store, incidents, queries, plans, desk_options()),
         // Without a broker the intake is built but never started (it needs a client id all the
         // same).
-        ingest(store, options.mqtt.value_or(offline_client()),
-               [this](const v1::HazardToggle& toggle) { apply_hazard_toggle(toggle); }),
+        ingest(
+            store, options.mqtt.value_or(offline_client()),
+            [this](const v1::HazardToggle& toggle) { apply_hazard_toggle(toggle); },
+            [this](std::string_view unit_id, uint64_t) { desk.on_fix_accepted(unit_id); },
+            [this](const tracking::StatusReport& report) {
+              if (const auto status = tracking::parse_unit_status(report.status))
+                desk.on_status_accepted(report.unit_id, *status, report.incident_id);
+            }),
         api{setup->network, snapper, *setup->live, store, classes, queries, {}},
         http(api, options.http, [this] { return mqtt_link(); }) {
     if (options.mqtt)
       api.publish = [this](const auto& topic, const auto& payload) {
         return publish(topic, payload);
       };
+    api.desk = &desk;
+    api.incidents = &incidents;
+    desk.on_change([this](const dispatch::IncidentChange& change) { tell(change); });
+  }
+
+  dispatch::DeskOptions desk_options() {
+    dispatch::DeskOptions desk_options;
+    desk_options.rules = dispatch::load_auto_status_rules(options.auto_status_file);
+    desk_options.kecamatan_of = [this](geodata::LatLon at) { return areas.kecamatan(at); };
+    desk_options.desa_of = [this](geodata::LatLon at) { return areas.desa(at); };
+    return desk_options;
+  }
+
+  // Every durable change of an incident on siaga/v1/events/incident; a unit sent also on
+  // siaga/v1/events/dispatch, for the crew's device.
+  void tell(const dispatch::IncidentChange& change) {
+    if (!options.mqtt) return;
+    const tracking::Incident& incident = change.incident;
+    v1::IncidentEvent event;
+    event.set_incident_id(incident.id);
+    event.set_kind(change.event.kind);
+    event.set_status(std::string(tracking::incident_status_name(incident.status)));
+    event.set_unit_id(std::string(change.unit_id));
+    event.set_text(change.event.text);
+    event.set_who(change.event.who);
+    event.set_time_ms(change.event.time_ms);
+    event.set_incident_class(incident.incident_class);
+    event.set_lat(incident.location.lat);
+    event.set_lon(incident.location.lon);
+    publish(mqtt::event_topic("incident"), event.SerializeAsString());
+    if (change.event.kind != "unit_dispatched") return;
+    const auto state = store.unit(change.unit_id, tracking::now_ms());
+    if (!state) return;
+    v1::DispatchEvent dispatched;
+    dispatched.set_unit_id(state->unit.id);
+    dispatched.set_incident_id(incident.id);
+    dispatched.set_incident_type(incident.incident_class);
+    dispatched.set_lat(incident.location.lat);
+    dispatched.set_lon(incident.location.lon);
+    dispatched.set_status_seq(state->status_seq);
+    dispatched.set_time_ms(state->status_time_ms);
+    publish(mqtt::event_topic("dispatch"), dispatched.SerializeAsString());
   }
 
   void log(const std::string& message) const {
@@ -92,6 +155,7 @@ struct Service::Parts {
                                                : setup->live->deactivate(toggle.zone_id());
       log("hazard " + toggle.zone_id() + (toggle.active() ? " on" : " off") + " (metrics version " +
           std::to_string(version) + ")");
+      desk.on_metrics_changed();
     } catch (const routing::UnknownZone& error) {
       log(std::string("hazard toggle ignored: ") + error.what());
     }
@@ -141,6 +205,10 @@ tracking::TrackingStore& Service::store() {
   return parts_->store;
 }
 
+tracking::IncidentStore& Service::incidents() {
+  return parts_->incidents;
+}
+
 dispatch::Json Service::ready_json() const {
   const Parts& parts = *parts_;
   const std::string url = "http://" + parts.options.http.host + ":" + std::to_string(http_port());
@@ -154,6 +222,7 @@ dispatch::Json Service::ready_json() const {
   ready["sample_fleet"] = parts.store.fleet().sample;
   ready["hazard_zones"] = parts.setup->live->hazards().zones.size();
   ready["state"] = parts.store.options().state_dir.string();
+  ready["incident_areas"] = parts.areas.method();
   return ready;
 }
 

@@ -2,6 +2,7 @@
 // on which route, under the active hazards. And the answer acted on: a unit sent, journaled.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -45,10 +46,46 @@ struct Ranking {
   std::vector<SkippedUnit> not_available;  // the right type, but busy, stale or never seen
 };
 
-// Throws UnknownIncidentClass or geodata::SnapError (location off the roads).
+// A candidate with its drive time, before any route is drawn. Points into the units it was
+// timed from, which must outlive it.
+struct TimedUnit {
+  const tracking::UnitState* state = nullptr;
+  routing::Responder responder;
+  uint32_t eta_ms = routing::unreachable;
+};
+
+// Every unit of the wanted types, timed under one hazard state: the reachable ones fastest first
+// (ties by unit id), the unreachable with the reason, the busy, stale and unseen with why.
+struct Candidates {
+  geodata::Snap incident;
+  std::shared_ptr<const routing::MetricSet> metrics;
+  std::vector<TimedUnit> reachable;
+  std::vector<SkippedUnit> unreachable;
+  std::vector<SkippedUnit> not_available;
+};
+// Throws geodata::SnapError (location off the roads).
+Candidates time_candidates(const DispatchContext& context,
+                           std::span<const tracking::UnitState> units, geodata::LatLon location,
+                           const std::function<bool(std::string_view unit_type)>& wanted,
+                           routing::CchQuery& query);
+// The unit with its route to the incident, in the candidates' hazard state.
+RankedUnit routed(const DispatchContext& context, const Candidates& candidates,
+                  const TimedUnit& unit, routing::CchQuery& query);
+
+// The k fastest of the class's unit types, with their routes. Throws UnknownIncidentClass or
+// geodata::SnapError (location off the roads).
 Ranking rank_units(const DispatchContext& context, std::span<const tracking::UnitState> units,
                    geodata::LatLon location, std::string_view incident_type, size_t k,
                    routing::CchQuery& query);
+
+// One unit as the answers show it: who, ETA, distance, position and its age, route, hazards.
+Json ranked_unit_json(const DispatchContext& context, const routing::MetricSet& metrics,
+                      const RankedUnit& ranked, int64_t now_ms);
+// Units that cannot come, each with `field` (reason, why) saying why not.
+Json skipped_json(std::span<const SkippedUnit> units, const char* field);
+// The incident's snapped position; the zones active in `metrics`.
+Json incident_json(const geodata::Snap& incident);
+Json active_zones_json(const DispatchContext& context, const routing::MetricSet& metrics);
 
 // The answer of POST /v1/recommend and `siaga nearest`.
 Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_t now_ms);

@@ -68,6 +68,9 @@ struct Scenario {
 // network.
 Scenario load_scenario(const std::filesystem::path& file, const geodata::RoadNetwork& network);
 
+// {"seats": [{"name", "lat", "lon"}, ...]}: one point per area. Throws IoError, ScenarioError.
+std::vector<AreaSeat> load_area_seats(const std::filesystem::path& file);
+
 // The index of the target named `name`, the first when `name` is empty; throws InputError when the
 // scenario has no such target.
 size_t target_index(const Scenario& scenario, std::string_view name);

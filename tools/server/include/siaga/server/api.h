@@ -12,6 +12,7 @@
 
 #include "siaga/dispatch/geojson.h"
 #include "siaga/dispatch/incident_classes.h"
+#include "siaga/dispatch/incident_desk.h"
 #include "siaga/geodata/snapper.h"
 #include "siaga/routing/live_metrics.h"
 #include "siaga/routing/query_pool.h"
@@ -43,6 +44,10 @@ struct Api {
   routing::QueryPool& queries;
   Publish publish;  // may be empty: events are then not published
   std::function<int64_t()> clock = tracking::now_ms;
+  // The incident history and the desk that works on it; null when this server keeps none (the
+  // /v1/incidents endpoints then answer 503).
+  dispatch::IncidentDesk* desk = nullptr;
+  tracking::IncidentStore* incidents = nullptr;
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.

@@ -6,6 +6,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "siaga/server/api.h"
 
@@ -20,6 +22,8 @@ struct HttpOptions {
   // Non-empty: dispatching and hazard toggles need "Authorization: Bearer <write_token>"; reads
   // stay open (the server listens on loopback or behind the control room's network).
   std::string write_token;
+  // More named tokens (name, token): a write is logged with the name of the token it carried.
+  std::vector<std::pair<std::string, std::string>> tokens;
   // Told the cause of every 500 (a fault of Siaga's, never the caller's), with the request line.
   std::function<void(const std::string& message)> log;
 };

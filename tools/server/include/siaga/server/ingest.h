@@ -18,9 +18,11 @@ class Ingest {
  public:
   using HazardHandler = std::function<void(const v1::HazardToggle&)>;
   using AcceptedHandler = std::function<void(std::string_view unit_id, uint64_t seq)>;
+  using StatusHandler = std::function<void(const tracking::StatusReport& report)>;
 
+  // The handlers run on the client's network thread, after the store accepted (and journaled).
   Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, HazardHandler on_hazard = {},
-         AcceptedHandler on_fix_accepted = {});
+         AcceptedHandler on_fix_accepted = {}, StatusHandler on_status_accepted = {});
 
   void start() { client_.start(); }
   void stop() { client_.stop(); }
@@ -35,6 +37,7 @@ class Ingest {
   tracking::TrackingStore& store_;
   HazardHandler on_hazard_;
   AcceptedHandler on_fix_accepted_;
+  StatusHandler on_status_accepted_;
   mqtt::Client client_;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "siaga/dispatch/dataset.h"
+#include "siaga/dispatch/incident_desk.h"
 #include "siaga/mqtt/client.h"
 #include "siaga/server/http_server.h"
 #include "siaga/tracking/store.h"
@@ -24,8 +25,12 @@ struct ServiceOptions {
   std::vector<std::string> active_zones;  // at start
   std::filesystem::path profiles_file = dispatch::default_profiles_file();
   std::filesystem::path incident_types_file = dispatch::default_incident_types_file();
+  std::filesystem::path response_plans_file = dispatch::default_response_plans_file();
+  std::filesystem::path auto_status_file = dispatch::default_auto_status_file();
+  std::filesystem::path kecamatan_seats_file;  // for incidents' labels when the map has no
+                                               // boundaries; may be missing
   std::filesystem::path fleet_file;
-  tracking::StoreOptions store;
+  tracking::StoreOptions store;             // the incidents go to incidents.sqlite in its state_dir
   std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
   HttpOptions http;
   // Told what an operator must know: repaired or rejected hazard features, hazard toggles that
@@ -47,6 +52,7 @@ class Service {
 
   int http_port() const;
   tracking::TrackingStore& store();
+  tracking::IncidentStore& incidents();
   // The one line `siaga serve` prints when it is ready: {"ready": true, "listen": URL, ...}.
   dispatch::Json ready_json() const;
 
