@@ -99,10 +99,27 @@ server=$(grep -o '"listen":"http://[^"]*"' "$work/serve.out" | cut -d/ -f3 | tr 
 check nearest-server ok '"not_available"' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server "$server"
 check nearest-server-refuses fail "the server refused: unknown incident type" -- "$siaga" nearest --at -3.6960,128.1830 --type alien --server "$server"
 check serve-busy-port fail "cannot listen on" -- timeout 60 "$siaga" serve --listen "$server" --mqtt none --state "$work/serve-state2"
+# A 112 call through the server's API, then read back from its history by the command line.
+incident=$(curl -s -X POST "http://$server/v1/incidents" -H 'Idempotency-Key: cli-1' \
+  -d '{"lat":-3.6930,"lon":128.1820,"class":"medical","note":"collapsed at the market"}' |
+  grep -o '"id":"112-[0-9-]*"' | cut -d'"' -f4)
+[ -n "$incident" ] || { echo "FAIL incident-create: no id"; failures=$((failures + 1)); }
+curl -s -X POST "http://$server/v1/incidents/$incident/units" -d '{"unit_id":"AMB-01"}' >"$work/sent.json"
+grep -q '"dispatched":\["AMB-01"\]' "$work/sent.json" || { echo "FAIL incident-dispatch:"; cat "$work/sent.json"; failures=$((failures + 1)); }
+curl -s -X POST "http://$server/v1/incidents/$incident/close" -d '{"cancel":true}' | grep -q '"status":"cancelled"' ||
+  { echo "FAIL incident-close"; failures=$((failures + 1)); }
 kill -TERM $serve_pid; wait $serve_pid
 serve_status=$?
 if [ $serve_status -ne 0 ] || ! grep -q '"stopped":true' "$work/serve.out"; then
   echo "FAIL serve-stops: exit $serve_status"; cat "$work/serve.err"; failures=$((failures + 1)); fi
+check report ok '"calls": 1' -- "$siaga" report --state "$work/serve-state" --png "$work/report.png"
+head -c 4 "$work/report.png" | grep -q PNG || { echo "FAIL report: no PNG"; failures=$((failures + 1)); }
+check report-md ok "^# Response times" -- "$siaga" report --state "$work/serve-state" --format md
+check report-csv ok "^group_kind,group,interval" -- "$siaga" report --state "$work/serve-state" --format csv --from 2020-01-01
+check report-bad-date fail "neither a date" -- "$siaga" report --state "$work/serve-state" --from yesterday
+check report-no-history fail "no incident history" -- "$siaga" report --state "$work/nowhere"
+check export-csv ok "^$incident,.*\"AMB-01\"" -- "$siaga" incidents export --state "$work/serve-state"
+check export-geojson ok '"FeatureCollection"' -- "$siaga" incidents export --state "$work/serve-state" --format geojson
 printf '{"incident_types":[{"name":"x","unit_types":["tank"]}]}' >"$work/bad-types.json"
 check serve-bad-types fail "unknown vehicle 'tank'" -- timeout 60 "$siaga" serve --mqtt none --state "$work/s3" --incident-types "$work/bad-types.json"
 

@@ -44,6 +44,9 @@ dispatch::DataPaths paths_of(const CommandOptions& options);
 // "a,b,,c" → {a, b, c}
 std::vector<std::string> split_list(const std::string& text);
 
+// report, incidents export (incident_commands.cpp).
+std::vector<CommandRegistration> incident_commands(CLI::App& app, CommandOptions& options);
+
 // serve, nearest (serve_commands.cpp).
 std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& options);
 

@@ -287,6 +287,43 @@ std::vector<Incident> IncidentStore::list(const IncidentQuery& query) const {
   return incidents;
 }
 
+std::vector<IncidentTiming> IncidentStore::timings(int64_t from_ms, int64_t to_ms) const {
+  std::lock_guard lock(mutex_);
+  sqlite::Statement rows(connection_->db, R"(SELECT i.id, i.class, i.kecamatan, i.call_type,
+    i.status, i.created_ms, a.unit_id, a.dispatched_ms, a.en_route_ms, a.on_scene_ms
+    FROM incidents i LEFT JOIN assignments a ON a.incident_id = i.id
+    WHERE i.created_ms >= ?1 AND (?2 = 0 OR i.created_ms < ?2)
+    ORDER BY i.created_ms, i.id, a.rowid)");
+  rows.bind(1, from_ms).bind(2, to_ms);
+  std::vector<IncidentTiming> timings;
+  while (rows.step()) {
+    std::string id = rows.text(0);
+    if (timings.empty() || timings.back().id != id) {
+      timings.push_back({std::move(id),
+                         rows.text(1),
+                         rows.text(2),
+                         parse_call_type(rows.text(3)).value_or(CallType::emergency),
+                         parse_incident_status(rows.text(4)).value_or(IncidentStatus::new_call),
+                         rows.integer(5),
+                         {}});
+    }
+    if (!rows.is_null(6))
+      timings.back().units.push_back(
+          {rows.text(6), rows.integer(7), rows.integer(8), rows.integer(9)});
+  }
+  return timings;
+}
+
+std::map<std::string, size_t> IncidentStore::open_by_status() const {
+  std::map<std::string, size_t> counts = {{"new", 0}, {"dispatched", 0}, {"on_scene", 0}};
+  std::lock_guard lock(mutex_);
+  sqlite::Statement rows(connection_->db,
+                         "SELECT status, COUNT(*) FROM incidents WHERE status IN ('new', "
+                         "'dispatched', 'on_scene') GROUP BY status");
+  while (rows.step()) counts[rows.text(0)] = static_cast<size_t>(rows.integer(1));
+  return counts;
+}
+
 std::optional<std::string> IncidentStore::open_incident_of(std::string_view unit_id) const {
   std::lock_guard lock(mutex_);
   sqlite::Statement row(

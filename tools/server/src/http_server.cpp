@@ -10,6 +10,7 @@
 
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
+#include "siaga/server/response_metrics.h"
 #include "siaga/server/tracking_json.h"
 
 namespace siaga::server {
@@ -41,6 +42,7 @@ enum Endpoint : size_t {
   incident_units,
   incident_events,
   incident_close,
+  response_report,
   endpoint_count
 };
 constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
@@ -62,7 +64,8 @@ constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
                                                                     "incident_recommend",
                                                                     "incident_units",
                                                                     "incident_events",
-                                                                    "incident_close"};
+                                                                    "incident_close",
+                                                                    "response_times"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -220,6 +223,10 @@ struct HttpServer::Impl {
   }
 
   void add_incident_routes() {
+    http.Get("/v1/reports/response-times",
+             timed(response_report, [this](const auto& request, auto& response) {
+               send(response, response_times(api, request.params));
+             }));
     const std::string one = R"(/v1/incidents/([A-Za-z0-9_-]{1,64}))";
     http.Post("/v1/incidents",
               timed(incidents_create, guarded([this](const auto& request, auto& response) {
@@ -325,6 +332,7 @@ std::string HttpServer::Impl::metrics() const {
         << stats[e].sum_ns.load() / 1e9 << "\n"
         << "siaga_http_request_duration_seconds_count{" << label << "} " << stats[e].count << "\n";
   }
+  if (api.response_metrics) out << api.response_metrics->text(api.incidents);
   return out.str();
 }
 

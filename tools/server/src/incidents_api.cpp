@@ -355,4 +355,18 @@ Reply close_incident(Api& api, std::string_view id, std::string_view text, const
   });
 }
 
+Reply response_times(Api& api, const Params& params) {
+  return answered(api, [&] {
+    const auto param = [&](const char* name) {
+      const auto found = params.find(name);
+      return found == params.end() ? std::string() : found->second;
+    };
+    const int64_t from = dispatch::parse_report_time(param("from"), false);
+    const int64_t to = dispatch::parse_report_time(param("to"), true);
+    const auto timings = api.incidents->timings(from, to);
+    return Reply{200, dispatch::report_json(dispatch::response_report(
+                          timings, api.store.fleet(), api.response_targets, from, to))};
+  });
+}
+
 }  // namespace siaga::server

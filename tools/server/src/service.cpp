@@ -12,6 +12,7 @@
 #include "siaga/routing/query_pool.h"
 #include "siaga/server/api.h"
 #include "siaga/server/ingest.h"
+#include "siaga/server/response_metrics.h"
 
 namespace siaga::server {
 
@@ -64,6 +65,8 @@ struct Service::Parts {
   dispatch::AreaLabels areas;
   dispatch::DispatchContext context;
   dispatch::IncidentDesk desk;
+  std::vector<dispatch::ResponseTarget> targets;
+  ResponseMetrics response_metrics;
   Ingest ingest;
   Api api;
   HttpServer http;
@@ -84,6 +87,7 @@ struct Service::Parts {
         areas(options.data.osm, options.kecamatan_seats_file),
         context{setup->network, snapper, *setup->live, classes},
         desk(context, store, incidents, queries, plans, desk_options()),
+        targets(dispatch::load_response_targets(options.response_targets_file)),
         // Without a broker the intake is built but never started (it needs a client id all the
         // same).
         ingest(
@@ -102,7 +106,12 @@ struct Service::Parts {
       };
     api.desk = &desk;
     api.incidents = &incidents;
-    desk.on_change([this](const dispatch::IncidentChange& change) { tell(change); });
+    api.response_targets = targets;
+    api.response_metrics = &response_metrics;
+    desk.on_change([this](const dispatch::IncidentChange& change) {
+      response_metrics.observe(change);
+      tell(change);
+    });
   }
 
   dispatch::DeskOptions desk_options() {

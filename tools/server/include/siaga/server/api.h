@@ -13,6 +13,7 @@
 #include "siaga/dispatch/geojson.h"
 #include "siaga/dispatch/incident_classes.h"
 #include "siaga/dispatch/incident_desk.h"
+#include "siaga/dispatch/response_times.h"
 #include "siaga/geodata/snapper.h"
 #include "siaga/routing/live_metrics.h"
 #include "siaga/routing/query_pool.h"
@@ -48,6 +49,8 @@ struct Api {
   // /v1/incidents endpoints then answer 503).
   dispatch::IncidentDesk* desk = nullptr;
   tracking::IncidentStore* incidents = nullptr;
+  std::span<const dispatch::ResponseTarget> response_targets = {};  // for the response-time report
+  class ResponseMetrics* response_metrics = nullptr;                // for /metrics; may be null
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.

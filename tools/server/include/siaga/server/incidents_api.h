@@ -38,6 +38,11 @@ Reply dispatch_to_incident(Api& api, std::string_view id, std::string_view body,
 Reply incident_event(Api& api, std::string_view id, std::string_view body, const Caller& caller);
 Reply close_incident(Api& api, std::string_view id, std::string_view body, const Caller& caller);
 
+// GET /v1/reports/response-times?from=&to= (a WIT date YYYY-MM-DD, or ms since the epoch): count,
+// median and 90th percentile of each interval per class, kecamatan, agency and day, the share
+// within each target, and the call types.
+Reply response_times(Api& api, const Params& params);
+
 // An incident as the API shows it; with `desk`, each unit on it has its live status and ETA.
 Json incident_json(const tracking::Incident& incident, const dispatch::IncidentDesk* desk,
                    const tracking::TrackingStore* units, bool show_caller, int64_t now_ms);

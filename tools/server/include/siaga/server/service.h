@@ -27,6 +27,7 @@ struct ServiceOptions {
   std::filesystem::path incident_types_file = dispatch::default_incident_types_file();
   std::filesystem::path response_plans_file = dispatch::default_response_plans_file();
   std::filesystem::path auto_status_file = dispatch::default_auto_status_file();
+  std::filesystem::path response_targets_file = dispatch::default_response_targets_file();
   std::filesystem::path kecamatan_seats_file;  // for incidents' labels when the map has no
                                                // boundaries; may be missing
   std::filesystem::path fleet_file;
