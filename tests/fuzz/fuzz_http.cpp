@@ -1,7 +1,7 @@
 // The HTTP API's request parsers and handlers, called as the server calls them: line 1 picks the
-// endpoint, line 2 is the profile (or hazard zone), line 3 the coordinates, line 4 the query
-// string, the rest the JSON body. An answer of 500 or more, or a crash, is a finding: every bad
-// request must get a 4xx.
+// endpoint, line 2 is the profile (or hazard zone, or incident id), line 3 the coordinates (or
+// the incident's sub-resource), line 4 the query string, the rest the JSON body. An answer of 500
+// or more, or a crash, is a finding: every bad request must get a 4xx.
 #include <cstdio>
 #include <cstdlib>
 
@@ -10,6 +10,7 @@
 #include "siaga/geodata/hazards.h"
 #include "siaga/routing/cch.h"
 #include "siaga/server/api.h"
+#include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/polyline.h"
 
@@ -31,9 +32,19 @@ struct Served {
       dispatch::load_incident_classes(dispatch::default_incident_types_file(), live.profiles());
   tracking::TrackingStore store{fuzz::sample_fleet(), fuzz::ambon()};
   routing::QueryPool queries{cch};
+  std::vector<dispatch::ResponsePlan> plans = dispatch::load_response_plans(
+      dispatch::default_response_plans_file(), classes, live.profiles());
+  std::vector<dispatch::ResponseTarget> targets =
+      dispatch::load_response_targets(dispatch::default_response_targets_file());
+  tracking::IncidentStore incidents{{}};
+  dispatch::DispatchContext context{fuzz::ambon(), snapper, live, classes};
+  dispatch::IncidentDesk desk{context, store, incidents, queries, plans, {}};
   server::Api api{fuzz::ambon(), snapper, live, store, classes, queries, {}};
 
   Served() {
+    api.desk = &desk;
+    api.incidents = &incidents;
+    api.response_targets = targets;
     live.set_active({});
     const int64_t now = tracking::now_ms();
     for (const tracking::Unit& unit : store.fleet().units)
@@ -95,6 +106,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     reply = server::dispatch(api, body);
   } else if (endpoint == "hazard") {
     reply = server::toggle_hazard(api, profile, !coordinates.empty());
+  } else if (endpoint == "incident") {  // line 2: the incident id, line 3: the sub-resource
+    const server::Caller caller;
+    const std::string id(profile);
+    if (coordinates == "create") {
+      reply = server::create_incident(api, body, id, caller);
+    } else if (coordinates == "list") {
+      reply = server::list_incidents(api, params, caller);
+    } else if (coordinates == "units") {
+      reply = server::dispatch_to_incident(api, id, body, caller);
+    } else if (coordinates == "events") {
+      reply = server::incident_event(api, id, body, caller);
+    } else if (coordinates == "close") {
+      reply = server::close_incident(api, id, body, caller);
+    } else if (coordinates == "recommend") {
+      reply = server::recommend_for_incident(api, id);
+    } else if (coordinates == "report") {
+      reply = server::response_times(api, params);
+    } else {
+      reply = server::get_incident(api, id, caller);
+    }
   } else {
     (void)server::decode_polyline(body, 5);
     return 0;

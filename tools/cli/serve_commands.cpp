@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 
 #include "commands.h"
@@ -30,19 +31,31 @@ struct ServeArguments {
   std::string profiles = dispatch::default_profiles_file().string();
   std::string incident_types = dispatch::default_incident_types_file().string();
   std::string console = (fs::path(SIAGA_SOURCE_DIR) / "tools/server/console").string();
-  std::string token_file;  // the write token, for dispatch and hazard toggles
+  std::string token_file;  // the tokens writes need (dispatch, incidents, hazard toggles)
 };
 
-// The first line of the token file, without surrounding blanks; refuses an empty one.
-std::string read_token(const std::string& file) {
+// The tokens that writes need: one per line, "NAME TOKEN" (the name goes into the incidents' log)
+// or a bare TOKEN (named "dispatcher"); blank lines and # comments are skipped. Each token is 16
+// characters at least.
+std::vector<std::pair<std::string, std::string>> read_tokens(const std::string& file) {
   std::ifstream in(file);
-  std::string token;
-  if (!in || !std::getline(in, token)) throw IoError("cannot read the token file " + file);
-  token.erase(0, token.find_first_not_of(" \t\r"));
-  token.erase(token.find_last_not_of(" \t\r") + 1);
-  if (token.size() < 16)
-    throw InputError("the token in " + file + " is shorter than 16 characters");
-  return token;
+  if (!in) throw IoError("cannot read the token file " + file);
+  std::vector<std::pair<std::string, std::string>> tokens;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::istringstream words(line);
+    std::string first, second, more;
+    words >> first >> second >> more;
+    if (first.empty() || first[0] == '#') continue;
+    if (!more.empty()) throw InputError(file + ":" + std::to_string(number) + ": NAME TOKEN, or TOKEN");
+    auto& token = tokens.emplace_back(second.empty() ? "dispatcher" : first,
+                                      second.empty() ? first : second);
+    if (token.second.size() < 16)
+      throw InputError("the token on line " + std::to_string(number) + " of " + file +
+                       " is shorter than 16 characters");
+  }
+  if (tokens.empty()) throw InputError("no token in " + file);
+  return tokens;
 }
 
 std::vector<std::string> hazard_files(const CommandOptions& options, const std::string& given) {
@@ -66,7 +79,7 @@ server::HttpOptions http_options(const ServeArguments& arguments) {
   }
   options.console_dir = arguments.console;
   options.log = [](const std::string& message) { std::cerr << "siaga serve: " << message << "\n"; };
-  if (!arguments.token_file.empty()) options.write_token = read_token(arguments.token_file);
+  if (!arguments.token_file.empty()) options.tokens = read_tokens(arguments.token_file);
   return options;
 }
 
@@ -114,7 +127,7 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--incident-types", arguments->incident_types, "incident classes (JSON)");
   command->add_option("--console", arguments->console, "folder of the console's web page");
   command->add_option("--token-file", arguments->token_file,
-                      "file holding the token that dispatch and hazard toggles require");
+                      "tokens that writes need: lines of NAME TOKEN (or a bare TOKEN)");
   return {command, [&options, arguments] { return run_serve(options, *arguments); }};
 }
 

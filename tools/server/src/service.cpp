@@ -226,7 +226,8 @@ dispatch::Json Service::ready_json() const {
   ready["mqtt"] = parts.options.mqtt ? parts.options.mqtt->broker.host + ":" +
                                            std::to_string(parts.options.mqtt->broker.port)
                                      : "none";
-  ready["writes_need_token"] = !parts.options.http.write_token.empty();
+  ready["writes_need_token"] =
+      !parts.options.http.write_token.empty() || !parts.options.http.tokens.empty();
   ready["units"] = parts.store.fleet().units.size();
   ready["sample_fleet"] = parts.store.fleet().sample;
   ready["hazard_zones"] = parts.setup->live->hazards().zones.size();
