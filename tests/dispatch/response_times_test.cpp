@@ -144,7 +144,9 @@ TEST(ResponseTimes, TheStoresTimingsEqualItsIncidents) {
     if (random() % 3 == 0)
       store.finish(id, tracking::IncidentStatus::closed, "x", "", at + 900 * s);
   }
-  const auto timings = store.timings(t0 + 50 * 60 * s, t0 + 250 * 60 * s);
+  auto timings = store.timings(t0 + 50 * 60 * s, t0 + 250 * 60 * s);
+  std::sort(timings.begin(), timings.end(),
+            [](const auto& a, const auto& b) { return a.created_ms < b.created_ms; });
   auto incidents = store.list({.open_only = false,
                                .from_ms = t0 + 50 * 60 * s,
                                .to_ms = t0 + 250 * 60 * s,

@@ -1,5 +1,6 @@
 #include "siaga/tracking/incident_store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -10,8 +11,10 @@ namespace siaga::tracking {
 
 namespace {
 
-// Version 1. Events are append-only (triggers refuse UPDATE and DELETE); a unit has at most one
-// assignment that is not cleared, whatever the code above does (a partial unique index).
+// Version 1. Incidents and assignments are clustered by incident id (WITHOUT ROWID), so that a
+// report reads both in one ordered pass. Events are append-only (triggers refuse UPDATE and
+// DELETE); a unit has at most one assignment that is not cleared, whatever the code above does (a
+// partial unique index).
 constexpr const char* schema_v1 = R"(
 CREATE TABLE incidents (
   id TEXT PRIMARY KEY, year INTEGER NOT NULL, number INTEGER NOT NULL,
@@ -22,7 +25,7 @@ CREATE TABLE incidents (
   duplicate_of TEXT NOT NULL, priority INTEGER NOT NULL, caller TEXT NOT NULL,
   source TEXT NOT NULL, unverified INTEGER NOT NULL, status TEXT NOT NULL,
   closed_ms INTEGER NOT NULL DEFAULT 0, idempotency_key TEXT UNIQUE,
-  UNIQUE (year, number));
+  UNIQUE (year, number)) WITHOUT ROWID;
 CREATE INDEX incidents_by_time ON incidents (created_ms);
 CREATE INDEX incidents_by_status ON incidents (status);
 CREATE TABLE assignments (
@@ -32,7 +35,7 @@ CREATE TABLE assignments (
   transporting_ms INTEGER NOT NULL DEFAULT 0, at_hospital_ms INTEGER NOT NULL DEFAULT 0,
   cleared_ms INTEGER NOT NULL DEFAULT 0, en_route_auto INTEGER NOT NULL DEFAULT 0,
   on_scene_auto INTEGER NOT NULL DEFAULT 0, first_eta_ms INTEGER NOT NULL DEFAULT -1,
-  PRIMARY KEY (incident_id, unit_id));
+  PRIMARY KEY (incident_id, unit_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX one_open_assignment_per_unit ON assignments (unit_id) WHERE cleared_ms = 0;
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, incident_id TEXT NOT NULL REFERENCES incidents (id),
@@ -131,6 +134,8 @@ struct IncidentStore::Connection {
 
   explicit Connection(const std::filesystem::path& file) : db(file) {
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+    // Reports read the whole history: map it rather than copy it page by page.
+    db.exec("PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;");
     migrate();
   }
 
@@ -182,9 +187,10 @@ Incident IncidentStore::load(std::string_view id) const {
   row.bind(1, id);
   if (!row.step()) throw IncidentNotFound("no incident " + std::string(id));
   Incident incident = incident_of(row);
-  sqlite::Statement units(db, (std::string("SELECT ") + assignment_columns +
-                               " FROM assignments WHERE incident_id = ?1 ORDER BY rowid")
-                                  .c_str());
+  sqlite::Statement units(
+      db, (std::string("SELECT ") + assignment_columns +
+           " FROM assignments WHERE incident_id = ?1 ORDER BY dispatched_ms, unit_id")
+              .c_str());
   units.bind(1, id);
   while (units.step()) incident.units.push_back(assignment_of(units));
   sqlite::Statement events(
@@ -240,6 +246,54 @@ IncidentStore::Created IncidentStore::create(const NewIncident& fresh, const std
   return {load(id), false};
 }
 
+void IncidentStore::bulk_load(std::span<const Incident> incidents) {
+  std::lock_guard lock(mutex_);
+  sqlite::Database& db = connection_->db;
+  sqlite::Transaction transaction(db);
+  sqlite::Statement insert(db, R"(INSERT INTO incidents (id, year, number, created_ms, lat, lon,
+    road, kecamatan, desa, snap_m, class, subtype, call_type, duplicate_of, priority, caller,
+    source, unverified, status, closed_ms)
+    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20))");
+  sqlite::Statement unit(db, R"(INSERT INTO assignments (incident_id, unit_id, dispatched_by,
+    dispatched_ms, en_route_ms, on_scene_ms, transporting_ms, at_hospital_ms, cleared_ms,
+    en_route_auto, on_scene_auto, first_eta_ms) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12))");
+  sqlite::Statement event(
+      db, "INSERT INTO events (incident_id, time_ms, who, kind, text) VALUES (?1,?2,?3,?4,?5)");
+  for (const Incident& incident : incidents) {
+    const Location& at = incident.location;
+    const int year = wit_year(incident.created_ms);
+    const int64_t number = std::stoll(incident.id.substr(incident.id.rfind('-') + 1));
+    insert.reset();
+    insert.bind(1, incident.id).bind(2, int64_t{year}).bind(3, number);
+    insert.bind(4, incident.created_ms).bind(5, at.lat).bind(6, at.lon).bind(7, at.road);
+    insert.bind(8, at.kecamatan).bind(9, at.desa).bind(10, at.snap_m);
+    insert.bind(11, incident.incident_class).bind(12, incident.subtype);
+    insert.bind(13, call_type_name(incident.call_type)).bind(14, incident.duplicate_of);
+    insert.bind(15, int64_t{incident.priority}).bind(16, incident.caller).bind(17, incident.source);
+    insert.bind(18, int64_t{incident.unverified ? 1 : 0});
+    insert.bind(19, incident_status_name(incident.status)).bind(20, incident.closed_ms);
+    insert.run();
+    for (const UnitAssignment& a : incident.units) {
+      unit.reset();
+      unit.bind(1, incident.id).bind(2, a.unit_id).bind(3, a.dispatched_by);
+      unit.bind(4, a.dispatched_ms).bind(5, a.en_route_ms).bind(6, a.on_scene_ms);
+      unit.bind(7, a.transporting_ms).bind(8, a.at_hospital_ms).bind(9, a.cleared_ms);
+      unit.bind(10, int64_t{a.en_route_auto}).bind(11, int64_t{a.on_scene_auto});
+      unit.bind(12, a.first_eta_ms).run();
+    }
+    for (const IncidentEvent& e : incident.events) {
+      event.reset();
+      event.bind(1, incident.id)
+          .bind(2, e.time_ms)
+          .bind(3, e.who)
+          .bind(4, e.kind.empty() ? std::string_view("note") : std::string_view(e.kind))
+          .bind(5, e.text)
+          .run();
+    }
+  }
+  transaction.commit();
+}
+
 std::optional<Incident> IncidentStore::get(std::string_view id) const {
   std::lock_guard lock(mutex_);
   try {
@@ -270,7 +324,7 @@ std::vector<Incident> IncidentStore::list(const IncidentQuery& query) const {
   const std::string of_listed = " WHERE incident_id IN (SELECT id FROM incidents" + where +
                                 " ORDER BY created_ms DESC, id DESC LIMIT ?3)";
   sqlite::Statement units(db, (std::string("SELECT ") + assignment_columns + " FROM assignments" +
-                               of_listed + " ORDER BY rowid")
+                               of_listed + " ORDER BY dispatched_ms, unit_id")
                                   .c_str());
   units.bind(1, query.from_ms).bind(2, query.to_ms).bind(3, static_cast<int64_t>(query.limit));
   while (units.step()) incidents[index.at(units.text(0))].units.push_back(assignment_of(units));
@@ -289,27 +343,32 @@ std::vector<Incident> IncidentStore::list(const IncidentQuery& query) const {
 
 std::vector<IncidentTiming> IncidentStore::timings(int64_t from_ms, int64_t to_ms) const {
   std::lock_guard lock(mutex_);
-  sqlite::Statement rows(connection_->db, R"(SELECT i.id, i.class, i.kecamatan, i.call_type,
-    i.status, i.created_ms, a.unit_id, a.dispatched_ms, a.en_route_ms, a.on_scene_ms
-    FROM incidents i LEFT JOIN assignments a ON a.incident_id = i.id
-    WHERE i.created_ms >= ?1 AND (?2 = 0 OR i.created_ms < ?2)
-    ORDER BY i.created_ms, i.id, a.rowid)");
+  // A merge of two scans in id order (incidents by their key, assignments clustered by it): for
+  // a year of calls several times faster than SQLite's own join or a hash join.
+  sqlite::Statement rows(connection_->db, R"(SELECT id, class, kecamatan, call_type, status,
+    created_ms FROM incidents WHERE +created_ms >= ?1 AND (?2 = 0 OR +created_ms < ?2)
+    ORDER BY id)");
   rows.bind(1, from_ms).bind(2, to_ms);
+  sqlite::Statement units(connection_->db, R"(SELECT incident_id, unit_id, dispatched_ms,
+    en_route_ms, on_scene_ms FROM assignments ORDER BY incident_id)");
+  bool more_units = units.step();
   std::vector<IncidentTiming> timings;
   while (rows.step()) {
-    std::string id = rows.text(0);
-    if (timings.empty() || timings.back().id != id) {
-      timings.push_back({std::move(id),
-                         rows.text(1),
-                         rows.text(2),
-                         parse_call_type(rows.text(3)).value_or(CallType::emergency),
-                         parse_incident_status(rows.text(4)).value_or(IncidentStatus::new_call),
-                         rows.integer(5),
-                         {}});
+    IncidentTiming& timing = timings.emplace_back(
+        IncidentTiming{rows.text(0),
+                       rows.text(1),
+                       rows.text(2),
+                       parse_call_type(rows.view(3)).value_or(CallType::emergency),
+                       parse_incident_status(rows.view(4)).value_or(IncidentStatus::new_call),
+                       rows.integer(5),
+                       {}});
+    while (more_units && units.view(0) < timing.id) more_units = units.step();
+    while (more_units && units.view(0) == timing.id) {
+      timing.units.push_back({units.text(1), units.integer(2), units.integer(3), units.integer(4)});
+      more_units = units.step();
     }
-    if (!rows.is_null(6))
-      timings.back().units.push_back(
-          {rows.text(6), rows.integer(7), rows.integer(8), rows.integer(9)});
+    std::sort(timing.units.begin(), timing.units.end(),
+              [](const auto& a, const auto& b) { return a.dispatched_ms < b.dispatched_ms; });
   }
   return timings;
 }

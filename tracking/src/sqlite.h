@@ -58,6 +58,8 @@ class Statement {
   int64_t integer(int column) const;
   double real(int column) const;
   std::string text(int column) const;
+  // The same without a copy: valid until the next step() or reset().
+  std::string_view view(int column) const;
   bool is_null(int column) const;
 
  private:

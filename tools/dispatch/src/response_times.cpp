@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "siaga/dispatch/dataset.h"
 
@@ -54,9 +55,11 @@ void add_call(Samples& samples, int64_t created_ms,
   add(samples, Interval::response, created_ms, first_arrival);
 }
 
-std::array<IntervalStats, interval_count> all_stats(const Samples& samples) {
+// Consumes the samples: the selection reorders them in place.
+std::array<IntervalStats, interval_count> all_stats(Samples&& samples) {
   std::array<IntervalStats, interval_count> out;
-  for (int i = 0; i < interval_count; ++i) out[i] = siaga::dispatch::stats_of(samples[i]);
+  for (int i = 0; i < interval_count; ++i)
+    out[i] = siaga::dispatch::stats_of(std::move(samples[i]));
   return out;
 }
 
@@ -135,12 +138,48 @@ IntervalStats stats_of(std::vector<double> seconds) {
   IntervalStats stats;
   stats.count = seconds.size();
   if (seconds.empty()) return stats;
-  std::sort(seconds.begin(), seconds.end());
+  // Selection, not a sort: a year of calls has hundreds of thousands of samples per report.
   const size_t n = seconds.size();
-  stats.median_s = n % 2 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
-  stats.p90_s = seconds[static_cast<size_t>(std::ceil(0.9 * static_cast<double>(n))) - 1];
+  const auto kth = [&](size_t k) {
+    std::nth_element(seconds.begin(), seconds.begin() + static_cast<ptrdiff_t>(k), seconds.end());
+    return seconds[k];
+  };
+  stats.p90_s = kth(static_cast<size_t>(std::ceil(0.9 * static_cast<double>(n))) - 1);
+  const double upper = kth(n / 2);
+  // The lower middle of an even count is the largest of the elements before the upper one.
+  stats.median_s =
+      n % 2 ? upper
+            : (*std::max_element(seconds.begin(), seconds.begin() + static_cast<ptrdiff_t>(n / 2)) +
+               upper) /
+                  2;
   return stats;
 }
+
+namespace {
+
+// Group members by name, each looked up once per distinct name however many calls share it.
+class Members {
+ public:
+  Samples& operator[](std::string_view name) {
+    const auto found = cache_.find(name);
+    if (found != cache_.end()) return *found->second;
+    Samples& samples = members_[std::string(name)];
+    cache_.emplace(members_.find(name)->first, &samples);
+    return samples;
+  }
+  std::map<std::string, Samples, std::less<>>& all() { return members_; }
+
+ private:
+  std::map<std::string, Samples, std::less<>> members_;
+  std::unordered_map<std::string_view, Samples*> cache_;  // views into members_' keys
+};
+
+void append(Samples& into, const Samples& from) {
+  for (int i = 0; i < interval_count; ++i)
+    into[i].insert(into[i].end(), from[i].begin(), from[i].end());
+}
+
+}  // namespace
 
 ResponseReport response_report(std::span<const tracking::IncidentTiming> incidents,
                                const tracking::Fleet& fleet,
@@ -149,41 +188,59 @@ ResponseReport response_report(std::span<const tracking::IncidentTiming> inciden
   ResponseReport report;
   report.from_ms = from_ms;
   report.to_ms = to_ms;
-  Samples overall;
-  std::map<std::string, std::map<std::string, Samples>> groups;
+  std::unordered_map<std::string_view, std::string_view> agency_of;
+  for (const tracking::Unit& unit : fleet.units) agency_of.emplace(unit.id, unit.agency);
+  Samples overall, call;
+  std::map<std::string, Members> groups;
+  Members& by_class = groups["class"];
+  Members& by_kecamatan = groups["kecamatan"];
+  Members& by_day = groups["day"];
+  Members& by_agency = groups["agency"];
+  std::unordered_map<int64_t, std::string> day_names;  // WIT day number → YYYY-MM-DD
   std::vector<std::vector<double>> target_samples(targets.size());
+  std::unordered_map<std::string_view, std::vector<size_t>> targets_of;  // class → its targets
+  for (size_t t = 0; t < targets.size(); ++t) targets_of[targets[t].incident_class].push_back(t);
+  std::vector<const tracking::UnitTiming*> all;
+  std::vector<std::pair<std::string_view, std::vector<const tracking::UnitTiming*>>> agencies;
   for (const tracking::IncidentTiming& incident : incidents) {
     ++report.calls;
     ++report.by_call_type[std::string(tracking::call_type_name(incident.call_type))];
     ++report.by_class[incident.incident_class];
-    std::vector<const tracking::UnitTiming*> all;
-    std::map<std::string, std::vector<const tracking::UnitTiming*>> by_agency;
+    if (incident.units.empty()) continue;
+    all.clear();
+    agencies.clear();
     for (const tracking::UnitTiming& unit : incident.units) {
       all.push_back(&unit);
-      const tracking::Unit* known = fleet.find(unit.unit_id);
-      by_agency[known ? known->agency : "unknown"].push_back(&unit);
+      const auto known = agency_of.find(unit.unit_id);
+      const std::string_view agency = known == agency_of.end() ? "unknown" : known->second;
+      auto group = std::find_if(agencies.begin(), agencies.end(),
+                                [&](const auto& entry) { return entry.first == agency; });
+      if (group == agencies.end()) group = agencies.insert(agencies.end(), {agency, {}});
+      group->second.push_back(&unit);
     }
-    if (all.empty()) continue;
-    Samples call;
+    for (auto& samples : call) samples.clear();
     add_call(call, incident.created_ms, all);
-    const std::string kecamatan = incident.kecamatan.empty() ? "(unknown)" : incident.kecamatan;
-    for (Samples* into :
-         {&overall, &groups["class"][incident.incident_class], &groups["kecamatan"][kecamatan],
-          &groups["day"][wit_date(incident.created_ms)]}) {
-      for (int i = 0; i < interval_count; ++i)
-        into->at(i).insert(into->at(i).end(), call[i].begin(), call[i].end());
-    }
-    for (const auto& [agency, units] : by_agency)
-      add_call(groups["agency"][agency], incident.created_ms, units);
-    for (size_t t = 0; t < targets.size(); ++t) {
-      if (targets[t].incident_class != incident.incident_class) continue;
-      const auto& measured = call[static_cast<size_t>(targets[t].interval)];
-      target_samples[t].insert(target_samples[t].end(), measured.begin(), measured.end());
+    const int64_t day = (incident.created_ms + 9 * 3'600'000) / 86'400'000;
+    auto named = day_names.find(day);
+    if (named == day_names.end())
+      named = day_names.emplace(day, wit_date(incident.created_ms)).first;
+    append(overall, call);
+    append(by_class[incident.incident_class], call);
+    append(by_kecamatan[incident.kecamatan.empty() ? "(unknown)" : incident.kecamatan], call);
+    append(by_day[named->second], call);
+    for (const auto& [agency, units] : agencies)
+      add_call(by_agency[agency], incident.created_ms, units);
+    if (const auto mine = targets_of.find(incident.incident_class); mine != targets_of.end()) {
+      for (size_t t : mine->second) {
+        const auto& measured = call[static_cast<size_t>(targets[t].interval)];
+        target_samples[t].insert(target_samples[t].end(), measured.begin(), measured.end());
+      }
     }
   }
-  report.overall = all_stats(overall);
-  for (const auto& [kind, members] : groups) {
-    for (const auto& [name, samples] : members) report.groups[kind][name] = all_stats(samples);
+  report.overall = all_stats(std::move(overall));
+  for (auto& [kind, members] : groups) {
+    for (auto& [name, samples] : members.all())
+      report.groups[kind][name] = all_stats(std::move(samples));
   }
   for (size_t t = 0; t < targets.size(); ++t) {
     TargetResult result{targets[t], target_samples[t].size(), 0, stats_of(target_samples[t])};
