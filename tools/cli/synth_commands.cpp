@@ -89,6 +89,8 @@ CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--duplicate", sim->duplicate, "share of fixes sent twice");
   command->add_option("--out-of-order", sim->out_of_order, "share of fixes sent late");
   command->add_option("--disconnect-every", sim->disconnect_every_s, "drop the link every S s");
+  command->add_flag("--respond", sim->respond,
+                    "crews wait at home and answer dispatches (to the scene, home when closed)");
   command->add_option("--first-seq", sim->first_seq, "first sequence number")
       ->capture_default_str();
   return {

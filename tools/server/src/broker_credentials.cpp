@@ -28,8 +28,11 @@ std::string acl_text(const tracking::Fleet& fleet) {
   acl += "# The engine reads every report and alone publishes hazards and events.\n";
   acl +=
       std::string("user ") + engine_user + "\ntopic readwrite siaga/#\ntopic read owntracks/#\n\n";
-  acl += "# The fleet simulator (tests, demos): fixes of any unit, nothing else.\n";
-  acl += std::string("user ") + simulator_user + "\ntopic write siaga/v1/units/#\n\n";
+  acl +=
+      "# The fleet simulator (tests, demos, drills): fixes of any unit, and the engine's\n"
+      "# events it answers as crews would.\n";
+  acl += std::string("user ") + simulator_user +
+         "\ntopic write siaga/v1/units/#\ntopic read siaga/v1/events/#\n\n";
   for (const tracking::Unit& unit : fleet.units) {
     acl += "user " + unit.id + "\ntopic write siaga/v1/units/" + unit.id +
            "/#\ntopic read siaga/v1/events/dispatch\n\n";

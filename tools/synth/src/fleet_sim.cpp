@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -18,11 +20,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// What a vehicle is doing: wandering to random destinations, or as a crew: waiting at home, on
+// its way to an incident, there, or on its way home.
+enum class Mission { wander, wait, to_scene, at_scene, home };
+
 // One vehicle on its way along a route of whole arcs.
 struct Vehicle {
   std::string unit_id;
-  uint32_t node = 0;           // where the current route started or ends
-  std::vector<uint32_t> arcs;  // current route
+  Mission mission = Mission::wander;
+  std::string incident_id;
+  uint32_t home_node = 0;
+  std::optional<geodata::LatLon> parked_at;  // at the scene: the incident's own road position
+  uint32_t node = 0;                         // where the current route started or ends
+  std::vector<uint32_t> arcs;                // current route
   size_t arc_index = 0;
   double metres_into_arc = 0;
   uint64_t seq = 0;
@@ -42,10 +52,14 @@ class Driver {
   uint32_t random_node() { return static_cast<uint32_t>(random_() % network_.node_count()); }
   std::mt19937_64& random() { return random_; }
 
-  // Moves the vehicle `seconds` along; a new random destination when it arrives.
+  // Moves the vehicle `seconds` along; a wanderer gets a new random destination when it arrives,
+  // a crew reaches the end of its mission's leg.
   void advance(Vehicle& vehicle, double seconds) {
     for (int guard = 0; guard < 1000 && seconds > 0; ++guard) {
-      if (vehicle.arc_index >= vehicle.arcs.size()) new_route(vehicle);
+      if (vehicle.arc_index >= vehicle.arcs.size()) {
+        if (vehicle.mission != Mission::wander) return arrive(vehicle);
+        new_route(vehicle);
+      }
       if (vehicle.arcs.empty()) return;
       const uint32_t arc = vehicle.arcs[vehicle.arc_index];
       const double length = network_.arc_length_m[arc];
@@ -62,7 +76,22 @@ class Driver {
     }
   }
 
+  // Sends the vehicle by road to `node` (a crew's leg); `park` is where it stops there.
+  void route_to(Vehicle& vehicle, uint32_t node, std::optional<geodata::LatLon> park = {}) {
+    const routing::Seed from[] = {{vehicle.node, 0}};
+    const routing::Seed to[] = {{node, 0}};
+    if (vehicle.arc_index < vehicle.arcs.size()) {  // mid-arc: finish it, then turn
+      vehicle.node = network_.arc_head[vehicle.arcs[vehicle.arc_index]];
+    }
+    vehicle.arcs = query_.shortest_path(metric_, from, to).arcs;
+    vehicle.arc_index = 0;
+    vehicle.metres_into_arc = 0;
+    vehicle.parked_at.reset();
+    pending_park_[vehicle.unit_id] = park;
+  }
+
   geodata::LatLon position(const Vehicle& vehicle) const {
+    if (vehicle.parked_at) return *vehicle.parked_at;
     if (vehicle.arc_index >= vehicle.arcs.size()) return network_.node_position[vehicle.node];
     const uint32_t arc = vehicle.arcs[vehicle.arc_index];
     const geodata::LatLon a = network_.node_position[tails_[arc]];
@@ -72,13 +101,24 @@ class Driver {
   }
 
   float speed_mps(const Vehicle& vehicle) const {
-    if (vehicle.arc_index >= vehicle.arcs.size()) return 0;
+    if (vehicle.parked_at || vehicle.arc_index >= vehicle.arcs.size()) return 0;
     const uint32_t arc = vehicle.arcs[vehicle.arc_index];
     return static_cast<float>(network_.arc_length_m[arc] /
                               std::max(0.001, network_.arc_time_ms[arc] / 1000.0));
   }
 
  private:
+  void arrive(Vehicle& vehicle) {
+    vehicle.arcs.clear();
+    vehicle.arc_index = 0;
+    if (vehicle.mission == Mission::to_scene) vehicle.mission = Mission::at_scene;
+    if (vehicle.mission == Mission::home) vehicle.mission = Mission::wait;
+    if (auto park = pending_park_.find(vehicle.unit_id); park != pending_park_.end()) {
+      vehicle.parked_at = park->second;
+      pending_park_.erase(park);
+    }
+  }
+
   void new_route(Vehicle& vehicle) {
     const routing::Seed from[] = {{vehicle.node, 0}};
     const routing::Seed to[] = {{random_node(), 0}};
@@ -93,7 +133,70 @@ class Driver {
   routing::CchMetric metric_;
   routing::CchQuery query_;
   std::mt19937_64 random_;
+  std::map<std::string, std::optional<geodata::LatLon>> pending_park_;
 };
+
+// What the engine told the crews (DispatchEvent, an incident closed or cancelled), handed from
+// the MQTT thread to the simulation's loop.
+struct Order {
+  std::string unit_id;  // empty: every vehicle on `incident_id` goes home
+  std::string incident_id;
+  geodata::LatLon at;
+};
+
+class Orders {
+ public:
+  void handle(std::string_view topic, std::string_view payload) {
+    Order order;
+    if (topic == mqtt::event_topic("dispatch")) {
+      v1::DispatchEvent event;
+      if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
+      order = {event.unit_id(), event.incident_id(), {event.lat(), event.lon()}};
+    } else if (topic == mqtt::event_topic("incident")) {
+      v1::IncidentEvent event;
+      if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
+      if (event.kind() != "closed" && event.kind() != "cancelled") return;
+      order = {"", event.incident_id(), {}};
+    } else {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    orders_.push_back(std::move(order));
+  }
+  std::vector<Order> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(orders_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Order> orders_;
+};
+
+// Sends each vehicle its orders: to the incident's road position, or home.
+void follow_orders(Driver& driver, const geodata::Snapper& snapper, std::vector<Vehicle>& vehicles,
+                   std::vector<Order> orders, const tracking::Fleet& fleet,
+                   FleetSimReport& report) {
+  for (const Order& order : orders) {
+    for (Vehicle& vehicle : vehicles) {
+      if (!order.unit_id.empty() && vehicle.unit_id == order.unit_id) {
+        try {
+          const geodata::Snap scene = snapper.snap(order.at, {5000});
+          vehicle.mission = Mission::to_scene;
+          vehicle.incident_id = order.incident_id;
+          driver.route_to(vehicle, scene.fraction < 0.5 ? scene.tail : scene.head, scene.position);
+          ++report.missions;
+        } catch (const geodata::SnapError&) {  // an incident off the map: the crew stays
+        }
+      } else if (order.unit_id.empty() && vehicle.incident_id == order.incident_id &&
+                 vehicle.mission != Mission::wait && vehicle.mission != Mission::wander) {
+        vehicle.mission = Mission::home;
+        vehicle.incident_id.clear();
+        driver.route_to(vehicle, vehicle.home_node, fleet.find(vehicle.unit_id)->home);
+      }
+    }
+  }
+}
 
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -124,8 +227,20 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
       vehicles[i].node = driver.random_node();
     }
     vehicles[i].seq = options.first_seq - 1;
+    vehicles[i].home_node = vehicles[i].node;
+    if (options.respond) {  // crews wait at their station
+      vehicles[i].mission = Mission::wait;
+      vehicles[i].parked_at = fleet.units[i].home;
+    }
   }
-  mqtt::Client client(options.mqtt);
+  Orders orders;
+  mqtt::Client client(options.mqtt, [&orders](std::string_view topic, std::string_view payload) {
+    orders.handle(topic, payload);
+  });
+  if (options.respond) {
+    client.subscribe(mqtt::event_topic("dispatch"));
+    client.subscribe(mqtt::event_topic("incident"));
+  }
   client.start();
   client.wait_connected(std::chrono::seconds(10));
   // The mobile link drops: fixes wait, oldest first, up to an hour of the fleet's reports (at most
@@ -150,6 +265,7 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
       ++report.disconnects;
       next_disconnect += std::chrono::duration<double>(options.disconnect_every_s);
     }
+    if (options.respond) follow_orders(driver, snapper, vehicles, orders.take(), fleet, report);
     for (Vehicle& vehicle : vehicles) {
       driver.advance(vehicle, tick == 0 ? 0 : period_s);
       const geodata::LatLon at = driver.position(vehicle);

@@ -1,6 +1,8 @@
 // `siaga fleet-sim`: simulated vehicles driving real routes of the road graph, publishing their
 // fixes over MQTT (protobuf, QoS 1) like the trackers in the ambulances do, with optional faults:
-// garbage payloads, duplicates, out-of-order fixes and dropped connections.
+// garbage payloads, duplicates, out-of-order fixes and dropped connections. Either they wander
+// (random destinations), or they respond as crews do: wait at home, and on a DispatchEvent
+// drive to the incident, stay there, and drive home once the incident is closed or cancelled.
 #pragma once
 
 #include <atomic>
@@ -24,6 +26,7 @@ struct FleetSimOptions {
   double out_of_order = 0;  // share of fixes held back and sent after the next one
   double disconnect_every_s = 0;
   uint64_t first_seq = 1;  // sequence numbers continue from here (a restarted tracker)
+  bool respond = false;    // wait at home and answer dispatches instead of wandering
 };
 
 struct FleetSimReport {
@@ -33,6 +36,7 @@ struct FleetSimReport {
   uint64_t bad_payloads = 0;
   uint64_t disconnects = 0;
   uint64_t dropped_offline = 0;  // held while the link was down past the outbox's hour; not sent
+  uint64_t missions = 0;         // dispatches answered (respond mode)
   uint64_t messages() const { return fixes + duplicates + bad_payloads; }
   bool all_acknowledged = false;
 };
