@@ -159,6 +159,10 @@ TEST(HttpIncidents, ACallGoesFromTheFirstRingToClosed) {
   ASSERT_EQ(listed, 200);
   EXPECT_EQ(open["count"], 0) << "closed calls are not open";
   EXPECT_EQ(served.get("/v1/incidents?status=all").second["count"], 1);
+  EXPECT_EQ(served.get("/v1/incidents?status=all&from=2020-01-01&to=2099-12-31").second["count"],
+            1);
+  EXPECT_EQ(served.get("/v1/incidents?status=all&to=2020-01-01").second["count"], 0);
+  EXPECT_EQ(served.get("/v1/incidents?from=tomorrow").first, 400);
 }
 
 TEST(HttpIncidents, ARetriedCreateWithTheSameIdempotencyKeyMakesOneIncident) {

@@ -145,16 +145,10 @@ std::vector<std::string> unit_ids_of(const Json& json) {
   return ids;
 }
 
-int64_t time_param(const Params& params, const char* name) {
+// A WIT date (from its start; `to` through its end) or ms since the epoch; 0 when absent.
+int64_t time_param(const Params& params, const char* name, bool end_of_day) {
   const auto found = params.find(name);
-  if (found == params.end() || found->second.empty()) return 0;
-  try {
-    size_t used = 0;
-    const int64_t value = std::stoll(found->second, &used);
-    if (used == found->second.size() && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw InputError(std::string(name) + " must be a time in ms since the epoch");
+  return found == params.end() ? 0 : dispatch::parse_report_time(found->second, end_of_day);
 }
 
 }  // namespace
@@ -230,8 +224,8 @@ Reply list_incidents(Api& api, const Params& params, const Caller& caller) {
     if (status != params.end() && status->second != "open" && status->second != "all")
       throw InputError("status must be open or all");
     query.open_only = status == params.end() || status->second == "open";
-    query.from_ms = time_param(params, "from");
-    query.to_ms = time_param(params, "to");
+    query.from_ms = time_param(params, "from", false);
+    query.to_ms = time_param(params, "to", true);
     const int64_t now = api.clock();
     Json list = Json::array();
     for (const Incident& incident : api.incidents->list(query)) {
@@ -357,12 +351,8 @@ Reply close_incident(Api& api, std::string_view id, std::string_view text, const
 
 Reply response_times(Api& api, const Params& params) {
   return answered(api, [&] {
-    const auto param = [&](const char* name) {
-      const auto found = params.find(name);
-      return found == params.end() ? std::string() : found->second;
-    };
-    const int64_t from = dispatch::parse_report_time(param("from"), false);
-    const int64_t to = dispatch::parse_report_time(param("to"), true);
+    const int64_t from = time_param(params, "from", false);
+    const int64_t to = time_param(params, "to", true);
     const auto timings = api.incidents->timings(from, to);
     return Reply{200, dispatch::report_json(dispatch::response_report(
                           timings, api.store.fleet(), api.response_targets, from, to))};
