@@ -2,6 +2,7 @@
 # The `siaga` command as a user meets it: exit codes, JSON on stdout, one-line errors on stderr.
 set -u
 siaga="$1"
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SIAGA_CACHE_DIR="$work/cache"
@@ -120,6 +121,51 @@ check report-bad-date fail "neither a date" -- "$siaga" report --state "$work/se
 check report-no-history fail "no incident history" -- "$siaga" report --state "$work/nowhere"
 check export-csv ok "^$incident,.*\"AMB-01\"" -- "$siaga" incidents export --state "$work/serve-state"
 check export-geojson ok '"FeatureCollection"' -- "$siaga" incidents export --state "$work/serve-state" --format geojson
+# The trackers' listener of a running server: Traccar Client (OsmAnd), OwnTracks (HTTP) and a
+# Traccar server's forwarding, each device mapped to its unit in the fleet file.
+python3 - "$source_dir/geodata/ambon/fleet-sample.json" "$work/fleet-trackers.json" <<'PY'
+import json, sys
+fleet = json.load(open(sys.argv[1]))
+trackers = {"AMB-01": [{"id": "48241179", "secret": "amb01-phone-secret-2026"}],
+            "POL-01": [{"id": "jane/phone", "secret": "jane-phone-secret-2026"}],
+            "DMK-01": [{"id": "358240051111110"}]}
+for unit in fleet["units"]:
+    unit.pop("owntracks", None)
+    if unit["id"] in trackers: unit["trackers"] = trackers[unit["id"]]
+fleet["forwarders"] = [{"name": "traccar-dinkes", "secret": "dinkes-traccar-secret-2026"}]
+json.dump(fleet, open(sys.argv[2], "w"))
+PY
+"$siaga" serve --listen 127.0.0.1:0 --mqtt none --state "$work/trackers-state" --fleet "$work/fleet-trackers.json" \
+  --trackers-listen 127.0.0.1:0 >"$work/trackers.out" 2>"$work/trackers.err" &
+serve_pid=$!
+for _ in $(seq 300); do grep -q '"ready":true' "$work/trackers.out" && break; sleep 0.1; done
+server=$(grep -o '"listen":"http://[^"]*"' "$work/trackers.out" | cut -d/ -f3 | tr -d '"')
+trackers=$(grep -o '"trackers":"http://[^"]*"' "$work/trackers.out" | cut -d/ -f3 | tr -d '"')
+now=$(date +%s)
+tracker_status() {  # tracker_status NAME EXPECTED_STATUS curl-arguments...
+  local name=$1 expected=$2
+  shift 2
+  local got
+  got=$(curl -s -o "$work/tracker-body" -w '%{http_code}' "$@")
+  if [ "$got" = "$expected" ]; then passes=$((passes + 1)); else
+    echo "FAIL $name: HTTP $got, expected $expected"; cat "$work/tracker-body"; failures=$((failures + 1)); fi
+}
+tracker_status trackers-osmand 200 "http://$trackers/?id=48241179&lat=-3.6954&lon=128.1814&timestamp=$((now - 30))&speed=10&key=amb01-phone-secret-2026"
+tracker_status trackers-osmand-wrong-key 401 "http://$trackers/?id=48241179&lat=-3.6954&lon=128.1814&timestamp=$((now - 20))&key=guess-guess-guess"
+tracker_status trackers-owntracks 200 -X POST "http://$trackers/owntracks" -u jane:jane-phone-secret-2026 \
+  -H 'X-Limit-U: jane' -H 'X-Limit-D: phone' -H 'Content-Type: application/json' \
+  -d "{\"_type\":\"location\",\"lat\":-3.6930,\"lon\":128.1820,\"tst\":$((now - 30)),\"acc\":10}"
+grep -qx '\[\]' "$work/tracker-body" || { echo "FAIL trackers-owntracks: not answered []"; failures=$((failures + 1)); }
+tracker_status trackers-traccar 200 -X POST "http://$trackers/traccar" -H 'Authorization: Bearer dinkes-traccar-secret-2026' \
+  -H 'Content-Type: application/json' \
+  -d "{\"position\":{\"latitude\":-3.6960,\"longitude\":128.1830,\"speed\":0,\"course\":0,\"fixTime\":\"$(date -u -d @$((now - 30)) +%Y-%m-%dT%H:%M:%S.000+00:00)\"},\"device\":{\"uniqueId\":\"358240051111110\"}}"
+tracker_status trackers-not-on-console 404 "http://$server/osmand?id=48241179&lat=-3.6954&lon=128.1814&timestamp=$now&key=amb01-phone-secret-2026"
+curl -s "http://$server/v1/units" >"$work/units.json"
+for unit in AMB-01 POL-01 DMK-01; do
+  python3 -c "import json,sys; u=[u for u in json.load(open(sys.argv[1]))['units'] if u['id']==sys.argv[2]][0]; sys.exit(0 if u.get('fix') else 1)" "$work/units.json" "$unit" ||
+    { echo "FAIL trackers-$unit: no fix in /v1/units"; head -c 600 "$work/units.json"; failures=$((failures + 1)); }
+done
+kill -TERM $serve_pid; wait $serve_pid || { echo "FAIL trackers-serve-stops"; cat "$work/trackers.err"; failures=$((failures + 1)); }
 printf '{"incident_types":[{"name":"x","unit_types":["tank"]}]}' >"$work/bad-types.json"
 check serve-bad-types fail "unknown vehicle 'tank'" -- timeout 60 "$siaga" serve --mqtt none --state "$work/s3" --incident-types "$work/bad-types.json"
 

@@ -187,7 +187,7 @@ TEST(Recommend, BusyStaleAndUnseenUnitsAreListedNotRecommended) {
   tracking::Fleet fleet;
   const geodata::LatLon city{-3.6954, 128.1814};
   for (const char* id : {"A1", "A2", "A3", "A4", "A5"}) {
-    fleet.units.push_back({id, id, "ambulance", "Dinkes", "", city, ""});
+    fleet.units.push_back({id, id, "ambulance", "Dinkes", "", city, "", {}});
   }
   tracking::TrackingStore store(fleet, scenario.network);
   for (const char* id : {"A1", "A2", "A3", "A4"}) {

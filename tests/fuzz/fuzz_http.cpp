@@ -1,7 +1,9 @@
 // The HTTP API's request parsers and handlers, called as the server calls them: line 1 picks the
 // endpoint, line 2 is the profile (or hazard zone, or incident id), line 3 the coordinates (or
-// the incident's sub-resource), line 4 the query string, the rest the JSON body. An answer of 500
-// or more, or a crash, is a finding: every bad request must get a 4xx.
+// the incident's sub-resource), line 4 the query string, the rest the JSON body. The trackers'
+// listener too (osmand, owntracks, traccar, traccar-mqtt): line 2 is the secret (given as key,
+// Basic password and bearer token), line 3 "user device" (Basic user, X-Limit-U/D). An answer of
+// 500 or more, or a crash, is a finding: every bad request must get a 4xx.
 #include <cstdio>
 #include <cstdlib>
 
@@ -13,10 +15,24 @@
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/polyline.h"
+#include "siaga/server/tracker_intake.h"
 
 using namespace siaga;
 
 namespace {
+
+// The sample fleet with an HTTP tracker of each kind (as in tests/server/trackers_test.cpp), and
+// a forwarding Traccar server; the seeds in corpus/http use these secrets.
+tracking::Fleet fleet_with_trackers() {
+  tracking::Fleet fleet = fuzz::sample_fleet();
+  for (tracking::Unit& unit : fleet.units) {
+    if (unit.id == "AMB-01") unit.trackers.push_back({"48241179", "secret-of-amb01-phone"});
+    if (unit.id == "POL-01") unit.trackers.push_back({"jane/phone", "secret-of-janes-phone"});
+    if (unit.id == "DMK-01") unit.trackers.push_back({"358240051111110", ""});
+  }
+  fleet.forwarders.push_back({"traccar-dinkes", "secret-of-dinkes-traccar"});
+  return fleet;
+}
 
 // The engine of `siaga serve` on the schematic island, the sample fleet reporting from home.
 struct Served {
@@ -30,7 +46,8 @@ struct Served {
               .zones)};
   std::vector<dispatch::IncidentClass> classes =
       dispatch::load_incident_classes(dispatch::default_incident_types_file(), live.profiles());
-  tracking::TrackingStore store{fuzz::sample_fleet(), fuzz::ambon()};
+  tracking::TrackingStore store{fleet_with_trackers(), fuzz::ambon()};
+  server::TrackerIntake trackers{store};
   routing::QueryPool queries{cch};
   std::vector<dispatch::ResponsePlan> plans = dispatch::load_response_plans(
       dispatch::default_response_plans_file(), classes, live.profiles());
@@ -126,6 +143,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       reply = server::get_incident(api, id, caller);
     }
+  } else if (endpoint == "osmand" || endpoint == "owntracks" || endpoint == "traccar") {
+    server::TrackerCredentials credentials;
+    credentials.key = credentials.basic_password = credentials.bearer = std::string(profile);
+    const size_t space = coordinates.find(' ');
+    credentials.basic_user = credentials.limit_user = std::string(coordinates.substr(0, space));
+    if (space != std::string_view::npos)
+      credentials.limit_device = std::string(coordinates.substr(space + 1));
+    server::TrackerIntake& trackers = served().trackers;
+    const server::TrackerReply answer =
+        endpoint == "osmand"      ? trackers.osmand(params, body, "", credentials)
+        : endpoint == "owntracks" ? trackers.owntracks(body, credentials)
+                                  : trackers.traccar(body, credentials);
+    if (answer.status >= 500) {
+      std::fprintf(stderr, "HTTP %d: %s\n", answer.status, answer.body.c_str());
+      std::abort();
+    }
+    return 0;
+  } else if (endpoint == "traccar-mqtt") {
+    served().trackers.traccar_over_mqtt(body);
+    return 0;
   } else {
     (void)server::decode_polyline(body, 5);
     return 0;

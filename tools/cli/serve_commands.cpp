@@ -5,8 +5,8 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "options.h"
@@ -31,6 +31,9 @@ struct ServeArguments {
   std::string profiles = dispatch::default_profiles_file().string();
   std::string incident_types = dispatch::default_incident_types_file().string();
   std::string console = (fs::path(SIAGA_SOURCE_DIR) / "tools/server/console").string();
+  std::string trackers_listen;  // HOST:PORT of the trackers' HTTP(S) listener; empty: none
+  std::string trackers_certificate;
+  std::string trackers_key;
   std::string token_file;  // the tokens writes need (dispatch, incidents, hazard toggles)
 };
 
@@ -47,9 +50,10 @@ std::vector<std::pair<std::string, std::string>> read_tokens(const std::string& 
     std::string first, second, more;
     words >> first >> second >> more;
     if (first.empty() || first[0] == '#') continue;
-    if (!more.empty()) throw InputError(file + ":" + std::to_string(number) + ": NAME TOKEN, or TOKEN");
-    auto& token = tokens.emplace_back(second.empty() ? "dispatcher" : first,
-                                      second.empty() ? first : second);
+    if (!more.empty())
+      throw InputError(file + ":" + std::to_string(number) + ": NAME TOKEN, or TOKEN");
+    auto& token =
+        tokens.emplace_back(second.empty() ? "dispatcher" : first, second.empty() ? first : second);
     if (token.second.size() < 16)
       throw InputError("the token on line " + std::to_string(number) + " of " + file +
                        " is shorter than 16 characters");
@@ -66,17 +70,16 @@ std::vector<std::string> hazard_files(const CommandOptions& options, const std::
   return {};
 }
 
+// HOST:PORT as for the broker, and HOST:0 for any free port (tests, several servers).
+std::pair<std::string, int> listen_address(const std::string& text) {
+  if (text.ends_with(":0")) return {text.substr(0, text.size() - 2), 0};
+  const mqtt::Endpoint listen = mqtt::parse_endpoint(text);
+  return {listen.host, listen.port};
+}
+
 server::HttpOptions http_options(const ServeArguments& arguments) {
   server::HttpOptions options;
-  // HOST:PORT as for the broker, and HOST:0 for any free port (tests, several servers).
-  if (arguments.listen.ends_with(":0")) {
-    options.host = arguments.listen.substr(0, arguments.listen.size() - 2);
-    options.port = 0;
-  } else {
-    const mqtt::Endpoint listen = mqtt::parse_endpoint(arguments.listen);
-    options.host = listen.host;
-    options.port = listen.port;
-  }
+  std::tie(options.host, options.port) = listen_address(arguments.listen);
   options.console_dir = arguments.console;
   options.log = [](const std::string& message) { std::cerr << "siaga serve: " << message << "\n"; };
   if (!arguments.token_file.empty()) options.tokens = read_tokens(arguments.token_file);
@@ -98,6 +101,23 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   if (arguments.tracking.mqtt != "none")
     service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);
   service_options.http = http_options(arguments);
+  if (!arguments.trackers_listen.empty()) {
+    server::TrackerListenOptions trackers;
+    const auto [host, port] = listen_address(arguments.trackers_listen);
+    trackers.host = host;
+    trackers.port = port;
+    if (arguments.trackers_certificate.empty() != arguments.trackers_key.empty())
+      throw InputError("--trackers-cert and --trackers-key go together");
+    trackers.certificate = arguments.trackers_certificate;
+    trackers.key = arguments.trackers_key;
+    // Devices send their secrets with every fix: in clear only on loopback or behind a TLS proxy.
+    if (trackers.certificate.empty() && trackers.host != "127.0.0.1" &&
+        trackers.host != "localhost")
+      std::cerr << "siaga serve: the trackers' listener on " << trackers.host
+                << " speaks plain HTTP: give --trackers-cert and --trackers-key, or put a TLS "
+                   "proxy in front\n";
+    service_options.trackers = trackers;
+  }
   service_options.log = [](const std::string& message) {
     std::cerr << "siaga serve: " << message << "\n";
   };
@@ -126,6 +146,12 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--profiles", arguments->profiles, "vehicle profile file (JSON)");
   command->add_option("--incident-types", arguments->incident_types, "incident classes (JSON)");
   command->add_option("--console", arguments->console, "folder of the console's web page");
+  command->add_option("--trackers-listen", arguments->trackers_listen,
+                      "HOST:PORT for Traccar Client, OsmAnd, OwnTracks (HTTP) and Traccar "
+                      "forwarding (port 0: any free port); none by default");
+  command->add_option("--trackers-cert", arguments->trackers_certificate,
+                      "certificate (PEM) of the trackers' listener: HTTPS only");
+  command->add_option("--trackers-key", arguments->trackers_key, "its private key (PEM)");
   command->add_option("--token-file", arguments->token_file,
                       "tokens that writes need: lines of NAME TOKEN (or a bare TOKEN)");
   return {command, [&options, arguments] { return run_serve(options, *arguments); }};

@@ -52,6 +52,15 @@ Unit parse_unit(const Json& json) {
     throw FleetError("\"home\" must be {\"lat\": number, \"lon\": number}");
   }
   unit.home = {(*home)["lat"].get<double>(), (*home)["lon"].get<double>()};
+  for (const Json& tracker : json.value("trackers", Json::array())) {
+    if (!tracker.is_object()) throw FleetError("a tracker is {\"id\", \"secret\"}");
+    Tracker parsed{text_field(tracker, "id", true), text_field(tracker, "secret", false)};
+    if (parsed.id.empty() || parsed.id.size() > 64)
+      throw FleetError("a tracker's id is 1 to 64 characters");
+    if (!parsed.secret.empty() && parsed.secret.size() < 16)
+      throw FleetError("tracker " + parsed.id + ": the secret is shorter than 16 characters");
+    unit.trackers.push_back(std::move(parsed));
+  }
   if (!std::isfinite(unit.home.lat) || !std::isfinite(unit.home.lon) ||
       std::abs(unit.home.lat) > 90 || std::abs(unit.home.lon) > 180) {
     throw FleetError("\"home\" is not a WGS84 position");
@@ -66,6 +75,16 @@ const Unit* Fleet::find(std::string_view id) const {
     if (unit.id == id) return &unit;
   }
   return nullptr;
+}
+
+std::optional<std::pair<const Unit*, const Tracker*>> Fleet::find_tracker(
+    std::string_view id) const {
+  for (const Unit& unit : units) {
+    for (const Tracker& tracker : unit.trackers) {
+      if (tracker.id == id) return std::pair{&unit, &tracker};
+    }
+  }
+  return std::nullopt;
 }
 
 const Unit* Fleet::find_owntracks(std::string_view user_device) const {
@@ -96,10 +115,21 @@ Fleet parse_fleet(std::string_view json_text, const std::string& source_name) {
       if (!unit.owntracks.empty() && !devices.insert(unit.owntracks).second) {
         throw FleetError("OwnTracks device \"" + unit.owntracks + "\" is given twice");
       }
+      for (const Tracker& tracker : unit.trackers) {
+        if (!devices.insert("tracker:" + tracker.id).second)
+          throw FleetError("tracker \"" + tracker.id + "\" is given twice");
+      }
       fleet.units.push_back(std::move(unit));
     } catch (const std::exception& error) {
       throw FleetError(source_name + ": unit " + std::to_string(i + 1) + ": " + error.what());
     }
+  }
+  for (const Json& forwarder : json.value("forwarders", Json::array())) {
+    Forwarder parsed{text_field(forwarder, "name", true), text_field(forwarder, "secret", true)};
+    if (parsed.secret.size() < 16)
+      throw FleetError(source_name + ": forwarder " + parsed.name +
+                       ": the secret is shorter than 16 characters");
+    fleet.forwarders.push_back(std::move(parsed));
   }
   return fleet;
 }
@@ -122,9 +152,14 @@ std::string fleet_json(const Fleet& fleet) {
                  {"home_station", unit.home_station},
                  {"home", {{"lat", unit.home.lat}, {"lon", unit.home.lon}}}};
     if (!unit.owntracks.empty()) json["owntracks"] = unit.owntracks;
+    for (const Tracker& tracker : unit.trackers)
+      json["trackers"].push_back({{"id", tracker.id}, {"secret", tracker.secret}});
     units.push_back(std::move(json));
   }
-  return Json{{"sample", fleet.sample}, {"note", fleet.note}, {"units", units}}.dump(2) + "\n";
+  Json out = {{"sample", fleet.sample}, {"note", fleet.note}, {"units", units}};
+  for (const Forwarder& forwarder : fleet.forwarders)
+    out["forwarders"].push_back({{"name", forwarder.name}, {"secret", forwarder.secret}});
+  return out.dump(2) + "\n";
 }
 
 }  // namespace siaga::tracking

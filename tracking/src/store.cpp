@@ -13,9 +13,9 @@ namespace siaga::tracking {
 namespace {
 
 constexpr std::array<std::string_view, rejection_count> rejection_names = {
-    "undecodable",     "unknown_unit",       "not_finite",     "off_island",
-    "from_the_future", "duplicate",          "out_of_order",   "impossible_speed",
-    "unknown_status",  "illegal_transition", "journal_failure"};
+    "undecodable",     "unknown_unit", "not_finite",       "off_island",     "from_the_future",
+    "duplicate",       "out_of_order", "impossible_speed", "unknown_status", "illegal_transition",
+    "journal_failure", "unauthorized", "too_large",        "invalid_fix"};
 
 Outcome accepted() {
   return {true, Rejection::undecodable, {}};

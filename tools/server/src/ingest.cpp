@@ -25,6 +25,10 @@ Ingest::Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, Haza
       on_hazard_(std::move(on_hazard)),
       on_fix_accepted_(std::move(on_fix_accepted)),
       on_status_accepted_(std::move(on_status_accepted)),
+      traccar_(store,
+               [this](std::string_view unit_id) {
+                 if (on_fix_accepted_) on_fix_accepted_(unit_id, 0);
+               }),
       client_(std::move(options), [this](std::string_view topic, std::string_view payload) {
         handle(topic, payload);
       }) {
@@ -33,6 +37,7 @@ Ingest::Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, Haza
   client_.subscribe("siaga/v1/units/+/status");
   client_.subscribe("siaga/v1/hazards/+");
   client_.subscribe("owntracks/+/+");
+  client_.subscribe(std::string(traccar_topic));
 }
 
 void Ingest::submit_fix(const v1::Fix& fix) {
@@ -59,6 +64,8 @@ void Ingest::handle(std::string_view topic, std::string_view payload) {
       const tracking::Unit* unit = store_.fleet().find_owntracks(*device);
       if (!unit) return store_.count_rejection(tracking::Rejection::unknown_unit);
       if (const auto fix = mqtt::decode_owntracks(payload, unit->id)) submit_fix(*fix);
+    } else if (topic == traccar_topic) {
+      traccar_.traccar_over_mqtt(payload);
     } else if (const auto zone = mqtt::parse_hazard_topic(topic)) {
       const v1::HazardToggle toggle = mqtt::decode_hazard(payload, *zone);
       if (on_hazard_) on_hazard_(toggle);

@@ -70,6 +70,8 @@ struct Service::Parts {
   Ingest ingest;
   Api api;
   HttpServer http;
+  TrackerIntake tracker_intake;
+  std::unique_ptr<TrackerServer> trackers;
   bool started = false;
 
   explicit Parts(ServiceOptions given)
@@ -99,7 +101,10 @@ struct Service::Parts {
                 desk.on_status_accepted(report.unit_id, *status, report.incident_id);
             }),
         api{setup->network, snapper, *setup->live, store, classes, queries, {}},
-        http(api, options.http, [this] { return mqtt_link(); }) {
+        http(api, options.http, [this] { return mqtt_link(); }),
+        tracker_intake(store, [this](std::string_view unit_id) { desk.on_fix_accepted(unit_id); }) {
+    if (options.trackers)
+      trackers = std::make_unique<TrackerServer>(tracker_intake, *options.trackers);
     if (options.mqtt)
       api.publish = [this](const auto& topic, const auto& payload) {
         return publish(topic, payload);
@@ -195,12 +200,14 @@ Service::~Service() {
 void Service::start() {
   if (parts_->options.mqtt) parts_->ingest.start();
   parts_->http.start();
+  if (parts_->trackers) parts_->trackers->start();
   parts_->started = true;
 }
 
 void Service::stop() {
   if (!parts_->started) return;
   parts_->http.stop();
+  if (parts_->trackers) parts_->trackers->stop();
   if (parts_->options.mqtt) parts_->ingest.stop();
   parts_->store.sync();
   parts_->started = false;
@@ -208,6 +215,10 @@ void Service::stop() {
 
 int Service::http_port() const {
   return parts_->http.port();
+}
+
+int Service::trackers_port() const {
+  return parts_->trackers ? parts_->trackers->port() : 0;
 }
 
 tracking::TrackingStore& Service::store() {
@@ -233,6 +244,10 @@ dispatch::Json Service::ready_json() const {
   ready["hazard_zones"] = parts.setup->live->hazards().zones.size();
   ready["state"] = parts.store.options().state_dir.string();
   ready["incident_areas"] = parts.areas.method();
+  ready["trackers"] =
+      parts.trackers ? Json((parts.trackers->https() ? "https://" : "http://") +
+                            parts.options.trackers->host + ":" + std::to_string(trackers_port()))
+                     : Json(nullptr);
   return ready;
 }
 

@@ -60,8 +60,11 @@ enum class Rejection : uint8_t {
   unknown_status,      // status name not in the lifecycle
   illegal_transition,  // the lifecycle does not allow it
   journal_failure,     // could not be persisted, so not accepted
+  unauthorized,        // an HTTP tracker or forwarder without the right secret
+  too_large,           // an HTTP tracker's request body over the listener's limit
+  invalid_fix,         // the tracker itself marks the position invalid (no GPS fix)
 };
-inline constexpr int rejection_count = 11;
+inline constexpr int rejection_count = 14;
 std::string_view rejection_name(Rejection rejection);
 
 struct Outcome {

@@ -10,9 +10,13 @@
 #include <string_view>
 
 #include "siaga/mqtt/client.h"
+#include "siaga/server/tracker_intake.h"
 #include "siaga/tracking/store.h"
 
 namespace siaga::server {
+
+// Where a Traccar server forwards positions over MQTT (its forward.topic).
+inline constexpr std::string_view traccar_topic = "traccar/positions";
 
 class Ingest {
  public:
@@ -38,6 +42,7 @@ class Ingest {
   HazardHandler on_hazard_;
   AcceptedHandler on_fix_accepted_;
   StatusHandler on_status_accepted_;
+  TrackerIntake traccar_;  // a Traccar server forwarding over MQTT (forward.type=mqtt)
   mqtt::Client client_;
 };
 

@@ -15,6 +15,7 @@
 #include "siaga/dispatch/incident_desk.h"
 #include "siaga/mqtt/client.h"
 #include "siaga/server/http_server.h"
+#include "siaga/server/tracker_server.h"
 #include "siaga/tracking/store.h"
 
 namespace siaga::server {
@@ -34,6 +35,7 @@ struct ServiceOptions {
   tracking::StoreOptions store;             // the incidents go to incidents.sqlite in its state_dir
   std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
   HttpOptions http;
+  std::optional<TrackerListenOptions> trackers;  // the trackers' HTTP(S) listener; none: off
   // Told what an operator must know: repaired or rejected hazard features, hazard toggles that
   // arrive over MQTT, failed publications.
   std::function<void(const std::string& message)> log;
@@ -52,6 +54,7 @@ class Service {
   void stop();   // both, then makes everything the store accepted durable
 
   int http_port() const;
+  int trackers_port() const;  // 0 without the trackers' listener
   tracking::TrackingStore& store();
   tracking::IncidentStore& incidents();
   // The one line `siaga serve` prints when it is ready: {"ready": true, "listen": URL, ...}.
