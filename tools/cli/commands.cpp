@@ -28,9 +28,10 @@ std::vector<std::string> split_list(const std::string& text) {
 
 std::vector<CommandRegistration> register_commands(CLI::App& app, CommandOptions& options) {
   std::vector<CommandRegistration> commands;
-  for (auto& group : {route_commands(app, options), synth_commands(app, options),
-                      tracking_commands(app, options), serve_commands(app, options),
-                      coverage_commands(app, options), incident_commands(app, options)}) {
+  for (auto& group :
+       {route_commands(app, options), synth_commands(app, options), tracking_commands(app, options),
+        serve_commands(app, options), coverage_commands(app, options),
+        incident_commands(app, options), simulate_commands(app, options)}) {
     commands.insert(commands.end(), group.begin(), group.end());
   }
   return commands;

@@ -141,17 +141,22 @@ void assign_areas(Coverage& coverage, const geodata::RoadNetwork& network, const
   }
 }
 
-Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario) {
+Coverage coverage_ground(const geodata::RoadNetwork& network, const Scenario& scenario) {
   Coverage coverage;
-  coverage.segments = routing::road_segments(setup.network);
+  coverage.segments = routing::road_segments(network);
   for (const routing::Segment& segment : coverage.segments) {
     const uint32_t arc = segment.forward_arc;
-    const double weight = scenario.demand_weight[static_cast<size_t>(setup.network.arc_class[arc])];
-    coverage.demand_km.push_back(weight * setup.network.arc_length_m[arc] / 1000);
+    const double weight = scenario.demand_weight[static_cast<size_t>(network.arc_class[arc])];
+    coverage.demand_km.push_back(weight * network.arc_length_m[arc] / 1000);
   }
   coverage.total_demand_km =
       std::accumulate(coverage.demand_km.begin(), coverage.demand_km.end(), 0.0);
-  coverage.places = place_labels(setup.network, coverage.segments);
+  coverage.places = place_labels(network, coverage.segments);
+  return coverage;
+}
+
+Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario) {
+  Coverage coverage = coverage_ground(setup.network, scenario);
   const geodata::Snapper snapper(setup.network);
   routing::CchQuery query(*setup.cch);
   const auto set = setup.live->current();

@@ -54,6 +54,10 @@ struct Coverage {
   std::vector<TargetCoverage> targets;
 };
 
+// The streets, their demand and place names from a scenario, without any field: what static and
+// live coverage are measured on. Its `targets` stay empty.
+Coverage coverage_ground(const geodata::RoadNetwork& network, const Scenario& scenario);
+
 // Stations of a unit type, as sources: travel time to every segment under the scenario's hazards
 // (`setup`'s active zones, which the caller sets from the scenario).
 Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario);
