@@ -107,12 +107,25 @@ incident=$(curl -s -X POST "http://$server/v1/incidents" -H 'Idempotency-Key: cl
 [ -n "$incident" ] || { echo "FAIL incident-create: no id"; failures=$((failures + 1)); }
 curl -s -X POST "http://$server/v1/incidents/$incident/units" -d '{"unit_id":"AMB-01"}' >"$work/sent.json"
 grep -q '"dispatched":\["AMB-01"\]' "$work/sent.json" || { echo "FAIL incident-dispatch:"; cat "$work/sent.json"; failures=$((failures + 1)); }
+# Live coverage and move-ups from the running server's units (they have no fixes here: none
+# available, nothing covered, nothing to move).
+curl -s "http://$server/v1/coverage/live" | grep -q '"scenario":"baseline"' ||
+  { echo "FAIL coverage-live"; failures=$((failures + 1)); }
+curl -s "http://$server/v1/moveups" | grep -q '"moveups":\[' ||
+  { echo "FAIL moveups"; failures=$((failures + 1)); }
 curl -s -X POST "http://$server/v1/incidents/$incident/close" -d '{"cancel":true}' | grep -q '"status":"cancelled"' ||
   { echo "FAIL incident-close"; failures=$((failures + 1)); }
 kill -TERM $serve_pid; wait $serve_pid
 serve_status=$?
 if [ $serve_status -ne 0 ] || ! grep -q '"stopped":true' "$work/serve.out"; then
   echo "FAIL serve-stops: exit $serve_status"; cat "$work/serve.err"; failures=$((failures + 1)); fi
+# The planner's simulation, and a stream file it refuses naming the field.
+check simulate ok '"simulated_days_per_second"' -- "$siaga" simulate --days 3 --seed 2
+check simulate-both-md ok "^| moveup |" -- "$siaga" simulate --days 3 --load 5 --policy both --format md
+check simulate-flood ok '"flood_kecamatan"' -- "$siaga" simulate --days 1 --flood-day --png "$work/simulate.png"
+sed 's/"reports_per_day": 4.04/"reports_per_day": 0/' "$source_dir/tools/dispatch/incident-stream-ambon.json" >"$work/stream.json"
+check simulate-bad-rate fail '"reports_per_day" must be > 0' -- "$siaga" simulate --scenario "$work/stream.json"
+check simulate-bad-days fail "days must be > 0" -- "$siaga" simulate --days 0
 check report ok '"calls": 1' -- "$siaga" report --state "$work/serve-state" --png "$work/report.png"
 head -c 4 "$work/report.png" | grep -q PNG || { echo "FAIL report: no PNG"; failures=$((failures + 1)); }
 check report-md ok "^# Response times" -- "$siaga" report --state "$work/serve-state" --format md

@@ -34,7 +34,8 @@ struct ServeArguments {
   std::string trackers_listen;  // HOST:PORT of the trackers' HTTP(S) listener; empty: none
   std::string trackers_certificate;
   std::string trackers_key;
-  std::string token_file;  // the tokens writes need (dispatch, incidents, hazard toggles)
+  std::string token_file;         // the tokens writes need (dispatch, incidents, hazard toggles)
+  std::string coverage_scenario;  // live coverage's targets and stations; default: baseline
 };
 
 // The tokens that writes need: one per line, "NAME TOKEN" (the name goes into the incidents' log)
@@ -97,6 +98,12 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   service_options.fleet_file = fleet_file(options, arguments.tracking.fleet);
   service_options.kecamatan_seats_file =
       dispatch::data_dir(options.data_dir) / "kecamatan-seats.json";
+  service_options.coverage_scenario_file =
+      arguments.coverage_scenario.empty()
+          ? dispatch::data_dir(options.data_dir) / "scenarios/baseline.json"
+          : fs::path(arguments.coverage_scenario);
+  if (!arguments.coverage_scenario.empty() && !fs::exists(arguments.coverage_scenario))
+    throw IoError("no coverage scenario " + arguments.coverage_scenario);
   service_options.store = store_options(arguments.tracking, false);
   if (arguments.tracking.mqtt != "none")
     service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);
@@ -154,6 +161,9 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--trackers-key", arguments->trackers_key, "its private key (PEM)");
   command->add_option("--token-file", arguments->token_file,
                       "tokens that writes need: lines of NAME TOKEN (or a bare TOKEN)");
+  command->add_option("--coverage-scenario", arguments->coverage_scenario,
+                      "targets and stations of /v1/coverage/live and /v1/moveups (default: the "
+                      "data folder's scenarios/baseline.json)");
   return {command, [&options, arguments] { return run_serve(options, *arguments); }};
 }
 

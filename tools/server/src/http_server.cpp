@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "siaga/server/coverage_api.h"
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/response_metrics.h"
@@ -43,6 +44,8 @@ enum Endpoint : size_t {
   incident_events,
   incident_close,
   response_report,
+  coverage_live,
+  moveups_endpoint,
   endpoint_count
 };
 constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
@@ -65,7 +68,9 @@ constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
                                                                     "incident_units",
                                                                     "incident_events",
                                                                     "incident_close",
-                                                                    "response_times"};
+                                                                    "response_times",
+                                                                    "coverage_live",
+                                                                    "moveups"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -217,6 +222,12 @@ struct HttpServer::Impl {
                                     "application/json");
              }));
     add_incident_routes();
+    http.Get("/v1/coverage/live", timed(coverage_live, [this](const auto& request, auto& response) {
+               send(response, live_coverage(api, request.params));
+             }));
+    http.Get("/v1/moveups", timed(moveups_endpoint, [this](const auto&, auto& response) {
+               send(response, moveups(api));
+             }));
     http.Get("/", [](const auto&, httplib::Response& response) {
       response.set_redirect("/console/index.html");
     });
@@ -333,6 +344,7 @@ std::string HttpServer::Impl::metrics() const {
         << "siaga_http_request_duration_seconds_count{" << label << "} " << stats[e].count << "\n";
   }
   if (api.response_metrics) out << api.response_metrics->text(api.incidents);
+  out << live_coverage_metrics(api);
   return out.str();
 }
 

@@ -11,6 +11,7 @@
 #include "siaga/mqtt/topics.h"
 #include "siaga/routing/query_pool.h"
 #include "siaga/server/api.h"
+#include "siaga/server/coverage_api.h"
 #include "siaga/server/ingest.h"
 #include "siaga/server/response_metrics.h"
 
@@ -43,6 +44,14 @@ std::unique_ptr<dispatch::RoutingSetup> load_setup(const ServiceOptions& options
   return setup;
 }
 
+std::optional<CoverageSetup> load_coverage(const ServiceOptions& options,
+                                           const geodata::RoadNetwork& network) {
+  if (options.coverage_scenario_file.empty() ||
+      !std::filesystem::exists(options.coverage_scenario_file))
+    return std::nullopt;
+  return load_coverage_setup(network, options.coverage_scenario_file);
+}
+
 mqtt::ClientOptions offline_client() {
   mqtt::ClientOptions client;
   client.client_id = "siaga-engine";
@@ -66,6 +75,7 @@ struct Service::Parts {
   dispatch::DispatchContext context;
   dispatch::IncidentDesk desk;
   std::vector<dispatch::ResponseTarget> targets;
+  std::optional<CoverageSetup> coverage;
   ResponseMetrics response_metrics;
   Ingest ingest;
   Api api;
@@ -90,6 +100,7 @@ struct Service::Parts {
         context{setup->network, snapper, *setup->live, classes},
         desk(context, store, incidents, queries, plans, desk_options()),
         targets(dispatch::load_response_targets(options.response_targets_file)),
+        coverage(load_coverage(options, setup->network)),
         // Without a broker the intake is built but never started (it needs a client id all the
         // same).
         ingest(
@@ -113,6 +124,7 @@ struct Service::Parts {
     api.incidents = &incidents;
     api.response_targets = targets;
     api.response_metrics = &response_metrics;
+    if (coverage) api.coverage = &*coverage;
     desk.on_change([this](const dispatch::IncidentChange& change) {
       response_metrics.observe(change);
       tell(change);

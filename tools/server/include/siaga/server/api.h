@@ -51,6 +51,8 @@ struct Api {
   tracking::IncidentStore* incidents = nullptr;
   std::span<const dispatch::ResponseTarget> response_targets = {};  // for the response-time report
   class ResponseMetrics* response_metrics = nullptr;                // for /metrics; may be null
+  // The scenario live coverage and move-ups are measured against; null: they answer 503.
+  const struct CoverageSetup* coverage = nullptr;
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.

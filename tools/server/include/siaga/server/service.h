@@ -32,6 +32,9 @@ struct ServiceOptions {
   std::filesystem::path kecamatan_seats_file;  // for incidents' labels when the map has no
                                                // boundaries; may be missing
   std::filesystem::path fleet_file;
+  // Live coverage and move-ups are measured against this scenario's targets and stations; empty
+  // or missing: /v1/coverage/live and /v1/moveups answer 503.
+  std::filesystem::path coverage_scenario_file;
   tracking::StoreOptions store;             // the incidents go to incidents.sqlite in its state_dir
   std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
   HttpOptions http;

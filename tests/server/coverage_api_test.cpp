@@ -1,0 +1,132 @@
+// GET /v1/coverage/live and /v1/moveups over loopback: the share equals one computed here by
+// multi-source Dijkstra from the units' own positions; busy units lower it and bring move-ups;
+// hazards never raise it; the uncovered streets add up; bad requests get clear errors.
+#include "siaga/server/coverage_api.h"
+
+#include <gtest/gtest.h>
+
+#include "server/served_fixture.h"
+#include "siaga/dispatch/coverage.h"
+#include "siaga/routing/segments.h"
+
+namespace siaga::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ServedWithCoverage : Served {
+  CoverageSetup coverage = load_coverage_setup(
+      network, fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios/baseline.json");
+  ServedWithCoverage() { api.coverage = &coverage; }
+
+  // The share of the target's demand within it from the available units, by multi-source
+  // Dijkstra from each unit's snapped position.
+  double expected_share(const std::string& target_name) {
+    const auto& targets = coverage.scenario.targets;
+    const auto target = std::find_if(targets.begin(), targets.end(),
+                                     [&](const auto& t) { return t.name == target_name; });
+    const auto set = live.current();
+    const auto& weights =
+        set->metrics[routing::profile_index(live.profiles(), target->unit_type)].arc_weight;
+    std::vector<routing::Seed> seeds;
+    for (const tracking::UnitState& state : store.units(tracking::now_ms())) {
+      if (state.unit.type != target->unit_type || state.status != tracking::UnitStatus::available)
+        continue;
+      const auto unit_seeds = routing::source_seeds(state.road->snap, weights).seeds;
+      seeds.insert(seeds.end(), unit_seeds.begin(), unit_seeds.end());
+    }
+    routing::Dijkstra dijkstra(network);
+    const auto arrivals = routing::segment_arrivals(coverage.ground.segments, weights,
+                                                    dijkstra.all_costs(seeds, weights));
+    double covered = 0;
+    for (size_t s = 0; s < arrivals.size(); ++s)
+      if (arrivals[s] <= target->limit_ms()) covered += coverage.ground.demand_km[s];
+    return dispatch::share_of(covered, coverage.ground.total_demand_km);
+  }
+
+  double share_of(const Json& answer, const std::string& target) {
+    for (const Json& t : answer["targets"])
+      if (t["name"] == target) return t["share"].get<double>();
+    ADD_FAILURE() << "no target " << target;
+    return -1;
+  }
+};
+
+TEST(LiveCoverageApi, TheShareIsMultiSourceDijkstrasFromTheUnitsWhereTheyAre) {
+  ServedWithCoverage served;
+  auto [status, answer] = served.get("/v1/coverage/live");
+  ASSERT_EQ(status, 200) << answer.dump();
+  EXPECT_EQ(answer["scenario"], "baseline");
+  ASSERT_EQ(answer["targets"].size(), served.coverage.scenario.targets.size());
+  for (const auto& target : served.coverage.scenario.targets)
+    EXPECT_DOUBLE_EQ(served.share_of(answer, target.name), served.expected_share(target.name))
+        << target.name;
+  const double medical_before = served.share_of(answer, "medical");
+  auto [none_busy_status, none_busy] = served.get("/v1/moveups");
+  ASSERT_EQ(none_busy_status, 200);
+  EXPECT_TRUE(none_busy["moveups"].empty()) << none_busy.dump();
+
+  // Every second ambulance sent away: less coverage, exactly as Dijkstra says, and move-ups.
+  const int64_t now = tracking::now_ms();
+  int ambulances = 0;
+  for (const tracking::Unit& unit : served.store.fleet().units)
+    if (unit.type == "ambulance" && ambulances++ % 2 == 0) {  // NOLINT
+      ASSERT_TRUE(
+          served.store
+              .change_status(unit.id, tracking::UnitStatus::dispatched, "112-2026-000001", now)
+              .accepted);
+    }
+  std::tie(status, answer) = served.get("/v1/coverage/live");
+  EXPECT_LT(served.share_of(answer, "medical"), medical_before);
+  EXPECT_DOUBLE_EQ(served.share_of(answer, "medical"), served.expected_share("medical"));
+  auto [moves_status, moves] = served.get("/v1/moveups");
+  ASSERT_EQ(moves_status, 200);
+  EXPECT_NEAR(moves["busy_fraction"]["ambulance"].get<double>(), 0.5, 0.05);
+  ASSERT_FALSE(moves["moveups"].empty()) << moves.dump();
+  for (const Json& move : moves["moveups"]) {
+    EXPECT_EQ(move["unit_type"], "ambulance");
+    EXPECT_GT(move["gain_km"].get<double>(), 0);
+    EXPECT_GE(move["drive_s"].get<double>(), 0);
+    const tracking::Unit* unit = served.store.fleet().find(move["unit_id"].get<std::string>());
+    ASSERT_NE(unit, nullptr);
+  }
+
+  // A hazard never raises coverage.
+  for (const auto& zone : served.live.hazards().zones) {
+    ASSERT_EQ(served.post("/v1/hazards/" + zone.id + "/activate", "").first, 200);
+    auto [s, flooded] = served.get("/v1/coverage/live");
+    EXPECT_LE(served.share_of(flooded, "medical"), served.share_of(answer, "medical")) << zone.id;
+    EXPECT_DOUBLE_EQ(served.share_of(flooded, "medical"), served.expected_share("medical"));
+    ASSERT_EQ(served.post("/v1/hazards/" + zone.id + "/deactivate", "").first, 200);
+  }
+}
+
+TEST(LiveCoverageApi, UncoveredStreetsAddUpAndBadRequestsAreClear) {
+  ServedWithCoverage served;
+  auto [status, answer] = served.get("/v1/coverage/live?target=fire&streets=uncovered");
+  ASSERT_EQ(status, 200) << answer.dump();
+  EXPECT_EQ(answer["streets_target"], "fire");
+  double uncovered = 0;
+  for (const Json& street : answer["streets"]["features"]) {
+    uncovered += street["properties"]["demand_km"].get<double>();
+    if (!street["properties"]["arrival_s"].is_null()) {
+      EXPECT_GE(street["properties"]["arrival_s"].get<double>(), 15 * 60);  // rounded to 0.1 s
+    }
+  }
+  const double demand = answer["demand_km"].get<double>();
+  EXPECT_NEAR(uncovered / demand, 1 - served.share_of(answer, "fire"), 0.002);
+
+  EXPECT_EQ(served.get("/v1/coverage/live?target=nope").first, 404);
+  EXPECT_EQ(served.get("/v1/coverage/live?streets=all").first, 400);
+  const auto metrics = served.client->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("siaga_live_coverage_share{target=\"medical\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("siaga_live_coverage_units{target=\"fire\"} 6"), std::string::npos);
+
+  served.api.coverage = nullptr;
+  EXPECT_EQ(served.get("/v1/coverage/live").first, 503);
+  EXPECT_EQ(served.get("/v1/moveups").first, 503);
+}
+
+}  // namespace
+}  // namespace siaga::server
