@@ -126,6 +126,7 @@ check simulate-flood ok '"flood_kecamatan"' -- "$siaga" simulate --days 1 --floo
 sed 's/"reports_per_day": 4.04/"reports_per_day": 0/' "$source_dir/tools/dispatch/incident-stream-ambon.json" >"$work/stream.json"
 check simulate-bad-rate fail '"reports_per_day" must be > 0' -- "$siaga" simulate --scenario "$work/stream.json"
 check simulate-bad-days fail "days must be > 0" -- "$siaga" simulate --days 0
+check drill-no-server fail "does not answer /health" -- "$siaga" drill --server 127.0.0.1:9 --mqtt 127.0.0.1:9 --no-crews --minutes 0.1
 check report ok '"calls": 1' -- "$siaga" report --state "$work/serve-state" --png "$work/report.png"
 head -c 4 "$work/report.png" | grep -q PNG || { echo "FAIL report: no PNG"; failures=$((failures + 1)); }
 check report-md ok "^# Response times" -- "$siaga" report --state "$work/serve-state" --format md

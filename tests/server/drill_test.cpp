@@ -2,7 +2,11 @@
 // simulator answering dispatches as crews do. A call is created over HTTP, its plan dispatched;
 // the simulated ambulance drives its real route there, and the engine turns it en_route and then
 // on_scene from its GPS alone; the call is closed, the ambulance drives home and becomes
-// available there, again from GPS alone.
+// available there, again from GPS alone. Then `siaga drill`'s library: calls at a rate through
+// the same server and broker, each reached, closed and in the server's report; and a drill
+// against a server that is not there says so.
+#include "siaga/synth/drill.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -11,6 +15,7 @@
 #include <thread>
 
 #include "broker_fixture.h"
+#include "siaga/dispatch/coverage.h"
 #include "siaga/server/service.h"
 #include "siaga/synth/fleet_sim.h"
 #include "test_support.h"
@@ -99,6 +104,105 @@ TEST(Drill, ASimulatedCrewIsOnSceneAndBackHomeFromItsGpsAlone) {
   EXPECT_EQ(report.missions, 1u);
   service.stop();
   fs::remove_all(state);
+}
+
+// Medical calls on the streets within 400 m of an ambulance's home, so that every drive is short.
+struct NearbyCalls {
+  dispatch::IncidentStream stream;
+  dispatch::Coverage ground;
+  dispatch::CallPlaces places;
+};
+
+NearbyCalls nearby_calls(const tracking::Fleet& fleet) {
+  const geodata::RoadNetwork& network = test::ambon().network;
+  NearbyCalls calls;
+  calls.stream = dispatch::load_incident_stream(dispatch::default_incident_stream_file());
+  calls.stream.classes.resize(1);  // medical: one ambulance each
+  calls.stream.classes[0].share = 1;
+  calls.stream.classes[0].subtypes.clear();
+  calls.stream.areas = {{"near an ambulance station", 1}};
+  const dispatch::Scenario scenario =
+      dispatch::load_scenario(source_dir / "geodata/ambon/scenarios/baseline.json", network);
+  calls.ground = dispatch::coverage_ground(network, scenario);
+  calls.places.kecamatan = {"near an ambulance station"};
+  calls.places.segments.emplace_back();
+  calls.places.cumulative_km.emplace_back();
+  for (uint32_t s = 0; s < calls.ground.segments.size(); ++s) {
+    const auto a = network.node_position[calls.ground.segments[s].tail];
+    for (const tracking::Unit& unit : fleet.units) {
+      if (unit.type != "ambulance" || geodata::haversine_m(a, unit.home) > 400) continue;
+      calls.places.segments[0].push_back(s);
+      calls.places.cumulative_km[0].push_back(static_cast<double>(calls.places.segments[0].size()));
+      break;
+    }
+  }
+  return calls;
+}
+
+TEST(Drill, CallsAtARateAreReachedClosedAndInTheServersReport) {
+  const tracking::Fleet fleet =
+      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+  test::TestBroker broker("drill-rate", fleet);
+  const fs::path state = test::fresh_directory("drill-rate-state");
+  ServiceOptions options;
+  options.data = dispatch::resolve_paths({}, {}, {});
+  options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
+  options.store.state_dir = state;
+  options.mqtt = broker.client("drill-rate-engine", engine_user);
+  options.http.port = 0;
+  Service service(options);
+  service.start();
+
+  const NearbyCalls calls = nearby_calls(fleet);
+  ASSERT_GT(calls.places.segments[0].size(), 10u);
+  synth::DrillOptions drill;
+  drill.server_port = service.http_port();
+  drill.crews.mqtt = broker.client("drill-rate-crews", simulator_user);
+  drill.minutes = 0.35;
+  drill.calls_per_minute = 6;
+  drill.scene_seconds = 3;
+  drill.settle_seconds = 150;
+  drill.seed = 4;
+  const std::atomic<bool> stop{false};
+  const synth::DrillReport report = synth::run_drill(
+      test::ambon().network, fleet, calls.stream, calls.places, calls.ground.segments, drill, stop);
+  EXPECT_TRUE(report.problems.empty()) << synth::drill_json(report).dump(2);
+  ASSERT_GE(report.created, 1u);
+  EXPECT_EQ(report.dispatched + report.no_unit, report.created);
+  // Calls near the stations are reached within the settling time; one whose nearest ambulance
+  // was busy may have to wait for one from farther away, and is cancelled when time runs out.
+  EXPECT_GE(report.reached_scene, 1u) << synth::drill_json(report).dump(2);
+  EXPECT_EQ(report.reached_scene + report.cancelled, report.created)
+      << synth::drill_json(report).dump(2);
+  EXPECT_EQ(report.closed, report.reached_scene);
+  EXPECT_EQ(report.http_errors, 0u);
+  EXPECT_GE(report.crews.missions, report.dispatched);
+  ASSERT_TRUE(report.report.is_object());
+  EXPECT_EQ(report.report["calls"].get<size_t>(), report.created);
+  EXPECT_EQ(report.report["intervals"]["response"]["count"].get<size_t>(), report.reached_scene);
+  // The server's history agrees: every drill call closed or cancelled, none left open.
+  for (const auto& [status, count] : service.incidents().open_by_status())
+    EXPECT_EQ(count, 0u) << status;
+  service.stop();
+  fs::remove_all(state);
+}
+
+TEST(Drill, AServerThatIsNotThereIsSaidAndTheDrillDoesNotStart) {
+  const tracking::Fleet fleet =
+      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+  const NearbyCalls calls = nearby_calls(fleet);
+  synth::DrillOptions drill;
+  drill.server_port = 9;  // discard: nobody listens there
+  drill.run_crews = false;
+  const std::atomic<bool> stop{false};
+  try {
+    synth::run_drill(test::ambon().network, fleet, calls.stream, calls.places,
+                     calls.ground.segments, drill, stop);
+    FAIL() << "a drill started against no server";
+  } catch (const synth::DrillError& error) {
+    EXPECT_NE(std::string(error.what()).find("does not answer /health"), std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace

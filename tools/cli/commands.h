@@ -53,7 +53,7 @@ std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& o
 // coverage, plan-stations (coverage_commands.cpp).
 std::vector<CommandRegistration> coverage_commands(CLI::App& app, CommandOptions& options);
 
-// simulate (simulate_commands.cpp).
+// simulate, drill (simulate_commands.cpp).
 std::vector<CommandRegistration> simulate_commands(CLI::App& app, CommandOptions& options);
 
 }  // namespace siaga::cli

@@ -1,10 +1,15 @@
-// `siaga simulate`: the planner's simulation of Ambon's 112 days (tools/dispatch/simulation.h).
+// `siaga simulate`: the planner's simulation of Ambon's 112 days (tools/dispatch/simulation.h);
+// `siaga drill`: the live exercise through a running server and broker (tools/synth/drill.h).
+#include <csignal>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "options.h"
 #include "siaga/dispatch/simulation.h"
+#include "siaga/server/broker_credentials.h"
+#include "siaga/synth/drill.h"
 
 namespace siaga::cli {
 
@@ -92,10 +97,95 @@ CommandRegistration simulate_command(CLI::App& app, CommandOptions& options) {
   return {command, [&options, arguments] { return run(options, *arguments); }};
 }
 
+struct DrillArguments {
+  TrackingArguments tracking;
+  std::string server = "127.0.0.1:8112";
+  std::string stream;
+  std::string token_file;
+  bool no_crews = false;
+  synth::DrillOptions drill;
+};
+
+// The first token of a `serve --token-file` file: the last word of its first line that is
+// neither blank nor a comment.
+std::string first_token(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw IoError("cannot read the token file " + file);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string word, last;
+    while (words >> word) last = word;
+    if (!last.empty() && line.find_first_not_of(" \t") != line.find('#')) return last;
+  }
+  throw InputError("the token file " + file + " holds no token");
+}
+
+int run_drill(const CommandOptions& options, DrillArguments& arguments) {
+  const mqtt::Endpoint server = mqtt::parse_endpoint(arguments.server);
+  synth::DrillOptions drill = arguments.drill;
+  drill.server_host = server.host;
+  drill.server_port = server.port;
+  drill.run_crews = !arguments.no_crews;
+  if (!arguments.token_file.empty()) drill.token = first_token(arguments.token_file);
+  drill.crews.mqtt = mqtt_client(arguments.tracking, "siaga-drill-crews", server::simulator_user);
+  const dispatch::DataPaths paths = paths_of(options);
+  const geodata::RoadNetwork network = dispatch::load_or_import(paths, std::cerr);
+  const tracking::Fleet fleet = tracking::load_fleet(fleet_file(options, arguments.tracking.fleet));
+  const dispatch::IncidentStream stream = dispatch::load_incident_stream(
+      arguments.stream.empty() ? dispatch::default_incident_stream_file()
+                               : std::filesystem::path(arguments.stream));
+  const dispatch::Scenario scenario = dispatch::load_scenario(stream.coverage_scenario, network);
+  dispatch::Coverage ground = dispatch::coverage_ground(network, scenario);
+  dispatch::assign_areas(ground, network, scenario, paths.osm);
+  const dispatch::CallPlaces places = dispatch::call_places(stream, ground);
+  static std::atomic<bool> stop{false};  // set from the signal handler only
+  std::signal(SIGINT, [](int) { stop = true; });
+  std::signal(SIGTERM, [](int) { stop = true; });
+  const synth::DrillReport report =
+      synth::run_drill(network, fleet, stream, places, ground.segments, drill, stop);
+  std::cout << synth::drill_json(report).dump(2) << "\n";
+  return report.problems.empty() ? 0 : 3;
+}
+
+CommandRegistration drill_command(CLI::App& app, CommandOptions& options) {
+  auto arguments = std::make_shared<DrillArguments>();
+  CLI::App* command = app.add_subcommand(
+      "drill",
+      "a live exercise through a running server and broker: calls created over HTTP at a rate, "
+      "their plans dispatched, simulated crews driving there and back over MQTT; the server's "
+      "response-time report at the end");
+  command->add_option("--server", arguments->server, "the server's HOST:PORT")
+      ->capture_default_str();
+  add_mqtt_options(command, arguments->tracking, "siaga-drill-crews", "broker HOST:PORT");
+  add_fleet_option(command, arguments->tracking);
+  command->add_option("--minutes", arguments->drill.minutes, "calls are created this long")
+      ->capture_default_str();
+  command->add_option("--rate", arguments->drill.calls_per_minute, "calls per minute")
+      ->capture_default_str();
+  command
+      ->add_option("--scene", arguments->drill.scene_seconds,
+                   "seconds a call stays open after its first unit is on scene")
+      ->capture_default_str();
+  command
+      ->add_option("--settle", arguments->drill.settle_seconds,
+                   "seconds units may take to arrive after the last call; then the rest are "
+                   "cancelled")
+      ->capture_default_str();
+  command->add_option("--seed", arguments->drill.seed, "random seed")->capture_default_str();
+  command->add_option("--scenario", arguments->stream,
+                      "incident stream file (default: tools/dispatch/incident-stream-ambon.json)");
+  command->add_option("--token-file", arguments->token_file,
+                      "the server's token file (serve --token-file): its first token");
+  command->add_flag("--no-crews", arguments->no_crews,
+                    "crews run elsewhere (fleet-sim --respond): do not start them here");
+  add_data_options(command, options);
+  return {command, [&options, arguments] { return run_drill(options, *arguments); }};
+}
+
 }  // namespace
 
 std::vector<CommandRegistration> simulate_commands(CLI::App& app, CommandOptions& options) {
-  return {simulate_command(app, options)};
+  return {simulate_command(app, options), drill_command(app, options)};
 }
 
 }  // namespace siaga::cli

@@ -45,6 +45,21 @@ try {
   const seconds = etas.map((t) => { const [m, , s] = t.split(' '); return 60 * Number(m) + Number(s); });
   assert.deepEqual([...seconds].sort((a, b) => a - b), seconds, 'fastest first');
 
+  // Coverage now: a share per target, and the streets outside one on the map when asked.
+  await page.waitForFunction(
+    () => document.querySelectorAll('#coverage li[data-target]').length > 0, null,
+    { timeout: 15000 });
+  const shares = await page.locator('#coverage li[data-target]').evaluateAll(
+    (items) => items.map((i) => Number(i.dataset.share)));
+  assert.ok(shares.every((s) => s >= 0 && s <= 1), `shares ${shares}`);
+  assert.ok(shares.some((s) => s > 0), 'the available units cover something');
+  await page.check('#uncovered');
+  await page.waitForFunction(() => {
+    let drawn = 0;
+    layers.uncovered.eachLayer(() => { drawn += 1; });
+    return drawn > 0;
+  }, null, { timeout: 15000 });
+
   // One click dispatches; the server agrees.
   await page.locator('#results li.result button.dispatch').first().click();
   await page.waitForSelector('#results li.result.sent', { timeout: 15000 });

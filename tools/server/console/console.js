@@ -1,6 +1,7 @@
 // The dispatcher's console: the island's roads drawn from Siaga's own graph (no tile server), the
 // hazard zones with their switches, the facilities, the units live in their status colours; a
-// click on the map asks /v1/recommend and draws the routes; one click dispatches.
+// click on the map asks /v1/recommend and draws the routes; one click dispatches. Live coverage
+// from the available units, the streets outside a target, and the suggested move-ups.
 'use strict';
 
 const statusColours = {
@@ -16,6 +17,7 @@ const layers = {
   hazards: L.layerGroup().addTo(map),
   facilities: L.layerGroup().addTo(map),
   routes: L.layerGroup().addTo(map),
+  uncovered: L.layerGroup().addTo(map),
   units: L.layerGroup().addTo(map),
   incident: L.layerGroup().addTo(map),
 };
@@ -98,6 +100,7 @@ async function toggleHazard(id, active) {
   try {
     await post(`/v1/hazards/${encodeURIComponent(id)}/${active ? 'activate' : 'deactivate'}`);
     await loadHazards();
+    await refreshCoverage();
     if (state.lastRecommendation) await recommend();
   } catch (error) { setStatus(`Hazard ${id}: ${error.message}`); }
 }
@@ -225,11 +228,63 @@ async function dispatchUnit(unit, item, button) {
     item.classList.add('sent');
     button.textContent = `${unit.unit_id} ${answer.status} (${answer.incident_id})`;
     await refreshUnits();
+    await refreshCoverage();
   } catch (error) {
     button.disabled = false;
     setStatus(`Dispatch of ${unit.unit_id}: ${error.message}`);
   }
 }
+
+function percent(share) { return `${(100 * share).toFixed(1)} %`; }
+
+// Each target's share of the demand within reach of the units available now; on request the
+// streets outside the chosen target, drawn over the roads.
+async function refreshCoverage() {
+  try {
+    const target = el('coverage-target').value;
+    const streets = el('uncovered').checked
+      ? `?streets=uncovered&target=${encodeURIComponent(target)}` : '';
+    const live = await api(`/v1/coverage/live${streets}`);
+    const list = el('coverage');
+    list.replaceChildren();
+    for (const t of live.targets) {
+      const item = document.createElement('li');
+      item.dataset.target = t.name;
+      item.dataset.share = t.share;
+      item.textContent = `${t.name} (${t.unit_type.replace('_', ' ')} ≤ ${t.minutes} min): ` +
+                         `${percent(t.share)} — ${t.available_units} available`;
+      item.title = t.source;
+      list.append(item);
+      if (![...el('coverage-target').options].some((o) => o.value === t.name)) {
+        el('coverage-target').append(new Option(t.name, t.name));
+      }
+    }
+    layers.uncovered.clearLayers();
+    if (live.streets) {
+      L.geoJSON(live.streets, { style: { color: '#d35400', weight: 3, opacity: 0.8 },
+                                interactive: false }).addTo(layers.uncovered);
+    }
+    renderMoveups(await api('/v1/moveups'));
+  } catch (error) {
+    el('coverage').textContent = `coverage: ${error.message}`;
+  }
+}
+
+function renderMoveups(answer) {
+  const list = el('moveups');
+  list.replaceChildren();
+  for (const move of answer.moveups) {
+    const item = document.createElement('li');
+    item.dataset.unit = move.unit_id;
+    item.textContent = `${move.unit_id} → ${move.station}: +${percent(move.gain_share)} of the ` +
+                       `demand, ${minutes(move.drive_s)} drive`;
+    list.append(item);
+  }
+  if (!answer.moveups.length) list.innerHTML = '<li class="hint">none needed now</li>';
+}
+
+el('uncovered').addEventListener('change', refreshCoverage);
+el('coverage-target').addEventListener('change', refreshCoverage);
 
 map.on('click', (event) => {
   el('lat').value = event.latlng.lat.toFixed(6);
@@ -247,6 +302,8 @@ el('incident-form').addEventListener('submit', (event) => { event.preventDefault
     setStatus(`Could not load the map: ${error.message}`);
   }
   await refreshUnits();
+  await refreshCoverage();
   setInterval(refreshUnits, 2000);
+  setInterval(refreshCoverage, 10000);
   document.body.dataset.ready = 'true';
 })();
