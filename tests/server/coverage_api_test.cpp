@@ -17,7 +17,11 @@ namespace fs = std::filesystem;
 struct ServedWithCoverage : Served {
   CoverageSetup coverage = load_coverage_setup(
       network, fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios/baseline.json");
-  ServedWithCoverage() { api.coverage = &coverage; }
+  Relocations relocations;
+  ServedWithCoverage() {
+    api.coverage = &coverage;
+    api.relocations = &relocations;
+  }
 
   // The share of the target's demand within it from the available units, by multi-source
   // Dijkstra from each unit's snapped position.
@@ -126,6 +130,73 @@ TEST(LiveCoverageApi, UncoveredStreetsAddUpAndBadRequestsAreClear) {
   served.api.coverage = nullptr;
   EXPECT_EQ(served.get("/v1/coverage/live").first, 503);
   EXPECT_EQ(served.get("/v1/moveups").first, 503);
+}
+
+TEST(LiveCoverageApi, AnAcceptedMoveUpRelocatesTheUnitUntilItsGpsShowsItAtThePost) {
+  ServedWithCoverage served;
+  const int64_t now = tracking::now_ms();
+  int ambulances = 0;
+  for (const tracking::Unit& unit : served.store.fleet().units) {
+    if (unit.type != "ambulance" || ambulances++ % 2 != 0) continue;
+    ASSERT_TRUE(served.store.change_status(unit.id, tracking::UnitStatus::dispatched, "112-X", now)
+                    .accepted);
+  }
+  auto [status, moves] = served.get("/v1/moveups");
+  ASSERT_EQ(status, 200);
+  ASSERT_FALSE(moves["moveups"].empty());
+  const Json move = moves["moveups"][0];
+  const std::string unit_id = move["unit_id"];
+  auto [medical_status, before] = served.get("/v1/coverage/live?target=medical");
+  const Json accept = {{"unit_id", unit_id}, {"station", move["station"]}};
+  auto [accepted_status, accepted] = served.post("/v1/moveups/accept", accept.dump());
+  ASSERT_EQ(accepted_status, 200) << accepted.dump();
+  EXPECT_EQ(accepted["status"], "relocating");
+  EXPECT_EQ(served.store.unit(unit_id, now)->status, tracking::UnitStatus::relocating);
+  // Still counted where it is, still recommended, not accepted twice.
+  auto [after_status, after] = served.get("/v1/coverage/live?target=medical");
+  EXPECT_EQ(after["targets"][1]["available_units"], before["targets"][1]["available_units"]);
+  EXPECT_EQ(served.post("/v1/moveups/accept", accept.dump()).first, 409);
+  const tracking::Unit* unit = served.store.fleet().find(unit_id);
+  const Json here = {
+      {"lat", unit->home.lat}, {"lon", unit->home.lon}, {"type", "medical"}, {"k", 20}};
+  auto [recommend_status, ranked] = served.post("/v1/recommend", here.dump());
+  ASSERT_EQ(recommend_status, 200);
+  bool recommended = false;
+  for (const Json& r : ranked["recommended"]) recommended |= r["unit_id"] == unit_id;
+  EXPECT_TRUE(recommended) << ranked.dump();
+
+  // On its way: still relocating; at the post (its GPS within 50 m): available there.
+  served.relocations.on_fix(served.store, unit_id, now);
+  EXPECT_EQ(served.store.unit(unit_id, now)->status, tracking::UnitStatus::relocating);
+  const double lat = move["to"]["lat"], lon = move["to"]["lon"];
+  const int64_t later = now + 1'800'000;  // half an hour on: a drive, not a jump
+  const auto fix = served.store.submit_fix({unit_id, 2, later, lat, lon, 0, 0, 5, {}}, later);
+  ASSERT_TRUE(fix.accepted) << fix.detail;
+  served.relocations.on_fix(served.store, unit_id, later);
+  EXPECT_EQ(served.store.unit(unit_id, later)->status, tracking::UnitStatus::available);
+  EXPECT_FALSE(served.relocations.post_of(unit_id));
+
+  // A relocating unit can be sent to a call on the way.
+  ASSERT_EQ(served.post("/v1/moveups/accept", accept.dump()).first, 200);
+  const Json sent = {{"unit_id", unit_id}, {"incident_id", "112-Y"}};
+  EXPECT_EQ(served.post("/v1/dispatch", sent.dump()).first, 200);
+  served.relocations.on_fix(served.store, unit_id, now);
+  EXPECT_EQ(served.store.unit(unit_id, now)->status, tracking::UnitStatus::dispatched);
+  EXPECT_FALSE(served.relocations.post_of(unit_id));  // forgotten: it is on a call now
+
+  // What cannot be accepted, said clearly.
+  const Json nobody = {{"unit_id", "NOBODY"}, {"station", move["station"]}};
+  EXPECT_EQ(served.post("/v1/moveups/accept", nobody.dump()).first, 404);
+  const Json nowhere = {{"unit_id", "AMB-02"}, {"station", "Atlantis"}};
+  EXPECT_EQ(served.post("/v1/moveups/accept", nowhere.dump()).first, 404);
+  std::string fire_station;
+  for (const auto& station : served.coverage.scenario.stations)
+    if (station.unit_types.front() == "fire_truck") fire_station = station.name;
+  const Json wrong_type = {{"unit_id", "AMB-02"}, {"station", fire_station}};
+  auto [wrong_status, wrong] = served.post("/v1/moveups/accept", wrong_type.dump());
+  EXPECT_EQ(wrong_status, 409);
+  EXPECT_NE(wrong["error"].get<std::string>().find("does not take a ambulance"), std::string::npos);
+  EXPECT_EQ(served.post("/v1/moveups/accept", "[1,2]").first, 400);
 }
 
 }  // namespace

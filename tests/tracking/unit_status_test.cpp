@@ -30,6 +30,22 @@ TEST(UnitStatus, RefusesIllegalTransitionsWithAReason) {
   EXPECT_NE(tracking::transition_error(on_scene, available), "");
 }
 
+TEST(UnitStatus, AMoveUpIsAvailableToRelocatingAndBackOrSentOnTheWay) {
+  using enum UnitStatus;
+  EXPECT_EQ(tracking::transition_error(available, relocating), "");
+  EXPECT_EQ(tracking::transition_error(relocating, available), "");   // at the post
+  EXPECT_EQ(tracking::transition_error(relocating, dispatched), "");  // sent on the way
+  EXPECT_EQ(tracking::transition_error(relocating, out_of_service), "");
+  EXPECT_EQ(tracking::transition_error(relocating, on_scene),
+            "a relocating unit becomes available or is dispatched, not on_scene");
+  EXPECT_NE(tracking::transition_error(dispatched, relocating), "");
+  EXPECT_NE(tracking::transition_error(returning, relocating), "");
+  EXPECT_TRUE(tracking::dispatchable.has(available));
+  EXPECT_TRUE(tracking::dispatchable.has(relocating));
+  for (UnitStatus busy : {dispatched, en_route, on_scene, transporting, returning, out_of_service})
+    EXPECT_FALSE(tracking::dispatchable.has(busy)) << tracking::unit_status_name(busy);
+}
+
 TEST(UnitStatus, NamesRoundTrip) {
   for (int i = 0; i < tracking::unit_status_count; ++i) {
     const auto status = static_cast<UnitStatus>(i);

@@ -311,10 +311,10 @@ Outcome TrackingStore::submit_status_locked(const StatusReport& report, int64_t 
 
 Outcome TrackingStore::change_status(std::string_view unit_id, UnitStatus status,
                                      std::string incident_id, int64_t now,
-                                     std::optional<UnitStatus> only_from) {
+                                     std::optional<StatusSet> only_from) {
   std::unique_lock lock(mutex_);
   const Entry* known = find(unit_id);
-  if (known && only_from && known->state.status != *only_from) {
+  if (known && only_from && !only_from->has(known->state.status)) {
     // A conflict between dispatchers, not bad input from a tracker: refused, neither counted nor
     // journaled.
     const UnitState& state = known->state;

@@ -6,8 +6,8 @@ namespace siaga::tracking {
 
 namespace {
 constexpr std::array<std::string_view, unit_status_count> names = {
-    "available",    "dispatched", "en_route",      "on_scene",
-    "transporting", "returning",  "out_of_service"};
+    "available",    "dispatched", "en_route",       "on_scene",
+    "transporting", "returning",  "out_of_service", "relocating"};
 }
 
 std::string_view unit_status_name(UnitStatus status) {
@@ -31,7 +31,14 @@ std::string transition_error(UnitStatus from, UnitStatus to) {
   }
   // A dispatch can be cancelled at any point before the unit is on scene.
   if (to == available && (from == dispatched || from == en_route || from == returning)) return {};
-  const bool allowed = (from == available && to == dispatched) ||
+  // A move-up: to a post and, once there (or called off), available again; sent from the way.
+  if (from == relocating) {
+    return to == available || to == dispatched
+               ? std::string{}
+               : "a relocating unit becomes available or is dispatched, not " +
+                     std::string(unit_status_name(to));
+  }
+  const bool allowed = (from == available && (to == dispatched || to == relocating)) ||
                        (from == dispatched && to == en_route) ||
                        (from == en_route && to == on_scene) ||
                        (from == on_scene && (to == transporting || to == returning)) ||

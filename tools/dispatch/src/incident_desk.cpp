@@ -143,7 +143,7 @@ std::vector<IncidentDesk::UnitOutcome> IncidentDesk::dispatch(std::string_view i
     const int64_t eta = state ? first_eta(*state, at) : -1;
     // The unit's status first: the store's compare-and-set settles two dispatchers racing.
     const tracking::Outcome sent = units_.change_status(
-        unit_id, UnitStatus::dispatched, std::string(incident_id), now, UnitStatus::available);
+        unit_id, UnitStatus::dispatched, std::string(incident_id), now, tracking::dispatchable);
     if (!sent.accepted) {
       outcome.status = status_of(sent);
       outcome.error = sent.detail;

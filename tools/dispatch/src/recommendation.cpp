@@ -15,7 +15,7 @@ using tracking::UnitStatus;
 
 // Why a unit of the right type is not a candidate, or empty when it is one.
 std::string not_available_because(const UnitState& state) {
-  if (state.status != UnitStatus::available) return std::string(unit_status_name(state.status));
+  if (!tracking::dispatchable.has(state.status)) return std::string(unit_status_name(state.status));
   if (!state.fix || !state.road) return "no position";
   if (state.stale) return "stale";
   return {};

@@ -6,7 +6,8 @@
 
 const statusColours = {
   available: '#1e8449', dispatched: '#c0392b', en_route: '#e67e22', on_scene: '#8e44ad',
-  transporting: '#2471a3', returning: '#17a589', out_of_service: '#555555', stale: '#aab7b8',
+  transporting: '#2471a3', returning: '#17a589', out_of_service: '#555555', relocating: '#b7950b',
+  stale: '#aab7b8',
 };
 const roadWeights = { motorway: 3, trunk: 3, primary: 2.5, secondary: 2, tertiary: 1.5 };
 
@@ -277,7 +278,22 @@ function renderMoveups(answer) {
     const item = document.createElement('li');
     item.dataset.unit = move.unit_id;
     item.textContent = `${move.unit_id} → ${move.station}: +${percent(move.gain_share)} of the ` +
-                       `demand, ${minutes(move.drive_s)} drive`;
+                       `demand, ${minutes(move.drive_s)} drive `;
+    const button = document.createElement('button');
+    button.className = 'accept';
+    button.textContent = 'Send';
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await post('/v1/moveups/accept', { unit_id: move.unit_id, station: move.station });
+        button.textContent = 'relocating';
+        await refreshUnits();
+      } catch (error) {
+        button.disabled = false;
+        setStatus(`Move-up of ${move.unit_id}: ${error.message}`);
+      }
+    });
+    item.append(button);
     list.append(item);
   }
   if (!answer.moveups.length) list.innerHTML = '<li class="hint">none needed now</li>';

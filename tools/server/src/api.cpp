@@ -92,12 +92,12 @@ Reply dispatch(Api& api, std::string_view text) {
   if (!unit_id || !incident_id) {
     return error_reply(400, "unit_id and incident_id must be strings of 1 to 128 characters");
   }
-  // Only an available unit is sent; one already busy is re-assigned by its crew's reports, never
-  // silently by a second dispatch. The store checks and changes in one step (two dispatchers
-  // may press at once).
+  // Only an available (or relocating) unit is sent; one already busy is re-assigned by its crew's
+  // reports, never silently by a second dispatch. The store checks and changes in one step (two
+  // dispatchers may press at once).
   const tracking::Outcome outcome =
       api.store.change_status(*unit_id, tracking::UnitStatus::dispatched, *incident_id, api.clock(),
-                              tracking::UnitStatus::available);
+                              tracking::dispatchable);
   if (!outcome.accepted) {
     return error_reply(dispatch_failure_status(outcome.reason), outcome.detail);
   }

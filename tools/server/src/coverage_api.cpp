@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "request_body.h"
 #include "siaga/dispatch/live_coverage.h"
 #include "siaga/dispatch/recommendation.h"
 
@@ -13,7 +14,7 @@ namespace {
 using tracking::UnitStatus;
 
 bool on_a_call(UnitStatus status) {
-  return status != UnitStatus::available && status != UnitStatus::out_of_service;
+  return !tracking::dispatchable.has(status) && status != UnitStatus::out_of_service;
 }
 
 // The units that can answer a call now, as a recommendation would take them, and per unit type
@@ -32,7 +33,7 @@ LiveFleet live_fleet(Api& api) {
     auto& [calls, in_service] = busy[state.unit.type];
     calls += on_a_call(state.status);
     in_service += state.status != UnitStatus::out_of_service;
-    if (state.status == UnitStatus::available && state.road && !state.stale)
+    if (tracking::dispatchable.has(state.status) && state.road && !state.stale)
       fleet.available.push_back({state.unit.id, state.unit.type, state.road->snap});
   }
   for (const auto& [type, count] : busy)
@@ -152,6 +153,70 @@ Reply moveups(Api& api) {
          {"busy_fraction", rounded(move.busy_fraction, 0.001)}});
   }
   return {200, body};
+}
+
+void Relocations::start(const std::string& unit_id, Post post) {
+  std::lock_guard lock(mutex_);
+  posts_[unit_id] = std::move(post);
+}
+
+std::optional<Relocations::Post> Relocations::post_of(const std::string& unit_id) const {
+  std::lock_guard lock(mutex_);
+  const auto found = posts_.find(unit_id);
+  if (found == posts_.end()) return std::nullopt;
+  return found->second;
+}
+
+void Relocations::on_fix(tracking::TrackingStore& store, std::string_view unit_id, int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  const auto found = posts_.find(unit_id);
+  if (found == posts_.end()) return;
+  const auto state = store.unit(unit_id, now_ms);
+  if (!state || state->status != UnitStatus::relocating) {
+    posts_.erase(found);
+    return;
+  }
+  if (!state->fix ||
+      geodata::haversine_m({state->fix->lat, state->fix->lon}, found->second.position) > arrived_m)
+    return;
+  // Only from relocating: a dispatch that came first wins.
+  if (store.change_status(unit_id, UnitStatus::available, "", now_ms, UnitStatus::relocating)
+          .accepted)
+    posts_.erase(found);
+}
+
+Reply accept_moveup(Api& api, std::string_view text) {
+  if (!api.coverage || !api.relocations)
+    return error_reply(503, "this server has no coverage scenario");
+  const body::Body body = body::parse(text);
+  if (body.error) return *body.error;
+  const auto unit_id = body::text(body.json, "unit_id");
+  const auto station_name = body::text(body.json, "station", 256);
+  if (!unit_id || !station_name)
+    return error_reply(400, "unit_id and station must be non-empty strings");
+  const auto state = api.store.unit(*unit_id, api.clock());
+  if (!state) return error_reply(404, "no unit " + *unit_id);
+  const auto& stations = api.coverage->scenario.stations;
+  const auto station = std::find_if(stations.begin(), stations.end(),
+                                    [&](const auto& s) { return s.name == *station_name; });
+  if (station == stations.end())
+    return error_reply(404, "no station \"" + *station_name + "\" in the coverage scenario");
+  if (std::find(station->unit_types.begin(), station->unit_types.end(), state->unit.type) ==
+      station->unit_types.end())
+    return error_reply(409, *station_name + " does not take a " + state->unit.type);
+  const tracking::Outcome outcome = api.store.change_status(*unit_id, UnitStatus::relocating, "",
+                                                            api.clock(), UnitStatus::available);
+  if (!outcome.accepted)
+    return error_reply(outcome.reason == tracking::Rejection::journal_failure ? 503 : 409,
+                       outcome.detail);
+  api.relocations->start(*unit_id, {station->name, station->position});
+  const auto after = api.store.unit(*unit_id, api.clock());
+  return {200,
+          {{"unit_id", *unit_id},
+           {"status", tracking::unit_status_name(after->status)},
+           {"station", station->name},
+           {"to", {{"lat", station->position.lat}, {"lon", station->position.lon}}},
+           {"status_seq", after->status_seq}}};
 }
 
 std::string live_coverage_metrics(Api& api) {

@@ -46,6 +46,7 @@ enum Endpoint : size_t {
   response_report,
   coverage_live,
   moveups_endpoint,
+  moveup_accept,
   endpoint_count
 };
 constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
@@ -70,7 +71,8 @@ constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
                                                                     "incident_close",
                                                                     "response_times",
                                                                     "coverage_live",
-                                                                    "moveups"};
+                                                                    "moveups",
+                                                                    "moveup_accept"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -228,6 +230,10 @@ struct HttpServer::Impl {
     http.Get("/v1/moveups", timed(moveups_endpoint, [this](const auto&, auto& response) {
                send(response, moveups(api));
              }));
+    http.Post("/v1/moveups/accept",
+              timed(moveup_accept, guarded([this](const auto& request, auto& response) {
+                      send(response, accept_moveup(api, request.body));
+                    })));
     http.Get("/", [](const auto&, httplib::Response& response) {
       response.set_redirect("/console/index.html");
     });

@@ -76,6 +76,7 @@ struct Service::Parts {
   dispatch::IncidentDesk desk;
   std::vector<dispatch::ResponseTarget> targets;
   std::optional<CoverageSetup> coverage;
+  Relocations relocations;
   ResponseMetrics response_metrics;
   Ingest ingest;
   Api api;
@@ -106,14 +107,14 @@ struct Service::Parts {
         ingest(
             store, options.mqtt.value_or(offline_client()),
             [this](const v1::HazardToggle& toggle) { apply_hazard_toggle(toggle); },
-            [this](std::string_view unit_id, uint64_t) { desk.on_fix_accepted(unit_id); },
+            [this](std::string_view unit_id, uint64_t) { on_fix_accepted(unit_id); },
             [this](const tracking::StatusReport& report) {
               if (const auto status = tracking::parse_unit_status(report.status))
                 desk.on_status_accepted(report.unit_id, *status, report.incident_id);
             }),
         api{setup->network, snapper, *setup->live, store, classes, queries, {}},
         http(api, options.http, [this] { return mqtt_link(); }),
-        tracker_intake(store, [this](std::string_view unit_id) { desk.on_fix_accepted(unit_id); }) {
+        tracker_intake(store, [this](std::string_view unit_id) { on_fix_accepted(unit_id); }) {
     if (options.trackers)
       trackers = std::make_unique<TrackerServer>(tracker_intake, *options.trackers);
     if (options.mqtt)
@@ -125,10 +126,18 @@ struct Service::Parts {
     api.response_targets = targets;
     api.response_metrics = &response_metrics;
     if (coverage) api.coverage = &*coverage;
+    api.relocations = &relocations;
     desk.on_change([this](const dispatch::IncidentChange& change) {
       response_metrics.observe(change);
       tell(change);
     });
+  }
+
+  // Every fix the store accepted, from MQTT or from an HTTP tracker: the desk follows units on
+  // calls, the relocations units on their way to a post.
+  void on_fix_accepted(std::string_view unit_id) {
+    desk.on_fix_accepted(unit_id);
+    relocations.on_fix(store, unit_id, tracking::now_ms());
   }
 
   dispatch::DeskOptions desk_options() {

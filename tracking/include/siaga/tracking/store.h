@@ -129,10 +129,10 @@ class TrackingStore {
   Outcome submit_fix(const PositionFix& fix, int64_t now_ms);
   Outcome submit_status(const StatusReport& report, int64_t now_ms);
   // An engine-made change (a dispatch): takes the next status seq of the unit itself. With
-  // `only_from`, it happens only if the unit is in that status at that moment, checked and changed
-  // under one lock, so two dispatchers racing for one unit cannot both get it.
+  // `only_from`, it happens only if the unit is in one of those statuses at that moment, checked
+  // and changed under one lock, so two dispatchers racing for one unit cannot both get it.
   Outcome change_status(std::string_view unit_id, UnitStatus status, std::string incident_id,
-                        int64_t now_ms, std::optional<UnitStatus> only_from = std::nullopt);
+                        int64_t now_ms, std::optional<StatusSet> only_from = std::nullopt);
   // A report that never reached validation (undecodable payload, unmapped device): counted and
   // journaled, so the counts survive a restart and reconcile with what was published.
   void count_rejection(Rejection reason);

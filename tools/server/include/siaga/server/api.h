@@ -53,6 +53,7 @@ struct Api {
   class ResponseMetrics* response_metrics = nullptr;                // for /metrics; may be null
   // The scenario live coverage and move-ups are measured against; null: they answer 503.
   const struct CoverageSetup* coverage = nullptr;
+  class Relocations* relocations = nullptr;  // accepted move-ups; null: accepting answers 503
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.

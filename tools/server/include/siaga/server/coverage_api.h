@@ -6,6 +6,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "siaga/dispatch/coverage.h"
@@ -22,6 +25,27 @@ struct CoverageSetup {
 CoverageSetup load_coverage_setup(const geodata::RoadNetwork& network,
                                   const std::filesystem::path& scenario_file);
 
+// The move-ups the dispatcher accepted: each relocating unit's post, so that its arrival there
+// (within 50 m, from its GPS) makes it available again.
+class Relocations {
+ public:
+  struct Post {
+    std::string station;
+    geodata::LatLon position;
+  };
+  static constexpr double arrived_m = 50;
+
+  void start(const std::string& unit_id, Post post);
+  std::optional<Post> post_of(const std::string& unit_id) const;
+  // After each accepted fix: a relocating unit at its post becomes available; a unit no longer
+  // relocating (sent to a call, called off) is forgotten.
+  void on_fix(tracking::TrackingStore& store, std::string_view unit_id, int64_t now_ms);
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, Post, std::less<>> posts_;
+};
+
 // GET /v1/coverage/live[?target=NAME&streets=uncovered]: per target the available units, the
 // demand within it and its share; with streets=uncovered, the streets of that target (default
 // the first) outside it as a GeoJSON FeatureCollection, for the console's map layer.
@@ -31,6 +55,12 @@ Reply live_coverage(Api& api, const Params& params);
 // expected coverage (greedy MEXCLP), each with its gain and drive time; empty while no unit of
 // a target's type is busy.
 Reply moveups(Api& api);
+
+// POST /v1/moveups/accept {"unit_id", "station"}: the dispatcher sends an available unit to a
+// station of the scenario that takes its type; it becomes `relocating` (and can still be sent
+// to a call on the way) until its GPS shows it there. 404 for an unknown unit or station, 409
+// for a unit that is not available or a station that does not take its type.
+Reply accept_moveup(Api& api, std::string_view body);
 
 // siaga_live_coverage_share and siaga_live_coverage_units per target, for /metrics.
 std::string live_coverage_metrics(Api& api);
