@@ -1,6 +1,7 @@
 // The HTTP API's request parsers and handlers, called as the server calls them: line 1 picks the
 // endpoint, line 2 is the profile (or hazard zone, or incident id), line 3 the coordinates (or
-// the incident's sub-resource), line 4 the query string, the rest the JSON body. The trackers'
+// the incident's sub-resource), line 4 the query string, the rest the JSON body (places,
+// coverage, moveups and moveup-accept read only the query or the body). The trackers'
 // listener too (osmand, owntracks, traccar, traccar-mqtt): line 2 is the secret (given as key,
 // Basic password and bearer token), line 3 "user device" (Basic user, X-Limit-U/D). An answer of
 // 500 or more, or a crash, is a finding: every bad request must get a 4xx.
@@ -12,6 +13,7 @@
 #include "siaga/geodata/hazards.h"
 #include "siaga/routing/cch.h"
 #include "siaga/server/api.h"
+#include "siaga/server/coverage_api.h"
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/polyline.h"
@@ -57,8 +59,17 @@ struct Served {
   dispatch::DispatchContext context{fuzz::ambon(), snapper, live, classes};
   dispatch::IncidentDesk desk{context, store, incidents, queries, plans, {}};
   server::Api api{fuzz::ambon(), snapper, live, store, classes, queries, {}};
+  server::CoverageSetup coverage = server::load_coverage_setup(
+      fuzz::ambon(), fuzz::source_dir / "geodata/ambon/scenarios/baseline.json");
+  server::Relocations relocations;
+  std::vector<geodata::NamedPlace> named =
+      geodata::load_named_places(fuzz::source_dir / "geodata/ambon/ambon-schematic.osm.pbf");
+  dispatch::PlaceIndex places{fuzz::ambon(), named, {}};
 
   Served() {
+    api.coverage = &coverage;
+    api.relocations = &relocations;
+    api.places = &places;
     api.desk = &desk;
     api.incidents = &incidents;
     api.response_targets = targets;
@@ -121,6 +132,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     reply = server::recommend(api, body);
   } else if (endpoint == "dispatch") {
     reply = server::dispatch(api, body);
+  } else if (endpoint == "places") {
+    reply = server::places(api, params);
+  } else if (endpoint == "coverage") {
+    reply = server::live_coverage(api, params);
+  } else if (endpoint == "moveups") {
+    reply = server::moveups(api);
+  } else if (endpoint == "moveup-accept") {
+    reply = server::accept_moveup(api, body);
   } else if (endpoint == "hazard") {
     reply = server::toggle_hazard(api, profile, !coordinates.empty());
   } else if (endpoint == "incident") {  // line 2: the incident id, line 3: the sub-resource

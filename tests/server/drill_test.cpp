@@ -27,19 +27,36 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 const fs::path source_dir = SIAGA_SOURCE_DIR;
 
+// A real broker and `siaga serve`'s Service on it with the sample fleet, in a fresh state folder.
+struct Stack {
+  tracking::Fleet fleet = tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+  test::TestBroker broker;
+  fs::path state;
+  std::unique_ptr<Service> service;
+
+  explicit Stack(const std::string& name)
+      : broker(name, fleet), state(test::fresh_directory(name + "-state")) {
+    ServiceOptions options;
+    options.data = dispatch::resolve_paths({}, {}, {});
+    options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
+    options.store.state_dir = state;
+    options.mqtt = broker.client(name + "-engine", engine_user);
+    options.http.port = 0;
+    service = std::make_unique<Service>(options);
+    service->start();
+  }
+  ~Stack() {
+    service->stop();
+    service.reset();
+    fs::remove_all(state);
+  }
+};
+
 TEST(Drill, ASimulatedCrewIsOnSceneAndBackHomeFromItsGpsAlone) {
-  const tracking::Fleet fleet =
-      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
-  test::TestBroker broker("drill", fleet);
-  const fs::path state = test::fresh_directory("drill-state");
-  ServiceOptions options;
-  options.data = dispatch::resolve_paths({}, {}, {});
-  options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
-  options.store.state_dir = state;
-  options.mqtt = broker.client("drill-engine", engine_user);
-  options.http.port = 0;
-  Service service(options);
-  service.start();
+  Stack stack("drill");
+  const tracking::Fleet& fleet = stack.fleet;
+  test::TestBroker& broker = stack.broker;
+  Service& service = *stack.service;
 
   synth::FleetSimOptions crews;
   crews.mqtt = broker.client("drill-crews", simulator_user);
@@ -102,8 +119,6 @@ TEST(Drill, ASimulatedCrewIsOnSceneAndBackHomeFromItsGpsAlone) {
   stop = true;
   simulator.join();
   EXPECT_EQ(report.missions, 1u);
-  service.stop();
-  fs::remove_all(state);
 }
 
 // Medical calls on the streets within 400 m of an ambulance's home, so that every drive is short.
@@ -140,24 +155,15 @@ NearbyCalls nearby_calls(const tracking::Fleet& fleet) {
 }
 
 TEST(Drill, CallsAtARateAreReachedClosedAndInTheServersReport) {
-  const tracking::Fleet fleet =
-      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
-  test::TestBroker broker("drill-rate", fleet);
-  const fs::path state = test::fresh_directory("drill-rate-state");
-  ServiceOptions options;
-  options.data = dispatch::resolve_paths({}, {}, {});
-  options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
-  options.store.state_dir = state;
-  options.mqtt = broker.client("drill-rate-engine", engine_user);
-  options.http.port = 0;
-  Service service(options);
-  service.start();
+  Stack stack("drill-rate");
+  const tracking::Fleet& fleet = stack.fleet;
+  Service& service = *stack.service;
 
   const NearbyCalls calls = nearby_calls(fleet);
   ASSERT_GT(calls.places.segments[0].size(), 10u);
   synth::DrillOptions drill;
   drill.server_port = service.http_port();
-  drill.crews.mqtt = broker.client("drill-rate-crews", simulator_user);
+  drill.crews.mqtt = stack.broker.client("drill-rate-crews", simulator_user);
   drill.minutes = 0.35;
   drill.calls_per_minute = 6;
   drill.scene_seconds = 3;
@@ -183,8 +189,6 @@ TEST(Drill, CallsAtARateAreReachedClosedAndInTheServersReport) {
   // The server's history agrees: every drill call closed or cancelled, none left open.
   for (const auto& [status, count] : service.incidents().open_by_status())
     EXPECT_EQ(count, 0u) << status;
-  service.stop();
-  fs::remove_all(state);
 }
 
 TEST(Drill, AServerThatIsNotThereIsSaidAndTheDrillDoesNotStart) {

@@ -8,6 +8,7 @@
 #include <httplib.h>
 #include <siaga.pb.h>
 
+#include <fstream>
 #include <mutex>
 
 #include "broker_fixture.h"
@@ -127,6 +128,40 @@ TEST(Service, IncidentChangesAreToldOnMqttAndCrewStatusesRecorded) {
   EXPECT_EQ(again.store().unit("AMB-01", tracking::now_ms())->status,
             tracking::UnitStatus::en_route);
   listener.stop();
+  fs::remove_all(state);
+}
+
+// A real extract has none of the facilities the default scenario's stations come from: the
+// server still starts, says so, answers live coverage with 503, and finds places by name.
+TEST(Service, AScenarioTheMapCannotHoldTurnsLiveCoverageOffNotTheServer) {
+  const fs::path state = test::fresh_directory("service-no-coverage");
+  const fs::path scenario = state / "scenario.json";
+  {
+    std::ofstream out(scenario);
+    out << R"({"name": "x", "stations": [{"facilities": "bakery", "unit_types": ["ambulance"]}],
+               "targets": [], "demand": {"road_class_weights": {"residential": 1}}})";
+  }
+  ServiceOptions options;
+  options.data = dispatch::resolve_paths({}, {}, {});
+  options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
+  options.coverage_scenario_file = scenario;
+  options.store.state_dir = state;
+  options.http.port = 0;
+  std::vector<std::string> told;
+  options.log = [&](const std::string& line) { told.push_back(line); };
+  Service service(options);
+  service.start();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_NE(told[0].find("live coverage and move-ups are off"), std::string::npos) << told[0];
+  httplib::Client http("127.0.0.1", service.http_port());
+  const auto live = http.Get("/v1/coverage/live");
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->status, 503);
+  const auto places = http.Get("/v1/places?q=rs%20haulussy");
+  ASSERT_TRUE(places);
+  EXPECT_EQ(places->status, 200);
+  EXPECT_NE(places->body.find("Haulussy"), std::string::npos);
+  service.stop();
   fs::remove_all(state);
 }
 

@@ -28,6 +28,16 @@ try {
     () => Number(document.getElementById('units-count').dataset.positioned) > 0,
     null, { timeout: 30000 });
 
+  // A place by name, abbreviated and misspelt as a caller says it: its hit puts the incident there.
+  await page.fill('#place', 'rs haulusy');
+  await page.press('#place', 'Enter');
+  await page.waitForSelector('#places button.place', { timeout: 15000 });
+  assert.match(await page.locator('#places button.place').first().textContent(), /Haulussy/);
+  await page.selectOption('#type', 'medical');
+  await page.locator('#places button.place').first().click();
+  await page.waitForSelector('#results li.result', { timeout: 30000 });
+  assert.match(await page.locator('#results li.result').first().getAttribute('data-unit'), /^AMB-/);
+
   // A click on the map near Ambon's city centre, for a medical emergency.
   await page.selectOption('#type', 'medical');
   const point = await page.evaluate(() => {

@@ -299,6 +299,39 @@ function renderMoveups(answer) {
   if (!answer.moveups.length) list.innerHTML = '<li class="hint">none needed now</li>';
 }
 
+// The caller names a place: the server's place search, each hit a button that puts the
+// incident there and asks for the recommendation.
+async function findPlace() {
+  const list = el('places');
+  list.replaceChildren();
+  const q = el('place').value.trim();
+  if (!q) return;
+  try {
+    const answer = await api(`/v1/places?q=${encodeURIComponent(q)}&limit=5`);
+    if (!answer.results.length) list.innerHTML = '<li class="hint">no such place in the data</li>';
+    for (const hit of answer.results) {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'place';
+      button.textContent = `${hit.name} (${hit.kind})` +
+        (hit.near ? `, ${Math.round(hit.near_m)} m from ${hit.near}` : '');
+      button.addEventListener('click', () => {
+        el('lat').value = hit.lat.toFixed(6);
+        el('lon').value = hit.lon.toFixed(6);
+        el('incident-id').value = newIncidentId();
+        map.setView([hit.lat, hit.lon], Math.max(map.getZoom(), 15));
+        recommend();
+      });
+      item.append(button);
+      list.append(item);
+    }
+  } catch (error) {
+    list.textContent = `place search: ${error.message}`;
+  }
+}
+el('place-form').addEventListener('submit', (event) => { event.preventDefault(); findPlace(); });
+
 el('uncovered').addEventListener('change', refreshCoverage);
 el('coverage-target').addEventListener('change', refreshCoverage);
 

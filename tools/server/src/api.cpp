@@ -2,6 +2,8 @@
 
 #include <siaga.pb.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "request_body.h"
@@ -220,6 +222,38 @@ Json network_geojson(const geodata::RoadNetwork& network) {
   }
   out["features"] = features;
   return out;
+}
+
+Reply places(Api& api, const Params& params) {
+  if (!api.places) return error_reply(503, "this server has no place index");
+  const auto q = params.find("q");
+  if (q == params.end() || q->second.empty() || q->second.size() > 200)
+    return error_reply(400, "q must be the place's name, 1 to 200 characters");
+  size_t limit = 10;
+  if (const auto given = params.find("limit"); given != params.end()) {
+    const std::string& text = given->second;
+    if (text.empty() || text.size() > 2 || !std::all_of(text.begin(), text.end(), ::isdigit) ||
+        std::stoul(text) == 0)
+      return error_reply(400, "limit must be 1 to 99");
+    limit = std::stoul(text);
+  }
+  Json results = Json::array();
+  for (const dispatch::PlaceHit& hit : api.places->search(q->second, limit)) {
+    Json result = {{"name", hit.name},
+                   {"kind", hit.kind},
+                   {"lat", hit.position.lat},
+                   {"lon", hit.position.lon},
+                   {"score", std::round(hit.score * 1000) / 1000}};
+    if (!hit.near.empty()) {
+      result["near"] = hit.near;
+      result["near_m"] = std::round(hit.near_m);
+    }
+    results.push_back(result);
+  }
+  Json out = dispatch::dataset_label(api.network);
+  out["query"] = q->second;
+  out["results"] = results;
+  return {200, out};
 }
 
 }  // namespace siaga::server

@@ -47,6 +47,7 @@ enum Endpoint : size_t {
   coverage_live,
   moveups_endpoint,
   moveup_accept,
+  places_endpoint,
   endpoint_count
 };
 constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
@@ -72,7 +73,8 @@ constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
                                                                     "response_times",
                                                                     "coverage_live",
                                                                     "moveups",
-                                                                    "moveup_accept"};
+                                                                    "moveup_accept",
+                                                                    "places"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -229,6 +231,9 @@ struct HttpServer::Impl {
              }));
     http.Get("/v1/moveups", timed(moveups_endpoint, [this](const auto&, auto& response) {
                send(response, moveups(api));
+             }));
+    http.Get("/v1/places", timed(places_endpoint, [this](const auto& request, auto& response) {
+               send(response, places(api, request.params));
              }));
     http.Post("/v1/moveups/accept",
               timed(moveup_accept, guarded([this](const auto& request, auto& response) {

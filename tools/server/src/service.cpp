@@ -49,7 +49,29 @@ std::optional<CoverageSetup> load_coverage(const ServiceOptions& options,
   if (options.coverage_scenario_file.empty() ||
       !std::filesystem::exists(options.coverage_scenario_file))
     return std::nullopt;
-  return load_coverage_setup(network, options.coverage_scenario_file);
+  try {
+    return load_coverage_setup(network, options.coverage_scenario_file);
+  } catch (const dispatch::ScenarioError& error) {
+    // A real extract without the scenario's facilities: the rest of the server still runs.
+    if (options.log)
+      options.log(std::string("live coverage and move-ups are off: ") + error.what() +
+                  " (give --coverage-scenario with stations of your own)");
+    return std::nullopt;
+  }
+}
+
+// Streets and facilities from the graph, settlements and landmarks from the OSM file, kecamatan
+// from the seats file, each where the data has them.
+dispatch::PlaceIndex place_index(const ServiceOptions& options,
+                                 const geodata::RoadNetwork& network) {
+  std::vector<geodata::NamedPlace> named;
+  if (std::filesystem::exists(options.data.osm))
+    named = geodata::load_named_places(options.data.osm);
+  std::vector<dispatch::AreaSeat> seats;
+  if (!options.kecamatan_seats_file.empty() &&
+      std::filesystem::exists(options.kecamatan_seats_file))
+    seats = dispatch::load_area_seats(options.kecamatan_seats_file);
+  return dispatch::PlaceIndex(network, named, seats);
 }
 
 mqtt::ClientOptions offline_client() {
@@ -76,6 +98,7 @@ struct Service::Parts {
   dispatch::IncidentDesk desk;
   std::vector<dispatch::ResponseTarget> targets;
   std::optional<CoverageSetup> coverage;
+  dispatch::PlaceIndex places;
   Relocations relocations;
   ResponseMetrics response_metrics;
   Ingest ingest;
@@ -102,6 +125,7 @@ struct Service::Parts {
         desk(context, store, incidents, queries, plans, desk_options()),
         targets(dispatch::load_response_targets(options.response_targets_file)),
         coverage(load_coverage(options, setup->network)),
+        places(place_index(options, setup->network)),
         // Without a broker the intake is built but never started (it needs a client id all the
         // same).
         ingest(
@@ -127,6 +151,7 @@ struct Service::Parts {
     api.response_metrics = &response_metrics;
     if (coverage) api.coverage = &*coverage;
     api.relocations = &relocations;
+    api.places = &places;
     desk.on_change([this](const dispatch::IncidentChange& change) {
       response_metrics.observe(change);
       tell(change);

@@ -13,6 +13,7 @@
 #include "siaga/dispatch/geojson.h"
 #include "siaga/dispatch/incident_classes.h"
 #include "siaga/dispatch/incident_desk.h"
+#include "siaga/dispatch/place_search.h"
 #include "siaga/dispatch/response_times.h"
 #include "siaga/geodata/snapper.h"
 #include "siaga/routing/live_metrics.h"
@@ -53,7 +54,8 @@ struct Api {
   class ResponseMetrics* response_metrics = nullptr;                // for /metrics; may be null
   // The scenario live coverage and move-ups are measured against; null: they answer 503.
   const struct CoverageSetup* coverage = nullptr;
-  class Relocations* relocations = nullptr;  // accepted move-ups; null: accepting answers 503
+  class Relocations* relocations = nullptr;      // accepted move-ups; null: accepting answers 503
+  const dispatch::PlaceIndex* places = nullptr;  // place search; null: /v1/places answers 503
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.
@@ -69,6 +71,10 @@ Reply units(Api& api);
 Reply hazards(Api& api);
 // POST /v1/hazards/{id}/activate|deactivate
 Reply toggle_hazard(Api& api, std::string_view zone_id, bool active);
+// GET /v1/places?q=TEXT[&limit=N]: places by name (streets, settlements, landmarks, facilities,
+// kecamatan), best first; "A dekat B" gives A's point nearest B. 400 for an empty or overlong q.
+Reply places(Api& api, const Params& params);
+
 // GET /v1/incident-types: the classes and the unit types answering each.
 Reply incident_types(Api& api);
 // The engine's MQTT session as /health and /metrics show it.
