@@ -191,6 +191,41 @@ TEST(Drill, CallsAtARateAreReachedClosedAndInTheServersReport) {
     EXPECT_EQ(count, 0u) << status;
 }
 
+// The broker dies during the drill and comes back ten seconds later: the drill goes on over
+// HTTP, every call is reached or cancelled, and whatever the crews could not send is said.
+TEST(Drill, ADrillThatLosesItsBrokerKeepsGoingAndSaysWhatItCouldNotSend) {
+  Stack stack("drill-broker");
+  const NearbyCalls calls = nearby_calls(stack.fleet);
+  synth::DrillOptions drill;
+  drill.server_port = stack.service->http_port();
+  drill.crews.mqtt = stack.broker.client("drill-broker-crews", simulator_user);
+  drill.minutes = 0.3;
+  drill.calls_per_minute = 6;
+  drill.scene_seconds = 3;
+  drill.settle_seconds = 60;
+  drill.seed = 9;
+  const std::atomic<bool> stop{false};
+  std::thread outage([&] {
+    std::this_thread::sleep_for(10s);
+    stack.broker.kill();
+    std::this_thread::sleep_for(10s);
+    stack.broker.start();
+  });
+  const synth::DrillReport report =
+      synth::run_drill(test::ambon().network, stack.fleet, calls.stream, calls.places,
+                       calls.ground.segments, drill, stop);
+  outage.join();
+  const std::string told = synth::drill_json(report).dump(2);
+  EXPECT_GE(report.created, 1u) << told;
+  EXPECT_EQ(report.reached_scene + report.cancelled, report.created) << told;
+  EXPECT_EQ(report.http_errors, 0u) << told;
+  ASSERT_TRUE(report.report.is_object()) << told;
+  EXPECT_EQ(report.report["calls"].get<size_t>(), report.created);
+  EXPECT_GT(report.crews.fixes, 0u);
+  const bool lost_something = !report.crews.all_acknowledged || report.crews.dropped_offline > 0;
+  EXPECT_EQ(lost_something, !report.problems.empty()) << told;
+}
+
 TEST(Drill, AServerThatIsNotThereIsSaidAndTheDrillDoesNotStart) {
   const tracking::Fleet fleet =
       tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");

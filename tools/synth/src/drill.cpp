@@ -65,7 +65,10 @@ class Drill {
     report_.to_ms = tracking::now_ms();
     fetch_report();
     crews_stop = true;
-    if (crews.joinable()) crews.join();
+    if (crews.joinable()) {
+      crews.join();
+      tell_what_the_crews_could_not_send();
+    }
     return std::move(report_);
   }
 
@@ -192,6 +195,17 @@ class Drill {
       }
       ++it;
     }
+  }
+
+  // A broker that was gone for long: the crews' fixes it never acknowledged, said.
+  void tell_what_the_crews_could_not_send() {
+    const FleetSimReport& crews = report_.crews;
+    if (crews.dropped_offline > 0)
+      report_.problems.push_back(std::to_string(crews.dropped_offline) +
+                                 " crew fixes were dropped while the broker was away");
+    if (!crews.all_acknowledged)
+      report_.problems.push_back(
+          "the broker did not acknowledge every crew fix before the drill ended");
   }
 
   void fetch_report() {
