@@ -6,6 +6,12 @@
 
 namespace siaga::routing {
 
+geodata::LatLon segment_middle(const geodata::RoadNetwork& network, const Segment& segment) {
+  const geodata::LatLon a = network.node_position[segment.tail];
+  const geodata::LatLon b = network.node_position[segment.head];
+  return {(a.lat + b.lat) / 2, (a.lon + b.lon) / 2};
+}
+
 std::vector<Segment> road_segments(const geodata::RoadNetwork& network) {
   std::vector<Segment> segments;
   const std::vector<uint32_t> tails = geodata::arc_tails(network);

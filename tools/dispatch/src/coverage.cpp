@@ -74,10 +74,8 @@ DistanceCoverage distance_coverage(const geodata::RoadNetwork& network, const Sc
 std::vector<geodata::LatLon> segment_middles(const geodata::RoadNetwork& network,
                                              std::span<const routing::Segment> segments) {
   std::vector<geodata::LatLon> middles;
-  for (const routing::Segment& segment : segments) {
-    const auto a = network.node_position[segment.tail], b = network.node_position[segment.head];
-    middles.push_back({(a.lat + b.lat) / 2, (a.lon + b.lon) / 2});
-  }
+  for (const routing::Segment& segment : segments)
+    middles.push_back(routing::segment_middle(network, segment));
   return middles;
 }
 

@@ -164,10 +164,8 @@ class Simulation {
 
   // The middle of the call's street.
   geodata::LatLon place_of(const Call& call) const {
-    const auto segment = world_.ground.segments[call.drawn.segment];
-    const auto a = world_.setup->network.node_position[segment.tail];
-    const auto b = world_.setup->network.node_position[segment.head];
-    return {(a.lat + b.lat) / 2, (a.lon + b.lon) / 2};
+    return routing::segment_middle(world_.setup->network,
+                                   world_.ground.segments[call.drawn.segment]);
   }
 
   std::vector<tracking::UnitState> unit_states(int64_t now_ms) const {

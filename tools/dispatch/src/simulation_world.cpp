@@ -2,6 +2,7 @@
 // the graph with both scenarios' hazard layers, the streets' demand and kecamatan, the fleet,
 // the classes, plans and targets, and the hospitals.
 #include <algorithm>
+#include <optional>
 #include <ostream>
 #include <set>
 
@@ -40,10 +41,10 @@ std::vector<size_t> areas_changed_by(const SimulationWorld& world, const routing
   return areas;
 }
 
-void load_flood_day(SimulationWorld& world) {
-  if (world.stream.flood_day.scenario_file.empty()) return;
-  const Scenario flood = load_scenario(world.stream.flood_day.scenario_file, world.setup->network);
-  world.flood_zones = flood.active_hazards;
+// The flood day's zones, switched on for a moment to see which areas they change.
+void load_flood_day(SimulationWorld& world, const std::optional<Scenario>& flood) {
+  if (!flood) return;
+  world.flood_zones = flood->active_hazards;
   const auto dry = world.setup->live->current();
   world.setup->live->set_active(world.flood_zones);
   const auto flooded = world.setup->live->current();
@@ -61,10 +62,11 @@ SimulationWorld load_simulation_world(const DataPaths& paths, const fs::path& st
   world.scenario = load_scenario(world.stream.coverage_scenario, network);
   std::vector<std::string> hazard_files;
   for (const fs::path& file : world.scenario.hazard_files) hazard_files.push_back(file.string());
+  std::optional<Scenario> flood;
   if (!world.stream.flood_day.scenario_file.empty()) {
     // Its hazard files too, so that its zones can be switched on for the flood hours.
-    const Scenario flood = load_scenario(world.stream.flood_day.scenario_file, network);
-    for (const fs::path& file : flood.hazard_files)
+    flood = load_scenario(world.stream.flood_day.scenario_file, network);
+    for (const fs::path& file : flood->hazard_files)
       if (std::find(hazard_files.begin(), hazard_files.end(), file.string()) == hazard_files.end())
         hazard_files.push_back(file.string());
   }
@@ -87,7 +89,7 @@ SimulationWorld load_simulation_world(const DataPaths& paths, const fs::path& st
   for (const geodata::Facility& facility : world.setup->network.facilities)
     if (facility.kind == geodata::FacilityKind::hospital)
       world.hospitals.push_back(world.snapper->snap(facility.position, {5000}));
-  load_flood_day(world);
+  load_flood_day(world, flood);
   return world;
 }
 

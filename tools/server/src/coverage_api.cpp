@@ -75,6 +75,13 @@ dispatch::LiveCoverageContext context_of(Api& api) {
   return {api.network, api.snapper, api.live, api.coverage->ground, api.coverage->scenario.targets};
 }
 
+// Live coverage now, from the units that can be sent, under the hazard set in force.
+dispatch::LiveCoverage live_now(Api& api, const routing::MetricSet& set) {
+  const LiveFleet fleet = live_fleet(api);
+  auto query = api.queries.borrow();
+  return dispatch::live_coverage(context_of(api), set, fleet.available, *query);
+}
+
 }  // namespace
 
 CoverageSetup load_coverage_setup(const geodata::RoadNetwork& network,
@@ -97,13 +104,10 @@ Reply live_coverage(Api& api, const Params& params) {
   } catch (const InputError& error) {
     return error_reply(404, error.what());
   }
-  const LiveFleet fleet = live_fleet(api);
   const auto set = api.live.current();
-  auto query = api.queries.borrow();
+  const dispatch::LiveCoverage live = live_now(api, *set);
   const dispatch::DispatchContext dispatch{api.network, api.snapper, api.live,
                                            api.incident_classes};
-  const dispatch::LiveCoverage live =
-      dispatch::live_coverage(context_of(api), *set, fleet.available, *query);
   Json body = dispatch::dataset_label(api.network);
   body["scenario"] = api.coverage->scenario.name;
   body["hazards_active"] = dispatch::active_zones_json(dispatch, *set);
@@ -221,19 +225,19 @@ Reply accept_moveup(Api& api, std::string_view text) {
 
 std::string live_coverage_metrics(Api& api) {
   if (!api.coverage) return {};
-  const Reply reply = live_coverage(api, {});
+  const dispatch::LiveCoverage live = live_now(api, *api.live.current());
   std::ostringstream out;
   out << "# HELP siaga_live_coverage_share Share of the demand within each target from the "
          "units available now, under the hazards in force.\n"
       << "# TYPE siaga_live_coverage_share gauge\n";
-  for (const Json& target : reply.body["targets"])
-    out << "siaga_live_coverage_share{target=\"" << target["name"].get<std::string>() << "\"} "
-        << target["share"].get<double>() << "\n";
+  for (const dispatch::LiveTarget& target : live.targets)
+    out << "siaga_live_coverage_share{target=\"" << target.target.name << "\"} "
+        << dispatch::share_of(target.covered_km, live.total_demand_km) << "\n";
   out << "# HELP siaga_live_coverage_units Available units of each target's type.\n"
       << "# TYPE siaga_live_coverage_units gauge\n";
-  for (const Json& target : reply.body["targets"])
-    out << "siaga_live_coverage_units{target=\"" << target["name"].get<std::string>() << "\"} "
-        << target["available_units"].get<size_t>() << "\n";
+  for (const dispatch::LiveTarget& target : live.targets)
+    out << "siaga_live_coverage_units{target=\"" << target.target.name << "\"} " << target.units
+        << "\n";
   return out.str();
 }
 

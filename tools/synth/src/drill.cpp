@@ -151,11 +151,9 @@ class Drill {
   void create_call(int64_t now) {
     const dispatch::DrawnCall drawn =
         dispatch::draw_call(stream_, places_, now, std::string::npos, random_);
-    const routing::Segment& segment = segments_[drawn.segment];
-    const geodata::LatLon a = network_.node_position[segment.tail];
-    const geodata::LatLon b = network_.node_position[segment.head];
-    Json body = {{"lat", (a.lat + b.lat) / 2},
-                 {"lon", (a.lon + b.lon) / 2},
+    const geodata::LatLon place = routing::segment_middle(network_, segments_[drawn.segment]);
+    Json body = {{"lat", place.lat},
+                 {"lon", place.lon},
                  {"class", drawn.incident_class->incident_class},
                  {"note", "DRILL (siaga drill)"}};
     if (!drawn.subtype.empty()) body["subtype"] = drawn.subtype;

@@ -20,6 +20,9 @@ struct Segment {
 // Every street of the network once (a two-way street from its lower node id).
 std::vector<Segment> road_segments(const geodata::RoadNetwork& network);
 
+// The point halfway between a segment's two nodes: where a street's calls and demand are placed.
+geodata::LatLon segment_middle(const geodata::RoadNetwork& network, const Segment& segment);
+
 // Time to reach the middle of each segment from the nearest source, given the sources' cost to
 // every node (CchQuery::all_costs or Dijkstra::all_costs) and the arc weights they used: the best
 // direction it can be entered in, half its weight. `unreachable` where closed or cut off.
