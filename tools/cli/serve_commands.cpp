@@ -36,6 +36,7 @@ struct ServeArguments {
   std::string trackers_key;
   std::string token_file;         // the tokens writes need (dispatch, incidents, hazard toggles)
   std::string coverage_scenario;  // live coverage's targets and stations; default: baseline
+  std::string cameras;            // the CCTV register; default: the data folder's sample; none
 };
 
 // The tokens that writes need: one per line, "NAME TOKEN" (the name goes into the incidents' log)
@@ -104,6 +105,13 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
           : fs::path(arguments.coverage_scenario);
   if (!arguments.coverage_scenario.empty() && !fs::exists(arguments.coverage_scenario))
     throw IoError("no coverage scenario " + arguments.coverage_scenario);
+  if (arguments.cameras.empty())
+    service_options.cameras_file = dispatch::data_dir(options.data_dir) / "cameras-SAMPLE.geojson";
+  else if (arguments.cameras != "none")
+    service_options.cameras_file = arguments.cameras;
+  if (!service_options.cameras_file.empty() && !arguments.cameras.empty() &&
+      !fs::exists(service_options.cameras_file))
+    throw IoError("no cameras file " + arguments.cameras);
   service_options.store = store_options(arguments.tracking, false);
   if (arguments.tracking.mqtt != "none")
     service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);
@@ -164,6 +172,9 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--coverage-scenario", arguments->coverage_scenario,
                       "targets and stations of /v1/coverage/live and /v1/moveups (default: the "
                       "data folder's scenarios/baseline.json)");
+  command->add_option("--cameras", arguments->cameras,
+                      "the CCTV register (GeoJSON points), or none (default: the data folder's "
+                      "cameras-SAMPLE.geojson)");
   return {command, [&options, arguments] { return run_serve(options, *arguments); }};
 }
 

@@ -55,6 +55,14 @@ try {
   const seconds = etas.map((t) => { const [m, , s] = t.split(' '); return 60 * Number(m) + Number(s); });
   assert.deepEqual([...seconds].sort((a, b) => a - b), seconds, 'fastest first');
 
+  // CCTV near the place: the sample register's camera at Tugu Trikora, marked as a sample, as a
+  // link that opens apart from the console.
+  await page.waitForFunction(
+    () => /Tugu Trikora/.test(document.getElementById('cameras').textContent), null,
+    { timeout: 15000 });
+  assert.match(await page.locator('#cameras-note').textContent(), /SAMPLE/);
+  assert.equal(await page.locator('#cameras a').first().getAttribute('rel'), 'noopener noreferrer');
+
   // Coverage now: a share per target, and the streets outside one on the map when asked.
   await page.waitForFunction(
     () => document.querySelectorAll('#coverage li[data-target]').length > 0, null,

@@ -21,6 +21,7 @@ const layers = {
   uncovered: L.layerGroup().addTo(map),
   units: L.layerGroup().addTo(map),
   incident: L.layerGroup().addTo(map),
+  cameras: L.layerGroup().addTo(map),
 };
 const el = (id) => document.getElementById(id);
 const state = { unitMarkers: new Map(), lastRecommendation: null };
@@ -213,10 +214,39 @@ async function recommend() {
   try {
     state.lastRecommendation = await post('/v1/recommend', body);
     renderRecommendation(state.lastRecommendation);
+    await showCameras(body.lat, body.lon);
   } catch (error) {
     layers.routes.clearLayers();
     el('results').replaceChildren();
     setStatus(error.message);
+  }
+}
+
+// The register's cameras within 500 m of the incident, nearest first, as links: Siaga shows no
+// video itself. A sample register says so.
+async function showCameras(lat, lon) {
+  const list = el('cameras');
+  layers.cameras.clearLayers();
+  try {
+    const answer = await api(`/v1/cameras?near=${lat},${lon}&radius=500`);
+    el('cameras-note').textContent = answer.sample ? '(SAMPLE cameras, not real)' : '';
+    list.replaceChildren(...answer.cameras.map((camera) => {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = camera.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      link.textContent = `${camera.name} (${camera.owner})`;
+      item.append(link, ` ${camera.distance_m} m, ${camera.url_kind}`);
+      L.circleMarker([camera.lat, camera.lon], { radius: 5, color: '#1b2631', weight: 1,
+                                                 fillColor: '#f4d03f', fillOpacity: 0.9 })
+        .bindTooltip(camera.name).addTo(layers.cameras);
+      return item;
+    }));
+    if (!answer.cameras.length) list.textContent = 'none within 500 m';
+  } catch (error) {
+    el('cameras-note').textContent = '';
+    list.textContent = error.message;
   }
 }
 

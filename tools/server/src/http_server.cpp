@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "siaga/server/cameras_api.h"
 #include "siaga/server/coverage_api.h"
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
@@ -48,6 +49,8 @@ enum Endpoint : size_t {
   moveups_endpoint,
   moveup_accept,
   places_endpoint,
+  cameras_endpoint,
+  incident_cameras_endpoint,
   endpoint_count
 };
 constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
@@ -74,7 +77,9 @@ constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
                                                                     "coverage_live",
                                                                     "moveups",
                                                                     "moveup_accept",
-                                                                    "places"};
+                                                                    "places",
+                                                                    "cameras",
+                                                                    "incident_cameras"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -235,6 +240,9 @@ struct HttpServer::Impl {
     http.Get("/v1/places", timed(places_endpoint, [this](const auto& request, auto& response) {
                send(response, places(api, request.params));
              }));
+    http.Get("/v1/cameras", timed(cameras_endpoint, [this](const auto& request, auto& response) {
+               send(response, cameras(api, request.params));
+             }));
     http.Post("/v1/moveups/accept",
               timed(moveup_accept, guarded([this](const auto& request, auto& response) {
                       send(response, accept_moveup(api, request.body));
@@ -261,6 +269,10 @@ struct HttpServer::Impl {
              }));
     http.Get(one, timed(incident_get, [this](const auto& request, auto& response) {
                send(response, get_incident(api, request.matches[1].str(), reader_of(request)));
+             }));
+    http.Get(one + "/cameras",
+             timed(incident_cameras_endpoint, [this](const auto& request, auto& response) {
+               send(response, incident_cameras(api, request.matches[1].str(), request.params));
              }));
     http.Post(one + "/recommend",
               timed(incident_recommend, [this](const auto& request, auto& response) {

@@ -74,6 +74,12 @@ dispatch::PlaceIndex place_index(const ServiceOptions& options,
   return dispatch::PlaceIndex(network, named, seats);
 }
 
+std::optional<dispatch::CameraIndex> camera_index(const ServiceOptions& options) {
+  if (options.cameras_file.empty() || !std::filesystem::exists(options.cameras_file))
+    return std::nullopt;
+  return dispatch::CameraIndex(dispatch::load_cameras(options.cameras_file));
+}
+
 mqtt::ClientOptions offline_client() {
   mqtt::ClientOptions client;
   client.client_id = "siaga-engine";
@@ -99,6 +105,7 @@ struct Service::Parts {
   std::vector<dispatch::ResponseTarget> targets;
   std::optional<CoverageSetup> coverage;
   dispatch::PlaceIndex places;
+  std::optional<dispatch::CameraIndex> cameras;
   Relocations relocations;
   ResponseMetrics response_metrics;
   Ingest ingest;
@@ -126,6 +133,7 @@ struct Service::Parts {
         targets(dispatch::load_response_targets(options.response_targets_file)),
         coverage(load_coverage(options, setup->network)),
         places(place_index(options, setup->network)),
+        cameras(camera_index(options)),
         // Without a broker the intake is built but never started (it needs a client id all the
         // same).
         ingest(
@@ -152,6 +160,7 @@ struct Service::Parts {
     if (coverage) api.coverage = &*coverage;
     api.relocations = &relocations;
     api.places = &places;
+    if (cameras) api.cameras = &*cameras;
     desk.on_change([this](const dispatch::IncidentChange& change) {
       response_metrics.observe(change);
       tell(change);
@@ -290,6 +299,8 @@ dispatch::Json Service::ready_json() const {
   ready["hazard_zones"] = parts.setup->live->hazards().zones.size();
   ready["state"] = parts.store.options().state_dir.string();
   ready["incident_areas"] = parts.areas.method();
+  ready["cameras"] = parts.cameras ? Json(parts.cameras->file().cameras.size()) : Json(nullptr);
+  ready["sample_cameras"] = parts.cameras && parts.cameras->file().sample;
   ready["trackers"] =
       parts.trackers ? Json((parts.trackers->https() ? "https://" : "http://") +
                             parts.options.trackers->host + ":" + std::to_string(trackers_port()))

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "siaga/dispatch/cameras.h"
 #include "siaga/dispatch/geojson.h"
 #include "siaga/dispatch/incident_classes.h"
 #include "siaga/dispatch/incident_desk.h"
@@ -54,8 +55,9 @@ struct Api {
   class ResponseMetrics* response_metrics = nullptr;                // for /metrics; may be null
   // The scenario live coverage and move-ups are measured against; null: they answer 503.
   const struct CoverageSetup* coverage = nullptr;
-  class Relocations* relocations = nullptr;      // accepted move-ups; null: accepting answers 503
-  const dispatch::PlaceIndex* places = nullptr;  // place search; null: /v1/places answers 503
+  class Relocations* relocations = nullptr;        // accepted move-ups; null: accepting answers 503
+  const dispatch::PlaceIndex* places = nullptr;    // place search; null: /v1/places answers 503
+  const dispatch::CameraIndex* cameras = nullptr;  // the CCTV register; null: /v1/cameras 503
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.

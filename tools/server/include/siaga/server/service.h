@@ -35,6 +35,8 @@ struct ServiceOptions {
   // Live coverage and move-ups are measured against this scenario's targets and stations; empty
   // or missing: /v1/coverage/live and /v1/moveups answer 503.
   std::filesystem::path coverage_scenario_file;
+  // The CCTV register (GeoJSON points); empty or missing: /v1/cameras answers 503.
+  std::filesystem::path cameras_file;
   tracking::StoreOptions store;             // the incidents go to incidents.sqlite in its state_dir
   std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
   HttpOptions http;
