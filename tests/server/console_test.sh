@@ -13,9 +13,12 @@ fi
 work=$(mktemp -d)
 source "$here/../../tools/stack.sh"
 trap 'stack_stop; rm -rf "$work"' EXIT
-stack_start "$work" 127.0.0.1:0 --client-id "console-test-$$"
+# The citizens' listener over HTTPS with the stack's self-signed certificate (made for 127.0.0.1).
+stack_start "$work" 127.0.0.1:0 --client-id "console-test-$$" --public-listen 127.0.0.1:0 \
+  --public-cert "$work/tls/broker.crt" --public-key "$work/tls/broker.key"
+public_url=$(grep -o '"public":"[^"]*"' "$work/serve.out" | cut -d'"' -f4)
 "$siaga" fleet-sim "${stack_mqtt[@]}" --units 26 --rate 1 --duration 0 \
   --client-id "console-sim-$$" >/dev/null 2>&1 &
 stack_pids+=($!)
 mkdir -p "$artifacts"
-node "$here/console/console_test.mjs" "$server_url/" "$artifacts/console.png"
+node "$here/console/console_test.mjs" "$server_url/" "$artifacts/console.png" "$public_url"

@@ -37,6 +37,10 @@ struct ServeArguments {
   std::string token_file;         // the tokens writes need (dispatch, incidents, hazard toggles)
   std::string coverage_scenario;  // live coverage's targets and stations; default: baseline
   std::string cameras;            // the CCTV register; default: the data folder's sample; none
+  std::string public_listen;      // HOST:PORT of the citizens' panic button; empty: none
+  std::string public_certificate;
+  std::string public_key;
+  std::string public_page = (fs::path(SIAGA_SOURCE_DIR) / "tools/server/darurat").string();
 };
 
 // The tokens that writes need: one per line, "NAME TOKEN" (the name goes into the incidents' log)
@@ -77,6 +81,22 @@ std::pair<std::string, int> listen_address(const std::string& text) {
   if (text.ends_with(":0")) return {text.substr(0, text.size() - 2), 0};
   const mqtt::Endpoint listen = mqtt::parse_endpoint(text);
   return {listen.host, listen.port};
+}
+
+// The citizens' listener: HTTPS with a certificate; plain HTTP is for loopback and a TLS proxy.
+server::PublicListenOptions public_listen_options(const ServeArguments& arguments) {
+  server::PublicListenOptions options;
+  std::tie(options.host, options.port) = listen_address(arguments.public_listen);
+  if (arguments.public_certificate.empty() != arguments.public_key.empty())
+    throw InputError("--public-cert and --public-key go together");
+  options.certificate = arguments.public_certificate;
+  options.key = arguments.public_key;
+  options.page_dir = arguments.public_page;
+  if (options.certificate.empty() && options.host != "127.0.0.1" && options.host != "localhost")
+    std::cerr << "siaga serve: the citizens' listener on " << options.host
+              << " speaks plain HTTP: phones will not give the page their position; give "
+                 "--public-cert and --public-key, or put a TLS proxy in front\n";
+  return options;
 }
 
 server::HttpOptions http_options(const ServeArguments& arguments) {
@@ -133,6 +153,8 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
                    "proxy in front\n";
     service_options.trackers = trackers;
   }
+  if (!arguments.public_listen.empty())
+    service_options.public_listen = public_listen_options(arguments);
   service_options.log = [](const std::string& message) {
     std::cerr << "siaga serve: " << message << "\n";
   };
@@ -172,6 +194,13 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--coverage-scenario", arguments->coverage_scenario,
                       "targets and stations of /v1/coverage/live and /v1/moveups (default: the "
                       "data folder's scenarios/baseline.json)");
+  command->add_option("--public-listen", arguments->public_listen,
+                      "HOST:PORT of the citizens' panic button /darurat and its reports (port 0: "
+                      "any free port); none by default");
+  command->add_option("--public-cert", arguments->public_certificate,
+                      "certificate (PEM) of the citizens' listener: HTTPS only");
+  command->add_option("--public-key", arguments->public_key, "its private key (PEM)");
+  command->add_option("--public-page", arguments->public_page, "folder of the /darurat page");
   command->add_option("--cameras", arguments->cameras,
                       "the CCTV register (GeoJSON points), or none (default: the data folder's "
                       "cameras-SAMPLE.geojson)");

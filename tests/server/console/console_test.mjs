@@ -1,11 +1,13 @@
 // The dispatcher console in Debian's headless Chromium, against a running `siaga serve` with a
 // simulated fleet: the page loads with roads and units, a click on the map gives a ranked
 // recommendation with routes, one click dispatches, and the server then has the unit dispatched.
-// Usage: node console_test.mjs URL SCREENSHOT.png
+// A citizen's panic report from an emulated phone over HTTPS appears in the console's queue with
+// an alert; the unit sent from the queue shows on the phone.
+// Usage: node console_test.mjs URL SCREENSHOT.png PUBLIC_URL
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 
-const [url, screenshot] = process.argv.slice(2);
+const [url, screenshot, publicUrl] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox'],
@@ -84,6 +86,50 @@ try {
   const units = await (await fetch(new URL('/v1/units', url))).json();
   const unit = units.units.find((u) => u.id === first);
   assert.equal(unit.status, 'dispatched');
+
+  // The panic button over HTTPS from a phone at Batu Merah, in Indonesian.
+  const phoneContext = await browser.newContext({
+    ignoreHTTPSErrors: true, permissions: ['geolocation'], locale: 'id-ID', isMobile: true,
+    hasTouch: true, viewport: { width: 390, height: 800 },
+    geolocation: { latitude: -3.6850, longitude: 128.1930, accuracy: 15 } });
+  const phone = await phoneContext.newPage();
+  phone.on('pageerror', (error) => failures.push(`phone page error: ${error.message}`));
+  await phone.goto(publicUrl);
+  await phone.waitForFunction(
+    () => /ditemukan/.test(document.getElementById('position').textContent), null,
+    { timeout: 15000 });
+  const alertsBefore = await page.evaluate(() => Number(document.body.dataset.alerts || 0));
+  await phone.click('button.class[data-class="medical"]');
+  await phone.fill('#note', 'orang pingsan di pasar');
+  await phone.click('#send');
+  await phone.waitForFunction(
+    () => /Laporan diterima/.test(document.getElementById('result-title').textContent), null,
+    { timeout: 15000 });
+  const reportId = (await phone.textContent('#result-id')).split(': ')[1];
+
+  // In the dispatcher's queue, marked, with an alert; sent from there.
+  const queued = page.locator(`#queue li[data-incident="${reportId}"]`);
+  await queued.waitFor({ timeout: 15000 });
+  assert.match(await queued.textContent(), /PANIC BUTTON, unverified/);
+  await page.waitForFunction((before) => Number(document.body.dataset.alerts || 0) > before,
+                             alertsBefore, { timeout: 10000 });
+  await queued.click();
+  await page.waitForFunction(
+    (id) => document.getElementById('incident-id').value === id &&
+            document.querySelector('#results li.result:not(.sent) button.dispatch'),
+    reportId, { timeout: 30000 });
+  await page.locator('#results li.result button.dispatch').first().click();
+  await page.waitForSelector('#results li.result.sent', { timeout: 15000 });
+  const incident = await (await fetch(new URL(`/v1/incidents/${reportId}`, url))).json();
+  assert.equal(incident.source, 'app');
+  assert.equal(incident.units.length, 1, 'the unit went on the report\'s record');
+
+  // The phone sees help coming.
+  await phone.waitForFunction(
+    () => ['dispatched', 'en_route', 'on_scene'].includes(
+      document.getElementById('result').dataset.status), null, { timeout: 20000 });
+  assert.match(await phone.textContent('#result-status'), /Petugas/);
+  await phone.screenshot({ path: screenshot.replace(/\.png$/, '-darurat.png') });
 
   await page.screenshot({ path: screenshot });
   assert.deepEqual(failures, []);

@@ -24,7 +24,8 @@ const layers = {
   cameras: L.layerGroup().addTo(map),
 };
 const el = (id) => document.getElementById(id);
-const state = { unitMarkers: new Map(), lastRecommendation: null };
+const state = { unitMarkers: new Map(), lastRecommendation: null, seenIncidents: null,
+                alerts: 0 };
 
 function setStatus(text) { el('status').textContent = text || ''; }
 
@@ -211,6 +212,7 @@ async function recommend() {
                                          fillColor: '#f1c40f', fillOpacity: 1 })
     .addTo(layers.incident);
   setStatus('Asking…');
+  el('results').replaceChildren();  // no stale button while the answer is on its way
   try {
     state.lastRecommendation = await post('/v1/recommend', body);
     renderRecommendation(state.lastRecommendation);
@@ -250,14 +252,92 @@ async function showCameras(lat, lon) {
   }
 }
 
+// A new incident, above all a citizen's panic report: a tone and the tab's title flashing, so that
+// a call taker looking elsewhere notices.
+function alertNew(incidents) {
+  state.alerts += incidents.length;
+  document.body.dataset.alerts = state.alerts;
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    tone.frequency.value = incidents.some((i) => i.source === 'app') ? 880 : 660;
+    tone.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.4);
+  } catch (error) { /* no sound on this machine: the title still flashes */ }
+  const title = document.title;
+  let flashes = 0;
+  const flash = setInterval(() => {
+    document.title = flashes % 2 ? title : `(${incidents.length}) NEW INCIDENT`;
+    if (++flashes > 10) { clearInterval(flash); document.title = title; }
+  }, 700);
+}
+
+function queueItem(incident) {
+  const item = document.createElement('li');
+  item.dataset.incident = incident.id;
+  item.className = `queued ${incident.unverified ? 'unverified' : ''} ${incident.source}`;
+  const age = Math.max(0, Math.round((Date.now() - incident.created_ms) / 1000));
+  const where = [incident.location.road, incident.location.kecamatan].filter((x) => x).join(', ');
+  const units = incident.units.filter((u) => !u.times.cleared_ms).map((u) =>
+    `${u.unit_id}${u.eta && u.eta.remaining_s !== null ? ` ${minutes(u.eta.remaining_s)}` : ''}` +
+    `${u.eta && u.eta.delayed ? ' delayed' : ''}`);
+  item.textContent = `${incident.class} · ${where || 'place unknown'} · ${minutes(age)} · ` +
+                     `${incident.status}${units.length ? ` · ${units.join(', ')}` : ''}`;
+  if (incident.unverified) {
+    const badge = document.createElement('strong');
+    badge.className = 'badge';
+    badge.textContent = incident.source === 'app' ? ' PANIC BUTTON, unverified' : ' unverified';
+    item.append(badge);
+  }
+  if (incident.photo_url) {
+    const photo = document.createElement('a');
+    photo.href = incident.photo_url;
+    photo.target = '_blank';
+    photo.rel = 'noopener noreferrer';
+    photo.textContent = ' photo';
+    item.append(photo);
+  }
+  item.addEventListener('click', () => {
+    el('lat').value = incident.location.lat;
+    el('lon').value = incident.location.lon;
+    el('incident-id').value = incident.id;
+    if ([...el('type').options].some((o) => o.value === incident.class)) el('type').value = incident.class;
+    recommend();
+  });
+  return item;
+}
+
+async function refreshQueue() {
+  try {
+    const answer = await api('/v1/incidents?status=open');
+    el('queue').replaceChildren(...answer.incidents.map(queueItem));
+    el('queue-count').textContent = `(${answer.count})`;
+    const fresh = answer.incidents.filter((i) => state.seenIncidents && !state.seenIncidents.has(i.id));
+    state.seenIncidents = new Set(answer.incidents.map((i) => i.id)
+      .concat(state.seenIncidents ? [...state.seenIncidents] : []));
+    if (fresh.length) alertNew(fresh);
+  } catch (error) {
+    el('queue-count').textContent = `(${error.message})`;
+  }
+}
+
 async function dispatchUnit(unit, item, button) {
   button.disabled = true;
   try {
-    const answer = await post('/v1/dispatch', {
-      unit_id: unit.unit_id, incident_id: el('incident-id').value || newIncidentId(),
-      type: el('type').value, lat: Number(el('lat').value), lon: Number(el('lon').value) });
+    const id = el('incident-id').value;
+    if (state.seenIncidents && state.seenIncidents.has(id)) {
+      // An incident of the queue: the unit goes on its record.
+      await post(`/v1/incidents/${encodeURIComponent(id)}/units`, { unit_id: unit.unit_id });
+      button.textContent = `${unit.unit_id} dispatched (${id})`;
+      await refreshQueue();
+    } else {
+      const answer = await post('/v1/dispatch', {
+        unit_id: unit.unit_id, incident_id: id || newIncidentId(),
+        type: el('type').value, lat: Number(el('lat').value), lon: Number(el('lon').value) });
+      button.textContent = `${unit.unit_id} ${answer.status} (${answer.incident_id})`;
+    }
     item.classList.add('sent');
-    button.textContent = `${unit.unit_id} ${answer.status} (${answer.incident_id})`;
     await refreshUnits();
     await refreshCoverage();
   } catch (error) {
@@ -382,7 +462,9 @@ el('incident-form').addEventListener('submit', (event) => { event.preventDefault
   }
   await refreshUnits();
   await refreshCoverage();
+  await refreshQueue();
   setInterval(refreshUnits, 2000);
+  setInterval(refreshQueue, 3000);
   setInterval(refreshCoverage, 10000);
   document.body.dataset.ready = 'true';
 })();

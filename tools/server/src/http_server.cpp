@@ -12,6 +12,7 @@
 #include "siaga/server/coverage_api.h"
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
+#include "siaga/server/public_reports.h"
 #include "siaga/server/response_metrics.h"
 #include "siaga/server/tracking_json.h"
 
@@ -270,6 +271,11 @@ struct HttpServer::Impl {
     http.Get(one, timed(incident_get, [this](const auto& request, auto& response) {
                send(response, get_incident(api, request.matches[1].str(), reader_of(request)));
              }));
+    http.Get(one + "/photo", [this](const auto& request, httplib::Response& response) {
+      const PhotoReply photo = incident_photo(api.public_reports, request.matches[1].str());
+      if (photo.status != 200) return send(response, error_reply(404, "no photo"));
+      response.set_content(photo.bytes, photo.content_type);
+    });
     http.Get(one + "/cameras",
              timed(incident_cameras_endpoint, [this](const auto& request, auto& response) {
                send(response, incident_cameras(api, request.matches[1].str(), request.params));
@@ -368,6 +374,14 @@ std::string HttpServer::Impl::metrics() const {
   }
   if (api.response_metrics) out << api.response_metrics->text(api.incidents);
   out << live_coverage_metrics(api);
+  if (api.public_reports) {
+    const PublicReportCounters reports = api.public_reports->counters();
+    out << "# HELP siaga_public_reports_total Citizens' panic-button reports, by outcome.\n"
+        << "# TYPE siaga_public_reports_total counter\n"
+        << "siaga_public_reports_total{outcome=\"accepted\"} " << reports.accepted << "\n"
+        << "siaga_public_reports_total{outcome=\"rate_limited\"} " << reports.rate_limited << "\n"
+        << "siaga_public_reports_total{outcome=\"refused\"} " << reports.refused << "\n";
+  }
   return out.str();
 }
 

@@ -6,6 +6,7 @@
 #include "request_body.h"
 #include "siaga/dispatch/response_plans.h"
 #include "siaga/geodata/snapper.h"
+#include "siaga/server/public_reports.h"
 #include "siaga/server/tracking_json.h"
 
 namespace siaga::server {
@@ -87,8 +88,16 @@ Reply answered(Api& api, Work work) {
   }
 }
 
+// The incident as the /v1 API shows it, with the link to its photo when a citizen sent one.
+Json incident_with_photo(Api& api, const Incident& incident, const Caller& caller) {
+  Json out = incident_json(incident, api.desk, &api.store, caller.trusted, api.clock());
+  const bool photo = api.public_reports && api.public_reports->photo_of(incident.id);
+  out["photo_url"] = photo ? Json("/v1/incidents/" + incident.id + "/photo") : Json(nullptr);
+  return out;
+}
+
 Reply incident_reply(Api& api, int status, const Incident& incident, const Caller& caller) {
-  return {status, incident_json(incident, api.desk, &api.store, caller.trusted, api.clock())};
+  return {status, incident_with_photo(api, incident, caller)};
 }
 
 // How far the place is from the nearest road, for a 422's body; null when it is off the map.
@@ -226,10 +235,9 @@ Reply list_incidents(Api& api, const Params& params, const Caller& caller) {
     query.open_only = status == params.end() || status->second == "open";
     query.from_ms = time_param(params, "from", false);
     query.to_ms = time_param(params, "to", true);
-    const int64_t now = api.clock();
     Json list = Json::array();
     for (const Incident& incident : api.incidents->list(query)) {
-      Json item = incident_json(incident, api.desk, &api.store, caller.trusted, now);
+      Json item = incident_with_photo(api, incident, caller);
       item.erase("events");
       list.push_back(std::move(item));
     }

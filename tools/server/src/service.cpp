@@ -13,6 +13,7 @@
 #include "siaga/server/api.h"
 #include "siaga/server/coverage_api.h"
 #include "siaga/server/ingest.h"
+#include "siaga/server/public_server.h"
 #include "siaga/server/response_metrics.h"
 
 namespace siaga::server {
@@ -113,6 +114,8 @@ struct Service::Parts {
   HttpServer http;
   TrackerIntake tracker_intake;
   std::unique_ptr<TrackerServer> trackers;
+  std::unique_ptr<PublicReports> public_reports;
+  std::unique_ptr<PublicServer> public_server;
   bool started = false;
 
   explicit Parts(ServiceOptions given)
@@ -149,6 +152,13 @@ struct Service::Parts {
         tracker_intake(store, [this](std::string_view unit_id) { on_fix_accepted(unit_id); }) {
     if (options.trackers)
       trackers = std::make_unique<TrackerServer>(tracker_intake, *options.trackers);
+    if (options.public_listen) {
+      PublicReportOptions report_options;
+      report_options.state_dir = options.store.state_dir;
+      public_reports = std::make_unique<PublicReports>(api, report_options);
+      public_server = std::make_unique<PublicServer>(*public_reports, *options.public_listen);
+      api.public_reports = public_reports.get();
+    }
     if (options.mqtt)
       api.publish = [this](const auto& topic, const auto& payload) {
         return publish(topic, payload);
@@ -256,6 +266,7 @@ void Service::start() {
   if (parts_->options.mqtt) parts_->ingest.start();
   parts_->http.start();
   if (parts_->trackers) parts_->trackers->start();
+  if (parts_->public_server) parts_->public_server->start();
   parts_->started = true;
 }
 
@@ -263,6 +274,7 @@ void Service::stop() {
   if (!parts_->started) return;
   parts_->http.stop();
   if (parts_->trackers) parts_->trackers->stop();
+  if (parts_->public_server) parts_->public_server->stop();
   if (parts_->options.mqtt) parts_->ingest.stop();
   parts_->store.sync();
   parts_->started = false;
@@ -270,6 +282,10 @@ void Service::stop() {
 
 int Service::http_port() const {
   return parts_->http.port();
+}
+
+int Service::public_port() const {
+  return parts_->public_server ? parts_->public_server->port() : 0;
 }
 
 int Service::trackers_port() const {
@@ -301,6 +317,11 @@ dispatch::Json Service::ready_json() const {
   ready["incident_areas"] = parts.areas.method();
   ready["cameras"] = parts.cameras ? Json(parts.cameras->file().cameras.size()) : Json(nullptr);
   ready["sample_cameras"] = parts.cameras && parts.cameras->file().sample;
+  ready["public"] = parts.public_server
+                        ? Json((parts.public_server->https() ? "https://" : "http://") +
+                               parts.options.public_listen->host + ":" +
+                               std::to_string(public_port()) + "/darurat/")
+                        : Json(nullptr);
   ready["trackers"] =
       parts.trackers ? Json((parts.trackers->https() ? "https://" : "http://") +
                             parts.options.trackers->host + ":" + std::to_string(trackers_port()))

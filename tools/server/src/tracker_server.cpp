@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "listener.h"
+
 namespace siaga::server {
 
 namespace {
@@ -59,18 +61,9 @@ struct TrackerServer::Impl {
   std::thread thread;
 
   Impl(TrackerIntake& intake, TrackerListenOptions given)
-      : intake(intake), options(std::move(given)) {
-    if (!options.certificate.empty()) {
-      auto secure =
-          std::make_unique<httplib::SSLServer>(options.certificate.c_str(), options.key.c_str());
-      if (!secure->is_valid())
-        throw IoError("cannot use the trackers' certificate " + options.certificate.string() +
-                      " and key " + options.key.string());
-      http = std::move(secure);
-    } else {
-      http = std::make_unique<httplib::Server>();
-    }
-  }
+      : intake(intake),
+        options(std::move(given)),
+        http(http_or_https(options.certificate, options.key, "trackers'")) {}
 
   void add_routes() {
     const auto osmand = [this](const httplib::Request& request, httplib::Response& response) {
@@ -96,10 +89,6 @@ TrackerServer::TrackerServer(TrackerIntake& intake, TrackerListenOptions options
     : impl_(std::make_unique<Impl>(intake, std::move(options))) {
   Impl& impl = *impl_;
   httplib::Server& http = *impl.http;
-  http.set_socket_options([](socket_t socket) {
-    const int yes = 1;
-    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
   http.set_tcp_nodelay(true);
   http.set_keep_alive_max_count(1000);
   http.set_payload_max_length(impl.options.max_body_bytes);
@@ -114,13 +103,7 @@ TrackerServer::TrackerServer(TrackerIntake& intake, TrackerListenOptions options
         "text/plain");
   });
   impl.add_routes();
-  const std::string address = impl.options.host + ":" + std::to_string(impl.options.port);
-  if (impl.options.port == 0) {
-    impl.port = http.bind_to_any_port(impl.options.host);
-  } else if (http.bind_to_port(impl.options.host, impl.options.port)) {
-    impl.port = impl.options.port;
-  }
-  if (impl.port <= 0) throw IoError("cannot listen for trackers on " + address);
+  impl.port = bind_listener(http, impl.options.host, impl.options.port, "trackers");
 }
 
 TrackerServer::~TrackerServer() {

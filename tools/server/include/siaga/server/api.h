@@ -58,6 +58,8 @@ struct Api {
   class Relocations* relocations = nullptr;        // accepted move-ups; null: accepting answers 503
   const dispatch::PlaceIndex* places = nullptr;    // place search; null: /v1/places answers 503
   const dispatch::CameraIndex* cameras = nullptr;  // the CCTV register; null: /v1/cameras 503
+  // The citizens' reports (their counters and photos); null without the public listener.
+  const class PublicReports* public_reports = nullptr;
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.

@@ -15,6 +15,7 @@
 #include "siaga/dispatch/incident_desk.h"
 #include "siaga/mqtt/client.h"
 #include "siaga/server/http_server.h"
+#include "siaga/server/public_server.h"
 #include "siaga/server/tracker_server.h"
 #include "siaga/tracking/store.h"
 
@@ -41,6 +42,9 @@ struct ServiceOptions {
   std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
   HttpOptions http;
   std::optional<TrackerListenOptions> trackers;  // the trackers' HTTP(S) listener; none: off
+  // The citizens' panic button (/darurat) on its own HTTP(S) listener; none: off. Its photos and
+  // key go to the store's state_dir.
+  std::optional<PublicListenOptions> public_listen;
   // Told what an operator must know: repaired or rejected hazard features, hazard toggles that
   // arrive over MQTT, failed publications.
   std::function<void(const std::string& message)> log;
@@ -60,6 +64,7 @@ class Service {
 
   int http_port() const;
   int trackers_port() const;  // 0 without the trackers' listener
+  int public_port() const;    // 0 without the citizens' listener
   tracking::TrackingStore& store();
   tracking::IncidentStore& incidents();
   // The one line `siaga serve` prints when it is ready: {"ready": true, "listen": URL, ...}.

@@ -1,0 +1,44 @@
+// What the trackers' and the citizens' listeners share: HTTP, or HTTPS when a certificate and key
+// are given, bound at once to HOST:PORT (port 0: any free one). Private to the server.
+#pragma once
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "siaga/error.h"
+
+namespace siaga::server {
+
+// Throws IoError naming `what` when the certificate or key cannot be used.
+inline std::unique_ptr<httplib::Server> http_or_https(const std::filesystem::path& certificate,
+                                                      const std::filesystem::path& key,
+                                                      const std::string& what) {
+  if (certificate.empty()) return std::make_unique<httplib::Server>();
+  auto secure = std::make_unique<httplib::SSLServer>(certificate.c_str(), key.c_str());
+  if (!secure->is_valid())
+    throw IoError("cannot use the " + what + " certificate " + certificate.string() + " and key " +
+                  key.string());
+  return secure;
+}
+
+// Binds and returns the port; throws IoError naming the address when it cannot.
+inline int bind_listener(httplib::Server& http, const std::string& host, int port,
+                         const std::string& what) {
+  http.set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  int bound = 0;
+  if (port == 0)
+    bound = http.bind_to_any_port(host);
+  else if (http.bind_to_port(host, port))
+    bound = port;
+  if (bound <= 0)
+    throw IoError("cannot listen for " + what + " on " + host + ":" + std::to_string(port));
+  return bound;
+}
+
+}  // namespace siaga::server
