@@ -1,10 +1,12 @@
 // The HTTP API's request parsers and handlers, called as the server calls them: line 1 picks the
 // endpoint, line 2 is the profile (or hazard zone, or incident id), line 3 the coordinates (or
 // the incident's sub-resource), line 4 the query string, the rest the JSON body (places,
-// coverage, moveups and moveup-accept read only the query or the body). The trackers'
-// listener too (osmand, owntracks, traccar, traccar-mqtt): line 2 is the secret (given as key,
-// Basic password and bearer token), line 3 "user device" (Basic user, X-Limit-U/D). An answer of
-// 500 or more, or a crash, is a finding: every bad request must get a 4xx.
+// coverage, moveups and moveup-accept read only the query or the body; cameras the query,
+// incident-cameras line 2 and the query). The citizens' listener: public-report (line 2 the
+// address), public-status (line 2 the id, line 3 the key), photo (the body as a photo). The
+// trackers' listener too (osmand, owntracks, traccar, traccar-mqtt): line 2 is the secret (given as
+// key, Basic password and bearer token), line 3 "user device" (Basic user, X-Limit-U/D). An answer
+// of 500 or more, or a crash, is a finding: every bad request must get a 4xx.
 #include <cstdio>
 #include <cstdlib>
 
@@ -13,10 +15,12 @@
 #include "siaga/geodata/hazards.h"
 #include "siaga/routing/cch.h"
 #include "siaga/server/api.h"
+#include "siaga/server/cameras_api.h"
 #include "siaga/server/coverage_api.h"
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/polyline.h"
+#include "siaga/server/public_reports.h"
 #include "siaga/server/tracker_intake.h"
 
 using namespace siaga;
@@ -65,8 +69,19 @@ struct Served {
   std::vector<geodata::NamedPlace> named =
       geodata::load_named_places(fuzz::source_dir / "geodata/ambon/ambon-schematic.osm.pbf");
   dispatch::PlaceIndex places{fuzz::ambon(), named, {}};
+  dispatch::CameraIndex cameras{
+      dispatch::load_cameras(fuzz::source_dir / "geodata/ambon/cameras-SAMPLE.geojson")};
+  server::PublicReports public_reports{api, public_options()};
+
+  static server::PublicReportOptions public_options() {
+    server::PublicReportOptions options;
+    options.state_dir = std::filesystem::temp_directory_path() / "siaga-fuzz-public";
+    return options;
+  }
 
   Served() {
+    api.cameras = &cameras;
+    api.public_reports = &public_reports;
     api.coverage = &coverage;
     api.relocations = &relocations;
     api.places = &places;
@@ -140,6 +155,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     reply = server::moveups(api);
   } else if (endpoint == "moveup-accept") {
     reply = server::accept_moveup(api, body);
+  } else if (endpoint == "cameras") {
+    reply = server::cameras(api, params);
+  } else if (endpoint == "incident-cameras") {
+    reply = server::incident_cameras(api, profile, params);
+  } else if (endpoint == "public-report") {
+    reply = served().public_reports.submit(body, std::string(profile));
+  } else if (endpoint == "public-status") {
+    reply = served().public_reports.status(profile, coordinates);
+  } else if (endpoint == "photo") {
+    const server::CleanPhoto photo = server::strip_photo_metadata(body);
+    if (photo.error.empty() == photo.bytes.empty()) std::abort();  // one or the other
+    return 0;
   } else if (endpoint == "hazard") {
     reply = server::toggle_hazard(api, profile, !coordinates.empty());
   } else if (endpoint == "incident") {  // line 2: the incident id, line 3: the sub-resource
