@@ -9,7 +9,9 @@ namespace {
 
 struct ServedWithPlaces : Served {
   std::vector<geodata::NamedPlace> named = geodata::load_named_places(test::ambon_schematic_pbf());
-  dispatch::PlaceIndex index{network, named, {}};
+  std::vector<dispatch::AreaSeat> seats = dispatch::load_area_seats(
+      std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/kecamatan-seats.json");
+  dispatch::PlaceIndex index{network, named, seats};
   ServedWithPlaces() { api.places = &index; }
 };
 
@@ -50,6 +52,26 @@ TEST(PlacesApi, FindsByNameAndNearAndRefusesBadQueries) {
   EXPECT_TRUE(nothing["results"].empty());
   served.api.places = nullptr;
   EXPECT_EQ(served.get("/v1/places?q=passo").first, 503);
+}
+
+TEST(PlacesApi, TheMapsLabelsAreEveryKecamatanAndSettlementAndNothingElse) {
+  ServedWithPlaces served;
+  const auto [status, labels] = served.get("/v1/labels");
+  ASSERT_EQ(status, 200) << labels.dump();
+  std::set<std::string> kecamatan, settlements;
+  for (const Json& feature : labels["features"]) {
+    const std::string kind = feature["properties"]["kind"];
+    (kind == "kecamatan" ? kecamatan : settlements).insert(feature["properties"]["name"]);
+    EXPECT_NE(kind, "hospital") << "facilities have their own markers";
+  }
+  EXPECT_EQ(kecamatan.size(), served.seats.size());
+  size_t named_settlements = 0;
+  for (const geodata::NamedPlace& place : served.named) {
+    if (!place.settlement) continue;
+    ++named_settlements;
+    EXPECT_TRUE(settlements.count(place.name)) << place.name;
+  }
+  EXPECT_GT(named_settlements, 20u);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // reproducibility of the generator.
 #include "siaga/synth/schematic_island.h"
 
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <cmath>
 #include <fstream>
@@ -175,6 +177,33 @@ TEST(Ambon, GeneratorReproducesTheCommittedFileByteForByte) {
   EXPECT_FALSE(generated.empty());
   EXPECT_TRUE(generated == bytes(test::ambon_schematic_pbf()))
       << "run `siaga synth-ambon` and commit geodata/ambon/ambon-schematic.osm.pbf";
+}
+
+TEST(Ambon, TheLandFileIsTheGeneratorsAndHoldsTheRoads) {
+  const auto land_file =
+      std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/land-schematic.geojson";
+  std::ifstream in(land_file);
+  const std::string committed(std::istreambuf_iterator<char>(in), {});
+  EXPECT_EQ(committed, synth::schematic_land_geojson())
+      << "run `siaga synth-ambon` and commit geodata/ambon/land-schematic.geojson";
+  // GDAL reads the polygon (a reader of its own) and says which nodes stand on it: all but the
+  // bridge, the ferry's ends and the odd shore street.
+  GDALAllRegister();
+  std::unique_ptr<GDALDataset> dataset(
+      GDALDataset::Open(land_file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  ASSERT_TRUE(dataset);
+  OGRLayer* layer = dataset->GetLayer(0);
+  ASSERT_EQ(layer->GetFeatureCount(), 1);
+  std::unique_ptr<OGRFeature> feature(layer->GetNextFeature());
+  const OGRGeometry* land = feature->GetGeometryRef();
+  ASSERT_TRUE(land && land->IsValid()) << "the coastline crosses itself";
+  const auto& network = test::ambon().network;
+  size_t on_land = 0;
+  for (const geodata::LatLon& node : network.node_position) {
+    OGRPoint point(node.lon, node.lat);
+    on_land += land->Contains(&point);
+  }
+  EXPECT_GE(static_cast<double>(on_land) / network.node_count(), 0.97);
 }
 
 }  // namespace

@@ -132,6 +132,7 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   if (!service_options.cameras_file.empty() && !arguments.cameras.empty() &&
       !fs::exists(service_options.cameras_file))
     throw IoError("no cameras file " + arguments.cameras);
+  service_options.land_file = dispatch::data_dir(options.data_dir) / "land-schematic.geojson";
   service_options.store = store_options(arguments.tracking, false);
   if (arguments.tracking.mqtt != "none")
     service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);

@@ -31,13 +31,17 @@ CommandRegistration synth_command(CLI::App& app, CommandOptions& options) {
                 out->empty() ? dispatch::data_dir(options.data_dir) / "ambon-schematic.osm.pbf"
                              : std::filesystem::path(*out);
             const synth::SynthSummary summary = synth::write_schematic_ambon(file, *seed);
+            // The land beside it, for the console's map.
+            const fs::path land = file.parent_path() / "land-schematic.geojson";
+            std::ofstream(land) << synth::schematic_land_geojson();
             Json result = {{"dataset", "ambon-schematic"},
                            {"schematic", true},
                            {"file", file.string()},
                            {"seed", *seed},
                            {"osm_nodes", summary.nodes},
                            {"osm_ways", summary.ways},
-                           {"road_ways", summary.routable_ways}};
+                           {"road_ways", summary.routable_ways},
+                           {"land", land.string()}};
             std::cout << result.dump(2) << "\n";
             return 0;
           }};

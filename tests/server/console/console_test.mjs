@@ -21,7 +21,13 @@ try {
   });
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
-  assert.match(await page.textContent('#dataset'), /SCHEMATIC|OSM/);
+  assert.match(await page.textContent('#dataset'), /SKEMATIS|OSM/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'id', 'Bahasa Indonesia by default');
+  // The map looks like Ambon: land on the sea, the kecamatan named.
+  const land = await page.evaluate(() => { let n = 0; layers.land.eachLayer(() => { n += 1; }); return n; });
+  assert.ok(land > 0, 'the land layer is drawn');
+  assert.ok(await page.locator('.label-area').count() >= 5, 'kecamatan names on the map');
+  assert.match(await page.textContent('#recommend'), /Rekomendasi/);
   assert.ok(await page.locator('#hazards input[type=checkbox]').count() > 0, 'hazard switches');
   assert.ok(await page.locator('#type option').count() >= 5, 'incident classes');
 
@@ -110,7 +116,7 @@ try {
   // In the dispatcher's queue, marked, with an alert; sent from there.
   const queued = page.locator(`#queue li[data-incident="${reportId}"]`);
   await queued.waitFor({ timeout: 15000 });
-  assert.match(await queued.textContent(), /PANIC BUTTON, unverified/);
+  assert.match(await queued.textContent(), /TOMBOL DARURAT WARGA, belum diverifikasi/);
   await page.waitForFunction((before) => Number(document.body.dataset.alerts || 0) > before,
                              alertsBefore, { timeout: 10000 });
   await queued.click();
@@ -132,6 +138,15 @@ try {
   await phone.screenshot({ path: screenshot.replace(/\.png$/, '-darurat.png') });
 
   await page.screenshot({ path: screenshot });
+
+  // English by the switch, kept for the next visit.
+  await page.click('#lang');
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.textContent('#recommend'), /Recommend/);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.match(await page.textContent('header .sub'), /dispatcher console/);
   assert.deepEqual(failures, []);
   console.log(JSON.stringify({ ok: true, recommended: ranked, dispatched: first, screenshot }));
 } finally {

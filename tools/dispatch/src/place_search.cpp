@@ -216,6 +216,14 @@ std::vector<PlaceIndex::Scored> PlaceIndex::matches(const std::vector<std::strin
   return found;
 }
 
+std::vector<PlaceHit> PlaceIndex::of_kinds(std::span<const std::string_view> kinds) const {
+  std::vector<PlaceHit> out;
+  for (const Entry& entry : entries_)
+    if (std::find(kinds.begin(), kinds.end(), entry.kind) != kinds.end())
+      out.push_back({entry.name, entry.kind, entry.centre, 1, {}, 0});
+  return out;
+}
+
 std::vector<PlaceHit> PlaceIndex::search(std::string_view text, size_t limit) const {
   const std::vector<std::string> words = normalise_place(text);
   std::vector<PlaceHit> hits;

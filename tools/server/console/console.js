@@ -2,7 +2,33 @@
 // hazard zones with their switches, the facilities, the units live in their status colours; a
 // click on the map asks /v1/recommend and draws the routes; one click dispatches. Live coverage
 // from the available units, the streets outside a target, and the suggested move-ups.
+// Every string a person reads comes from i18n/{id,en}.json through t(); Bahasa Indonesia unless
+// the reader switched to English (kept in this browser), numbers in the reader's locale.
 'use strict';
+
+const lang = localStorage.getItem('siaga-lang') === 'en' ? 'en' : 'id';
+const locale = lang === 'id' ? 'id-ID' : 'en-GB';
+let strings = {};
+// The string for `key` with {name} filled from `vars`; the key itself when a file lacks it.
+function t(key, vars = {}) {
+  return (strings[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+}
+const translated = (prefix, name) => (strings[`${prefix}.${name}`] ? t(`${prefix}.${name}`) : name);
+const number = (x, digits = 1) =>
+  new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(x);
+
+// The page's own words: data-i18n (text), data-i18n-placeholder, data-i18n-aria (aria-label).
+function translatePage() {
+  document.documentElement.lang = lang;
+  document.title = t('title');
+  document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
+  document.querySelectorAll('[data-i18n-placeholder]').forEach((e) => {
+    e.placeholder = t(e.dataset.i18nPlaceholder);
+  });
+  document.querySelectorAll('[data-i18n-aria]').forEach((e) => {
+    e.setAttribute('aria-label', t(e.dataset.i18nAria));
+  });
+}
 
 const statusColours = {
   available: '#1e8449', dispatched: '#c0392b', en_route: '#e67e22', on_scene: '#8e44ad',
@@ -13,7 +39,12 @@ const roadWeights = { motorway: 3, trunk: 3, primary: 2.5, secondary: 2, tertiar
 
 const map = L.map('map', { preferCanvas: true, zoomControl: true }).setView([-3.66, 128.18], 11);
 L.control.scale({ imperial: false }).addTo(map);
+// Land below everything else (its own pane and canvas): the sea is the map's background.
+map.createPane('land').style.zIndex = 250;
 const layers = {
+  land: L.layerGroup().addTo(map),
+  labels: L.layerGroup().addTo(map),
+  villages: L.layerGroup(),
   roads: L.layerGroup().addTo(map),
   hazards: L.layerGroup().addTo(map),
   facilities: L.layerGroup().addTo(map),
@@ -46,7 +77,7 @@ async function post(path, body, retried) {
     return await api(path, { method: 'POST', headers, body: JSON.stringify(body || {}) });
   } catch (error) {
     if (retried || !/Authorization/.test(error.message)) throw error;
-    const given = window.prompt('This server needs the dispatch token:');
+    const given = window.prompt(t('token.prompt'));
     if (!given) throw error;
     sessionStorage.setItem('siaga-token', given.trim());
     return post(path, body, true);
@@ -62,9 +93,34 @@ async function drawRoads() {
   }).addTo(layers.roads);
   map.fitBounds(L.geoJSON(network).getBounds());
   const label = el('dataset');
-  label.textContent = network.schematic ? `${network.dataset}: SCHEMATIC roads, not real`
-                                        : `data: ${network.dataset} (OSM, ODbL)`;
+  label.textContent = t(network.schematic ? 'dataset.schematic' : 'dataset.osm',
+                        { dataset: network.dataset });
   label.classList.toggle('schematic', !!network.schematic);
+}
+
+// The land layer when the data has one (the schematic island's coastline), and the names of the
+// kecamatan (always) and of the villages (from zoom 13).
+async function drawLand() {
+  const land = await api('/v1/land');
+  L.geoJSON(land, { pane: 'land', renderer: L.canvas({ pane: 'land' }), interactive: false,
+                    style: { color: '#a39e8c', weight: 1, fillColor: '#f4f1e6', fillOpacity: 1 } })
+    .addTo(layers.land);
+  const labels = await api('/v1/labels');
+  for (const feature of labels.features) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const area = feature.properties.kind === 'kecamatan';
+    L.tooltip({ permanent: true, direction: 'center', interactive: false,
+                className: area ? 'label-area' : 'label-village' })
+      .setLatLng([lat, lon]).setContent(area ? feature.properties.name.toUpperCase()
+                                              : feature.properties.name)
+      .addTo(area ? layers.labels : layers.villages);
+  }
+  const showVillages = () => {
+    if (map.getZoom() >= 13) layers.villages.addTo(map);
+    else layers.villages.remove();
+  };
+  map.on('zoomend', showVillages);
+  showVillages();
 }
 
 async function drawFacilities() {
@@ -105,7 +161,7 @@ async function toggleHazard(id, active) {
     await loadHazards();
     await refreshCoverage();
     if (state.lastRecommendation) await recommend();
-  } catch (error) { setStatus(`Hazard ${id}: ${error.message}`); }
+  } catch (error) { setStatus(t('hazards.failed', { id, error: error.message })); }
 }
 
 function unitColour(unit) { return statusColours[unit.stale ? 'stale' : unit.status] || '#000'; }
@@ -126,13 +182,13 @@ async function refreshUnits() {
       }
       marker.setLatLng(at);
       marker.setStyle({ fillColor: unitColour(unit) });
-      marker.bindTooltip(`${unit.call_sign} — ${unit.stale ? 'stale' : unit.status}`);
+      marker.bindTooltip(`${unit.call_sign} — ${translated('status', unit.stale ? 'stale' : unit.status)}`);
     }
-    el('units-count').textContent = `${positioned} of ${answer.units.length} on the map`;
+    el('units-count').textContent = t('units.count', { positioned, total: answer.units.length });
     el('units-count').dataset.positioned = positioned;
     el('connection').textContent = '';
   } catch (error) {
-    el('connection').textContent = `no answer from the server: ${error.message}`;
+    el('connection').textContent = t('connection.lost', { error: error.message });
   }
 }
 
@@ -142,7 +198,7 @@ function drawLegend() {
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
     swatch.style.background = colour;
-    item.append(swatch, status.replace('_', ' '));
+    item.append(swatch, translated('status', status));
     el('legend').append(item);
   }
 }
@@ -152,7 +208,8 @@ async function loadIncidentTypes() {
   for (const type of answer.incident_types) {
     const option = document.createElement('option');
     option.value = type.name;
-    option.textContent = `${type.name} — ${type.unit_types.join(', ')}`;
+    option.textContent =
+      `${translated('class', type.name)} — ${type.unit_types.map((u) => translated('unit', u)).join(', ')}`;
     el('type').append(option);
   }
 }
@@ -166,7 +223,7 @@ function newIncidentId() {
 
 function minutes(seconds) {
   const m = Math.floor(seconds / 60);
-  return `${m} min ${String(Math.round(seconds - 60 * m)).padStart(2, '0')} s`;
+  return t('time.minutes', { m, s: String(Math.round(seconds - 60 * m)).padStart(2, '0') });
 }
 
 function renderRecommendation(answer) {
@@ -181,27 +238,29 @@ function renderRecommendation(answer) {
     item.className = 'result';
     item.dataset.unit = unit.unit_id;
     const zones = unit.hazards.on_route.map((z) => z.name)
-      .concat(unit.hazards.near_route.map((z) => `${z.name} (avoided)`));
+      .concat(unit.hazards.near_route.map((z) => t('result.avoided', { name: z.name })));
     item.innerHTML = `<span class="eta"></span> <span class="who"></span><br>` +
                      `<span class="how"></span><div class="zones"></div>`;
     item.querySelector('.eta').textContent = minutes(unit.eta_s);
-    item.querySelector('.who').textContent = `${unit.call_sign} (${unit.type}, ${unit.agency})`;
-    item.querySelector('.how').textContent =
-      `${(unit.distance_m / 1000).toFixed(1)} km from ${unit.position.off_road ? 'off-road ' : ''}` +
-      `position ${Math.round(unit.position.fix_age_s)} s old`;
-    item.querySelector('.zones').textContent = zones.length ? `hazards: ${zones.join('; ')}` : '';
+    item.querySelector('.who').textContent =
+      `${unit.call_sign} (${translated('unit', unit.type)}, ${unit.agency})`;
+    item.querySelector('.how').textContent = t('result.how', {
+      km: number(unit.distance_m / 1000), offroad: unit.position.off_road ? t('result.offroad') : '',
+      age: Math.round(unit.position.fix_age_s) });
+    item.querySelector('.zones').textContent =
+      zones.length ? t('result.hazards', { zones: zones.join('; ') }) : '';
     const button = document.createElement('button');
     button.className = 'dispatch';
-    button.textContent = `Dispatch ${unit.unit_id}`;
+    button.textContent = t('result.dispatch', { unit: unit.unit_id });
     button.addEventListener('click', () => dispatchUnit(unit, item, button));
     item.append(button);
     list.append(item);
   });
   const others = [];
-  for (const u of answer.unreachable) others.push(`${u.unit_id}: no route (${u.reason})`);
+  for (const u of answer.unreachable) others.push(t('result.no_route', { unit: u.unit_id, reason: u.reason }));
   for (const u of answer.not_available) others.push(`${u.unit_id}: ${u.why}`);
-  el('others').textContent = others.length ? `Not recommended — ${others.join('; ')}` : '';
-  setStatus(answer.recommended.length ? '' : 'No available unit can reach this place.');
+  el('others').textContent = others.length ? t('result.not_recommended', { list: others.join('; ') }) : '';
+  setStatus(answer.recommended.length ? '' : t('status.none_reach'));
 }
 
 async function recommend() {
@@ -211,7 +270,7 @@ async function recommend() {
   L.circleMarker([body.lat, body.lon], { radius: 9, color: '#000', weight: 2,
                                          fillColor: '#f1c40f', fillOpacity: 1 })
     .addTo(layers.incident);
-  setStatus('Asking…');
+  setStatus(t('status.asking'));
   el('results').replaceChildren();  // no stale button while the answer is on its way
   try {
     state.lastRecommendation = await post('/v1/recommend', body);
@@ -231,7 +290,7 @@ async function showCameras(lat, lon) {
   layers.cameras.clearLayers();
   try {
     const answer = await api(`/v1/cameras?near=${lat},${lon}&radius=500`);
-    el('cameras-note').textContent = answer.sample ? '(SAMPLE cameras, not real)' : '';
+    el('cameras-note').textContent = answer.sample ? t('cameras.sample') : '';
     list.replaceChildren(...answer.cameras.map((camera) => {
       const item = document.createElement('li');
       const link = document.createElement('a');
@@ -239,13 +298,14 @@ async function showCameras(lat, lon) {
       link.target = '_blank';
       link.rel = 'noopener noreferrer';
       link.textContent = `${camera.name} (${camera.owner})`;
-      item.append(link, ` ${camera.distance_m} m, ${camera.url_kind}`);
+      item.append(link, t('cameras.item', { m: number(camera.distance_m, 0),
+                                            kind: translated('kind', camera.url_kind) }));
       L.circleMarker([camera.lat, camera.lon], { radius: 5, color: '#1b2631', weight: 1,
                                                  fillColor: '#f4d03f', fillOpacity: 0.9 })
         .bindTooltip(camera.name).addTo(layers.cameras);
       return item;
     }));
-    if (!answer.cameras.length) list.textContent = 'none within 500 m';
+    if (!answer.cameras.length) list.textContent = t('cameras.none');
   } catch (error) {
     el('cameras-note').textContent = '';
     list.textContent = error.message;
@@ -268,7 +328,7 @@ function alertNew(incidents) {
   const title = document.title;
   let flashes = 0;
   const flash = setInterval(() => {
-    document.title = flashes % 2 ? title : `(${incidents.length}) NEW INCIDENT`;
+    document.title = flashes % 2 ? title : t('queue.alert_title', { count: incidents.length });
     if (++flashes > 10) { clearInterval(flash); document.title = title; }
   }, 700);
 }
@@ -281,13 +341,14 @@ function queueItem(incident) {
   const where = [incident.location.road, incident.location.kecamatan].filter((x) => x).join(', ');
   const units = incident.units.filter((u) => !u.times.cleared_ms).map((u) =>
     `${u.unit_id}${u.eta && u.eta.remaining_s !== null ? ` ${minutes(u.eta.remaining_s)}` : ''}` +
-    `${u.eta && u.eta.delayed ? ' delayed' : ''}`);
-  item.textContent = `${incident.class} · ${where || 'place unknown'} · ${minutes(age)} · ` +
-                     `${incident.status}${units.length ? ` · ${units.join(', ')}` : ''}`;
+    `${u.eta && u.eta.delayed ? ` ${t('queue.delayed')}` : ''}`);
+  item.textContent = `${translated('class', incident.class)} · ${where || t('queue.place_unknown')} · ` +
+                     `${minutes(age)} · ${translated('status', incident.status)}` +
+                     `${units.length ? ` · ${units.join(', ')}` : ''}`;
   if (incident.unverified) {
     const badge = document.createElement('strong');
     badge.className = 'badge';
-    badge.textContent = incident.source === 'app' ? ' PANIC BUTTON, unverified' : ' unverified';
+    badge.textContent = t(incident.source === 'app' ? 'queue.panic' : 'queue.unverified');
     item.append(badge);
   }
   if (incident.photo_url) {
@@ -295,7 +356,7 @@ function queueItem(incident) {
     photo.href = incident.photo_url;
     photo.target = '_blank';
     photo.rel = 'noopener noreferrer';
-    photo.textContent = ' photo';
+    photo.textContent = t('queue.photo');
     item.append(photo);
   }
   item.addEventListener('click', () => {
@@ -329,24 +390,26 @@ async function dispatchUnit(unit, item, button) {
     if (state.seenIncidents && state.seenIncidents.has(id)) {
       // An incident of the queue: the unit goes on its record.
       await post(`/v1/incidents/${encodeURIComponent(id)}/units`, { unit_id: unit.unit_id });
-      button.textContent = `${unit.unit_id} dispatched (${id})`;
+      button.textContent = t('result.sent', { unit: unit.unit_id, id });
       await refreshQueue();
     } else {
       const answer = await post('/v1/dispatch', {
         unit_id: unit.unit_id, incident_id: id || newIncidentId(),
         type: el('type').value, lat: Number(el('lat').value), lon: Number(el('lon').value) });
-      button.textContent = `${unit.unit_id} ${answer.status} (${answer.incident_id})`;
+      button.textContent = t('result.sent', { unit: unit.unit_id, id: answer.incident_id });
     }
     item.classList.add('sent');
     await refreshUnits();
     await refreshCoverage();
   } catch (error) {
     button.disabled = false;
-    setStatus(`Dispatch of ${unit.unit_id}: ${error.message}`);
+    setStatus(t('result.dispatch_failed', { unit: unit.unit_id, error: error.message }));
   }
 }
 
-function percent(share) { return `${(100 * share).toFixed(1)} %`; }
+function percent(share) {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+}
 
 // Each target's share of the demand within reach of the units available now; on request the
 // streets outside the chosen target, drawn over the roads.
@@ -358,16 +421,17 @@ async function refreshCoverage() {
     const live = await api(`/v1/coverage/live${streets}`);
     const list = el('coverage');
     list.replaceChildren();
-    for (const t of live.targets) {
+    for (const target of live.targets) {
       const item = document.createElement('li');
-      item.dataset.target = t.name;
-      item.dataset.share = t.share;
-      item.textContent = `${t.name} (${t.unit_type.replace('_', ' ')} ≤ ${t.minutes} min): ` +
-                         `${percent(t.share)} — ${t.available_units} available`;
-      item.title = t.source;
+      item.dataset.target = target.name;
+      item.dataset.share = target.share;
+      item.textContent = t('coverage.item', { name: target.name, type: translated('unit', target.unit_type),
+                                              minutes: target.minutes, share: percent(target.share),
+                                              units: target.available_units });
+      item.title = target.source;
       list.append(item);
-      if (![...el('coverage-target').options].some((o) => o.value === t.name)) {
-        el('coverage-target').append(new Option(t.name, t.name));
+      if (![...el('coverage-target').options].some((o) => o.value === target.name)) {
+        el('coverage-target').append(new Option(target.name, target.name));
       }
     }
     layers.uncovered.clearLayers();
@@ -377,7 +441,7 @@ async function refreshCoverage() {
     }
     renderMoveups(await api('/v1/moveups'));
   } catch (error) {
-    el('coverage').textContent = `coverage: ${error.message}`;
+    el('coverage').textContent = error.message;
   }
 }
 
@@ -387,26 +451,31 @@ function renderMoveups(answer) {
   for (const move of answer.moveups) {
     const item = document.createElement('li');
     item.dataset.unit = move.unit_id;
-    item.textContent = `${move.unit_id} → ${move.station}: +${percent(move.gain_share)} of the ` +
-                       `demand, ${minutes(move.drive_s)} drive `;
+    item.textContent = t('moveups.item', { unit: move.unit_id, station: move.station,
+                                           share: percent(move.gain_share), drive: minutes(move.drive_s) });
     const button = document.createElement('button');
     button.className = 'accept';
-    button.textContent = 'Send';
+    button.textContent = t('moveups.send');
     button.addEventListener('click', async () => {
       button.disabled = true;
       try {
         await post('/v1/moveups/accept', { unit_id: move.unit_id, station: move.station });
-        button.textContent = 'relocating';
+        button.textContent = t('status.relocating');
         await refreshUnits();
       } catch (error) {
         button.disabled = false;
-        setStatus(`Move-up of ${move.unit_id}: ${error.message}`);
+        setStatus(t('moveups.failed', { unit: move.unit_id, error: error.message }));
       }
     });
     item.append(button);
     list.append(item);
   }
-  if (!answer.moveups.length) list.innerHTML = '<li class="hint">none needed now</li>';
+  if (!answer.moveups.length) {
+    const none = document.createElement('li');
+    none.className = 'hint';
+    none.textContent = t('moveups.none');
+    list.append(none);
+  }
 }
 
 // The caller names a place: the server's place search, each hit a button that puts the
@@ -418,14 +487,14 @@ async function findPlace() {
   if (!q) return;
   try {
     const answer = await api(`/v1/places?q=${encodeURIComponent(q)}&limit=5`);
-    if (!answer.results.length) list.innerHTML = '<li class="hint">no such place in the data</li>';
+    if (!answer.results.length) list.textContent = t('place.none');
     for (const hit of answer.results) {
       const item = document.createElement('li');
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'place';
-      button.textContent = `${hit.name} (${hit.kind})` +
-        (hit.near ? `, ${Math.round(hit.near_m)} m from ${hit.near}` : '');
+      button.textContent = `${hit.name} (${translated('placekind', hit.kind)})` +
+        (hit.near ? `, ${t('place.near', { m: number(hit.near_m, 0), near: hit.near })}` : '');
       button.addEventListener('click', () => {
         el('lat').value = hit.lat.toFixed(6);
         el('lon').value = hit.lon.toFixed(6);
@@ -437,7 +506,7 @@ async function findPlace() {
       list.append(item);
     }
   } catch (error) {
-    list.textContent = `place search: ${error.message}`;
+    list.textContent = error.message;
   }
 }
 el('place-form').addEventListener('submit', (event) => { event.preventDefault(); findPlace(); });
@@ -453,12 +522,20 @@ map.on('click', (event) => {
 });
 el('incident-form').addEventListener('submit', (event) => { event.preventDefault(); recommend(); });
 
+el('lang').addEventListener('click', () => {
+  localStorage.setItem('siaga-lang', lang === 'id' ? 'en' : 'id');
+  window.location.reload();
+});
+
 (async function start() {
+  strings = await api(`i18n/${lang}.json`).catch(() => ({}));
+  translatePage();
   drawLegend();
   try {
-    await Promise.all([drawRoads(), drawFacilities(), loadHazards(), loadIncidentTypes()]);
+    await Promise.all([drawLand(), drawRoads(), drawFacilities(), loadHazards(),
+                       loadIncidentTypes()]);
   } catch (error) {
-    setStatus(`Could not load the map: ${error.message}`);
+    setStatus(t('map.failed', { error: error.message }));
   }
   await refreshUnits();
   await refreshCoverage();

@@ -256,4 +256,23 @@ Reply places(Api& api, const Params& params) {
   return {200, out};
 }
 
+Reply labels(Api& api) {
+  if (!api.places) return error_reply(503, "this server has no place index");
+  // The kecamatan and OSM's settlement values (geodata/named_places.cpp).
+  static constexpr std::string_view settlements[] = {
+      "kecamatan", "city", "town", "village", "suburb", "neighbourhood", "hamlet", "quarter"};
+  Json features = Json::array();
+  for (const dispatch::PlaceHit& place : api.places->of_kinds(settlements)) {
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry",
+          {{"type", "Point"}, {"coordinates", {place.position.lon, place.position.lat}}}},
+         {"properties", {{"name", place.name}, {"kind", place.kind}}}});
+  }
+  Json out = dispatch::dataset_label(api.network);
+  out["type"] = "FeatureCollection";
+  out["features"] = features;
+  return {200, out};
+}
+
 }  // namespace siaga::server

@@ -52,6 +52,8 @@ enum Endpoint : size_t {
   places_endpoint,
   cameras_endpoint,
   incident_cameras_endpoint,
+  labels_endpoint,
+  land_endpoint,
   endpoint_count
 };
 constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
@@ -80,7 +82,9 @@ constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
                                                                     "moveup_accept",
                                                                     "places",
                                                                     "cameras",
-                                                                    "incident_cameras"};
+                                                                    "incident_cameras",
+                                                                    "labels",
+                                                                    "land"};
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
@@ -240,6 +244,12 @@ struct HttpServer::Impl {
              }));
     http.Get("/v1/places", timed(places_endpoint, [this](const auto& request, auto& response) {
                send(response, places(api, request.params));
+             }));
+    http.Get("/v1/labels", timed(labels_endpoint, [this](const auto&, auto& response) {
+               send(response, labels(api));
+             }));
+    http.Get("/v1/land", timed(land_endpoint, [this](const auto&, auto& response) {
+               response.set_content(api.land_geojson, "application/json");
              }));
     http.Get("/v1/cameras", timed(cameras_endpoint, [this](const auto& request, auto& response) {
                send(response, cameras(api, request.params));

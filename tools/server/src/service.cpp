@@ -2,6 +2,7 @@
 
 #include <siaga.pb.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "siaga/dispatch/area_labels.h"
@@ -79,6 +80,24 @@ std::optional<dispatch::CameraIndex> camera_index(const ServiceOptions& options)
   if (options.cameras_file.empty() || !std::filesystem::exists(options.cameras_file))
     return std::nullopt;
   return dispatch::CameraIndex(dispatch::load_cameras(options.cameras_file));
+}
+
+// The land layer for the console's map: the schematic island's coastline when the roads are the
+// schematic ones (a real extract's roads would not fit it); none otherwise.
+std::string land_layer(const ServiceOptions& options, const geodata::RoadNetwork& network) {
+  const std::string none = R"({"type":"FeatureCollection","features":[]})";
+  if (options.land_file.empty() || !std::filesystem::exists(options.land_file) ||
+      !dispatch::dataset_label(network).value("schematic", false))
+    return none;
+  std::ifstream in(options.land_file);
+  const dispatch::Json land = dispatch::Json::parse(in, nullptr, false);
+  if (land.is_discarded() || land.value("type", "") != "FeatureCollection") {
+    if (options.log)
+      options.log("no land on the map: " + options.land_file.string() +
+                  " is not a GeoJSON FeatureCollection");
+    return none;
+  }
+  return land.dump();
 }
 
 mqtt::ClientOptions offline_client() {
@@ -171,6 +190,7 @@ struct Service::Parts {
     api.relocations = &relocations;
     api.places = &places;
     if (cameras) api.cameras = &*cameras;
+    api.land_geojson = land_layer(options, setup->network);
     desk.on_change([this](const dispatch::IncidentChange& change) {
       response_metrics.observe(change);
       tell(change);

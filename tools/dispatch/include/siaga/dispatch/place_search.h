@@ -44,6 +44,9 @@ class PlaceIndex {
 
   size_t size() const { return entries_.size(); }
 
+  // Every place of these kinds (kecamatan, village, …) at its point, for the map's labels.
+  std::vector<PlaceHit> of_kinds(std::span<const std::string_view> kinds) const;
+
  private:
   struct Entry {
     std::string name;

@@ -60,6 +60,8 @@ struct Api {
   const dispatch::CameraIndex* cameras = nullptr;  // the CCTV register; null: /v1/cameras 503
   // The citizens' reports (their counters and photos); null without the public listener.
   const class PublicReports* public_reports = nullptr;
+  // GET /v1/land: the land layer as GeoJSON (the schematic island's coastline, or none).
+  std::string land_geojson = R"({"type":"FeatureCollection","features":[]})";
 };
 
 // {"error": message} with the status; every 4xx and 5xx of the /v1 API looks like this.
@@ -78,6 +80,8 @@ Reply toggle_hazard(Api& api, std::string_view zone_id, bool active);
 // GET /v1/places?q=TEXT[&limit=N]: places by name (streets, settlements, landmarks, facilities,
 // kecamatan), best first; "A dekat B" gives A's point nearest B. 400 for an empty or overlong q.
 Reply places(Api& api, const Params& params);
+// GET /v1/labels: the kecamatan and settlements as GeoJSON points, for the map's names.
+Reply labels(Api& api);
 
 // GET /v1/incident-types: the classes and the unit types answering each.
 Reply incident_types(Api& api);

@@ -38,6 +38,8 @@ struct ServiceOptions {
   std::filesystem::path coverage_scenario_file;
   // The CCTV register (GeoJSON points); empty or missing: /v1/cameras answers 503.
   std::filesystem::path cameras_file;
+  // The land for the console's map (GeoJSON), used with the schematic roads only.
+  std::filesystem::path land_file;
   tracking::StoreOptions store;             // the incidents go to incidents.sqlite in its state_dir
   std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
   HttpOptions http;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 namespace siaga::synth {
 
@@ -17,5 +18,9 @@ struct SynthSummary {
 };
 
 SynthSummary write_schematic_ambon(const std::filesystem::path& out, uint64_t seed);
+
+// The island's land as GeoJSON (one Polygon, the hand-drawn coastline), labelled schematic, for
+// the console's map: what `synth-ambon` writes beside the PBF as land-schematic.geojson.
+std::string schematic_land_geojson();
 
 }  // namespace siaga::synth
