@@ -17,7 +17,7 @@ trap 'stack_stop; rm -rf "$work"' EXIT
 stack_start "$work" 127.0.0.1:0 --client-id "console-test-$$" --public-listen 127.0.0.1:0 \
   --public-cert "$work/tls/broker.crt" --public-key "$work/tls/broker.key"
 public_url=$(grep -o '"public":"[^"]*"' "$work/serve.out" | cut -d'"' -f4)
-"$siaga" fleet-sim "${stack_mqtt[@]}" --units 26 --rate 1 --duration 0 \
+"$siaga" fleet-sim "${stack_mqtt[@]}" --units 26 --rate 1 --duration 0 --respond \
   --client-id "console-sim-$$" >/dev/null 2>&1 &
 stack_pids+=($!)
 mkdir -p "$artifacts"

@@ -20,9 +20,14 @@ try {
     if (message.type() === 'error') failures.push(`console error: ${message.text()}`);
   });
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
   assert.match(await page.textContent('#dataset'), /SKEMATIS|OSM/);
   assert.equal(await page.getAttribute('html', 'lang'), 'id', 'Bahasa Indonesia by default');
+  // Every control has a name a screen reader can say.
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((c) => !(c.labels && c.labels.length) && !c.getAttribute('aria-label') && !c.textContent.trim())
+    .map((c) => c.id || c.outerHTML.slice(0, 60)));
+  assert.deepEqual(unnamed, [], 'controls without a label');
   // The map looks like Ambon: land on the sea, the kecamatan named.
   const land = await page.evaluate(() => { let n = 0; layers.land.eachLayer(() => { n += 1; }); return n; });
   assert.ok(land > 0, 'the land layer is drawn');
@@ -79,12 +84,17 @@ try {
     (items) => items.map((i) => Number(i.dataset.share)));
   assert.ok(shares.every((s) => s >= 0 && s <= 1), `shares ${shares}`);
   assert.ok(shares.some((s) => s > 0), 'the available units cover something');
+  // The best-covered target that still has streets outside it (the fewest to draw).
+  const best = await page.locator('#coverage li[data-target]').evaluateAll((items) => items
+    .filter((i) => Number(i.dataset.share) < 1)
+    .sort((a, b) => Number(b.dataset.share) - Number(a.dataset.share))[0].dataset.target);
+  await page.selectOption('#coverage-target', best);
   await page.check('#uncovered');
   await page.waitForFunction(() => {
     let drawn = 0;
     layers.uncovered.eachLayer(() => { drawn += 1; });
     return drawn > 0;
-  }, null, { timeout: 15000 });
+  }, null, { timeout: 45000 });
 
   // One click dispatches; the server agrees.
   await page.locator('#results li.result button.dispatch').first().click();
@@ -104,6 +114,10 @@ try {
   await phone.waitForFunction(
     () => /ditemukan/.test(document.getElementById('position').textContent), null,
     { timeout: 15000 });
+  const phoneUnnamed = await phone.evaluate(() => [...document.querySelectorAll('input, textarea, button')]
+    .filter((c) => !(c.labels && c.labels.length) && !c.getAttribute('aria-label') && !c.textContent.trim())
+    .map((c) => c.id));
+  assert.deepEqual(phoneUnnamed, [], 'the phone page\'s controls without a label');
   const alertsBefore = await page.evaluate(() => Number(document.body.dataset.alerts || 0));
   await phone.click('button.class[data-class="medical"]');
   await phone.fill('#note', 'orang pingsan di pasar');
@@ -137,18 +151,74 @@ try {
   assert.match(await phone.textContent('#result-status'), /Petugas/);
   await phone.screenshot({ path: screenshot.replace(/\.png$/, '-darurat.png') });
 
+  // The unit drives (the simulated crew answers the dispatch): its ETA in the queue counts down,
+  // it turns on_scene from its GPS alone, and the phone says so.
+  const eta = async () => {
+    const text = await queued.textContent();
+    const m = text.match(/AMB-\d+ (\d+) mnt (\d+) dtk/);
+    return m ? 60 * Number(m[1]) + Number(m[2]) : null;
+  };
+  const first_eta = await eta();
+  assert.ok(first_eta !== null, `an ETA in the queue: ${await queued.textContent()}`);
+  await page.waitForFunction(
+    ([id, before]) => {
+      const item = document.querySelector(`#queue li[data-incident="${id}"]`);
+      const m = item && item.textContent.match(/AMB-\d+ (\d+) mnt (\d+) dtk/);
+      return m && 60 * Number(m[1]) + Number(m[2]) < before;
+    }, [reportId, first_eta], { timeout: 30000 });
+  await phone.waitForFunction(
+    () => document.getElementById('result').dataset.status === 'on_scene', null,
+    { timeout: 150000 });
+  const arrived = await (await fetch(new URL(`/v1/incidents/${reportId}`, url))).json();
+  assert.ok(arrived.units[0].on_scene_auto, 'on scene from the GPS, not by hand');
+
+  // Closed from the queue: gone from it, and the phone is told.
+  await queued.locator('button.close').click();
+  await queued.waitFor({ state: 'detached', timeout: 15000 });
+  await phone.waitForFunction(
+    () => document.getElementById('result').dataset.status === 'closed', null, { timeout: 20000 });
+
+  // The boards: every unit on the unit board, today's figures counting the calls.
+  assert.equal(await page.locator('#board tr[data-unit]').count(), 26);
+  await page.waitForFunction(() => Number(document.getElementById('figures').dataset.calls) >= 1,
+                             null, { timeout: 15000 });
+
+  // A call without the mouse: n, the place, Enter on the first hit (the recommendation), the
+  // note, c to create the incident, 1 to send the first unit onto its record.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('n');
+  await page.keyboard.type('passo');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement.classList.contains('place'), null,
+                             { timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#results li.result:not(.sent) button.dispatch', { timeout: 30000 });
+  await page.fill('#note', 'kebakaran rumah, api besar');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('c');
+  await page.waitForFunction(() => /^112-\d{4}-\d{6}$/.test(document.getElementById('incident-id').value),
+                             null, { timeout: 15000 });
+  const created = await page.inputValue('#incident-id');
+  await page.locator(`#queue li[data-incident="${created}"]`).waitFor({ timeout: 15000 });
+  await page.keyboard.press('1');
+  await page.waitForSelector('#results li.result.sent', { timeout: 15000 });
+  const typed = await (await fetch(new URL(`/v1/incidents/${created}`, url))).json();
+  assert.equal(typed.units.length, 1, 'the unit went on the typed incident\'s record');
+  assert.ok(typed.events.some((e) => /api besar/.test(e.text)), 'the note is in its log');
+
   await page.screenshot({ path: screenshot });
 
   // English by the switch, kept for the next visit.
   await page.click('#lang');
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.match(await page.textContent('#recommend'), /Recommend/);
   await page.reload();
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
   assert.match(await page.textContent('header .sub'), /dispatcher console/);
   assert.deepEqual(failures, []);
   console.log(JSON.stringify({ ok: true, recommended: ranked, dispatched: first, screenshot }));
 } finally {
+  if (failures.length) console.error(failures.join('\n'));  // the page's own errors explain most
   await browser.close();
 }

@@ -23,7 +23,7 @@ for (const key of keys(id)) {
   if (names(id[key]) !== names(en[key])) problems.push(`${key}: placeholders differ`);
 }
 
-const script = read('console.js');
+const script = read('console.js') + '\n' + read('board.js');
 const used = [...script.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]);
 for (const [, prefix, name] of script.matchAll(/translated\('(\w+)', '(\w+)'\)/g)) used.push(`${prefix}.${name}`);
 for (const [, a, b] of script.matchAll(/'([\w.]+)' : '([\w.]+)'/g)) used.push(a, b);
@@ -39,7 +39,7 @@ assert.ok(used.length > 40, `only ${used.length} keys found: is the check still 
 for (const [line, text] of script.split('\n').entries()) {
   if (/(textContent|placeholder|title)\s*=\s*['"`][A-Za-z]{2}/.test(text) ||
       /(setStatus|prompt)\(\s*['"`][A-Za-z]/.test(text)) {
-    problems.push(`console.js:${line + 1}: words outside the translation files: ${text.trim()}`);
+    problems.push(`console.js+board.js:${line + 1}: words outside the translation files: ${text.trim()}`);
   }
 }
 // The page's visible text, once the translated elements are taken out, is names only.

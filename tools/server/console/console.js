@@ -185,6 +185,7 @@ async function refreshUnits() {
       marker.bindTooltip(`${unit.call_sign} — ${translated('status', unit.stale ? 'stale' : unit.status)}`);
     }
     el('units-count').textContent = t('units.count', { positioned, total: answer.units.length });
+    renderUnitBoard(answer.units);
     el('units-count').dataset.positioned = positioned;
     el('connection').textContent = '';
   } catch (error) {
@@ -312,77 +313,6 @@ async function showCameras(lat, lon) {
   }
 }
 
-// A new incident, above all a citizen's panic report: a tone and the tab's title flashing, so that
-// a call taker looking elsewhere notices.
-function alertNew(incidents) {
-  state.alerts += incidents.length;
-  document.body.dataset.alerts = state.alerts;
-  try {
-    const audio = new AudioContext();
-    const tone = audio.createOscillator();
-    tone.frequency.value = incidents.some((i) => i.source === 'app') ? 880 : 660;
-    tone.connect(audio.destination);
-    tone.start();
-    tone.stop(audio.currentTime + 0.4);
-  } catch (error) { /* no sound on this machine: the title still flashes */ }
-  const title = document.title;
-  let flashes = 0;
-  const flash = setInterval(() => {
-    document.title = flashes % 2 ? title : t('queue.alert_title', { count: incidents.length });
-    if (++flashes > 10) { clearInterval(flash); document.title = title; }
-  }, 700);
-}
-
-function queueItem(incident) {
-  const item = document.createElement('li');
-  item.dataset.incident = incident.id;
-  item.className = `queued ${incident.unverified ? 'unverified' : ''} ${incident.source}`;
-  const age = Math.max(0, Math.round((Date.now() - incident.created_ms) / 1000));
-  const where = [incident.location.road, incident.location.kecamatan].filter((x) => x).join(', ');
-  const units = incident.units.filter((u) => !u.times.cleared_ms).map((u) =>
-    `${u.unit_id}${u.eta && u.eta.remaining_s !== null ? ` ${minutes(u.eta.remaining_s)}` : ''}` +
-    `${u.eta && u.eta.delayed ? ` ${t('queue.delayed')}` : ''}`);
-  item.textContent = `${translated('class', incident.class)} · ${where || t('queue.place_unknown')} · ` +
-                     `${minutes(age)} · ${translated('status', incident.status)}` +
-                     `${units.length ? ` · ${units.join(', ')}` : ''}`;
-  if (incident.unverified) {
-    const badge = document.createElement('strong');
-    badge.className = 'badge';
-    badge.textContent = t(incident.source === 'app' ? 'queue.panic' : 'queue.unverified');
-    item.append(badge);
-  }
-  if (incident.photo_url) {
-    const photo = document.createElement('a');
-    photo.href = incident.photo_url;
-    photo.target = '_blank';
-    photo.rel = 'noopener noreferrer';
-    photo.textContent = t('queue.photo');
-    item.append(photo);
-  }
-  item.addEventListener('click', () => {
-    el('lat').value = incident.location.lat;
-    el('lon').value = incident.location.lon;
-    el('incident-id').value = incident.id;
-    if ([...el('type').options].some((o) => o.value === incident.class)) el('type').value = incident.class;
-    recommend();
-  });
-  return item;
-}
-
-async function refreshQueue() {
-  try {
-    const answer = await api('/v1/incidents?status=open');
-    el('queue').replaceChildren(...answer.incidents.map(queueItem));
-    el('queue-count').textContent = `(${answer.count})`;
-    const fresh = answer.incidents.filter((i) => state.seenIncidents && !state.seenIncidents.has(i.id));
-    state.seenIncidents = new Set(answer.incidents.map((i) => i.id)
-      .concat(state.seenIncidents ? [...state.seenIncidents] : []));
-    if (fresh.length) alertNew(fresh);
-  } catch (error) {
-    el('queue-count').textContent = `(${error.message})`;
-  }
-}
-
 async function dispatchUnit(unit, item, button) {
   button.disabled = true;
   try {
@@ -505,6 +435,8 @@ async function findPlace() {
       item.append(button);
       list.append(item);
     }
+    const first = list.querySelector('button.place');
+    if (first) first.focus();  // Enter takes it, Tab the next
   } catch (error) {
     list.textContent = error.message;
   }
@@ -542,6 +474,8 @@ el('lang').addEventListener('click', () => {
   await refreshQueue();
   setInterval(refreshUnits, 2000);
   setInterval(refreshQueue, 3000);
+  await refreshFigures();
+  setInterval(refreshFigures, 10000);
   setInterval(refreshCoverage, 10000);
   document.body.dataset.ready = 'true';
 })();

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "listener.h"
 #include "siaga/server/cameras_api.h"
 #include "siaga/server/coverage_api.h"
 #include "siaga/server/incidents_api.h"
@@ -102,11 +103,6 @@ struct EndpointStats {
     sum_ns += static_cast<uint64_t>(took.count());
   }
 };
-
-void send(httplib::Response& response, const Reply& reply) {
-  response.status = reply.status;
-  response.set_content(reply.body.dump(), "application/json");
-}
 
 }  // namespace
 

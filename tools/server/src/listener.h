@@ -1,5 +1,5 @@
-// What the trackers' and the citizens' listeners share: HTTP, or HTTPS when a certificate and key
-// are given, bound at once to HOST:PORT (port 0: any free one). Private to the server.
+// What the server's listeners share: HTTP, or HTTPS when a certificate and key are given, bound
+// at once to HOST:PORT (port 0: any free one), and a Reply sent as JSON. Private to the server.
 #pragma once
 
 #include <httplib.h>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "siaga/error.h"
+#include "siaga/server/api.h"
 
 namespace siaga::server {
 
@@ -39,6 +40,11 @@ inline int bind_listener(httplib::Server& http, const std::string& host, int por
   if (bound <= 0)
     throw IoError("cannot listen for " + what + " on " + host + ":" + std::to_string(port));
   return bound;
+}
+
+inline void send(httplib::Response& response, const Reply& reply) {
+  response.status = reply.status;
+  response.set_content(reply.body.dump(), "application/json");
 }
 
 }  // namespace siaga::server

@@ -6,15 +6,6 @@
 
 namespace siaga::server {
 
-namespace {
-
-void send(httplib::Response& response, const Reply& reply) {
-  response.status = reply.status;
-  response.set_content(reply.body.dump(), "application/json");
-}
-
-}  // namespace
-
 struct PublicServer::Impl {
   PublicReports& reports;
   PublicListenOptions options;
