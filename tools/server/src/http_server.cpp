@@ -437,7 +437,7 @@ int HttpServer::port() const {
 
 void HttpServer::start() {
   // Already bound: connections made before the thread runs wait in the listen backlog.
-  impl_->thread = std::thread([this] { impl_->http.listen_after_bind(); });
+  start_serving(impl_->http, impl_->thread);
 }
 
 void HttpServer::stop() {

@@ -4,9 +4,11 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "siaga/error.h"
 #include "siaga/server/api.h"
@@ -40,6 +42,15 @@ inline int bind_listener(httplib::Server& http, const std::string& host, int por
   if (bound <= 0)
     throw IoError("cannot listen for " + what + " on " + host + ":" + std::to_string(port));
   return bound;
+}
+
+// Serves on `thread` and returns once the server runs: cpp-httplib's stop() does nothing to a
+// server that has not begun its accept loop, so a stop() right after start() would otherwise
+// leave the thread in accept() for ever (and its join() with it).
+inline void start_serving(httplib::Server& http, std::thread& thread) {
+  thread = std::thread([&http] { http.listen_after_bind(); });
+  for (int waited_ms = 0; !http.is_running() && waited_ms < 10'000; ++waited_ms)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 inline void send(httplib::Response& response, const Reply& reply) {

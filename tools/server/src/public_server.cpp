@@ -77,7 +77,7 @@ bool PublicServer::https() const {
 }
 
 void PublicServer::start() {
-  impl_->thread = std::thread([this] { impl_->http->listen_after_bind(); });
+  start_serving(*impl_->http, impl_->thread);
 }
 
 void PublicServer::stop() {

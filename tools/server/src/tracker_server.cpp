@@ -119,7 +119,7 @@ bool TrackerServer::https() const {
 }
 
 void TrackerServer::start() {
-  impl_->thread = std::thread([this] { impl_->http->listen_after_bind(); });
+  start_serving(*impl_->http, impl_->thread);
 }
 
 void TrackerServer::stop() {
