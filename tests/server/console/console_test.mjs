@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 const [url, screenshot, publicUrl] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox'],
+  // The test's certificate is self-signed: trusted here, so that the panic page is the secure
+  // context a phone gives it (its position, its service worker).
+  args: ['--no-sandbox', '--ignore-certificate-errors'],
 });
 const failures = [];
 try {
@@ -118,6 +120,11 @@ try {
     .filter((c) => !(c.labels && c.labels.length) && !c.getAttribute('aria-label') && !c.textContent.trim())
     .map((c) => c.id));
   assert.deepEqual(phoneUnnamed, [], 'the phone page\'s controls without a label');
+  assert.equal(await phone.evaluate(() => window.isSecureContext), true);
+  const worker = await phone.evaluate(() => Promise.race([
+    navigator.serviceWorker.ready.then(() => 'ready'),
+    new Promise((resolve) => { setTimeout(() => resolve('no worker'), 15000); })]));
+  assert.equal(worker, 'ready', 'the page installs its service worker, as an installable app does');
   const alertsBefore = await page.evaluate(() => Number(document.body.dataset.alerts || 0));
   await phone.click('button.class[data-class="medical"]');
   await phone.fill('#note', 'orang pingsan di pasar');

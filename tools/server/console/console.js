@@ -259,7 +259,7 @@ function renderRecommendation(answer) {
   });
   const others = [];
   for (const u of answer.unreachable) others.push(t('result.no_route', { unit: u.unit_id, reason: u.reason }));
-  for (const u of answer.not_available) others.push(`${u.unit_id}: ${u.why}`);
+  for (const u of answer.not_available) others.push(`${u.unit_id}: ${translated('status', u.why.replace(' ', '_'))}`);
   el('others').textContent = others.length ? t('result.not_recommended', { list: others.join('; ') }) : '';
   setStatus(answer.recommended.length ? '' : t('status.none_reach'));
 }

@@ -8,6 +8,7 @@
 #include "siaga/dispatch/area_labels.h"
 #include "siaga/dispatch/incident_classes.h"
 #include "siaga/dispatch/response_plans.h"
+#include "siaga/geodata/coastline.h"
 #include "siaga/geodata/snapper.h"
 #include "siaga/mqtt/topics.h"
 #include "siaga/routing/query_pool.h"
@@ -82,21 +83,36 @@ std::optional<dispatch::CameraIndex> camera_index(const ServiceOptions& options)
   return dispatch::CameraIndex(dispatch::load_cameras(options.cameras_file));
 }
 
-// The land layer for the console's map: the schematic island's coastline when the roads are the
-// schematic ones (a real extract's roads would not fit it); none otherwise.
+// The land layer for the console's map: the schematic island's coastline beside the schematic
+// roads; for a real extract, the islands its natural=coastline ways close around; else none.
 std::string land_layer(const ServiceOptions& options, const geodata::RoadNetwork& network) {
-  const std::string none = R"({"type":"FeatureCollection","features":[]})";
-  if (options.land_file.empty() || !std::filesystem::exists(options.land_file) ||
-      !dispatch::dataset_label(network).value("schematic", false))
-    return none;
-  std::ifstream in(options.land_file);
-  const dispatch::Json land = dispatch::Json::parse(in, nullptr, false);
-  if (land.is_discarded() || land.value("type", "") != "FeatureCollection") {
+  dispatch::Json land = {{"type", "FeatureCollection"}, {"features", dispatch::Json::array()}};
+  if (dispatch::dataset_label(network).value("schematic", false)) {
+    if (options.land_file.empty() || !std::filesystem::exists(options.land_file))
+      return land.dump();
+    std::ifstream in(options.land_file);
+    const dispatch::Json drawn = dispatch::Json::parse(in, nullptr, false);
+    if (!drawn.is_discarded() && drawn.value("type", "") == "FeatureCollection")
+      return drawn.dump();
     if (options.log)
       options.log("no land on the map: " + options.land_file.string() +
                   " is not a GeoJSON FeatureCollection");
-    return none;
+    return land.dump();
   }
+  if (!std::filesystem::exists(options.data.osm)) return land.dump();
+  const geodata::Coastline coastline = geodata::load_coastline(options.data.osm);
+  for (const auto& ring : coastline.rings) {
+    dispatch::Json coordinates = dispatch::Json::array();
+    for (const geodata::LatLon& point : ring) coordinates.push_back({point.lon, point.lat});
+    land["features"].push_back(
+        {{"type", "Feature"},
+         {"properties", {{"source", "OSM natural=coastline"}}},
+         {"geometry", {{"type", "Polygon"}, {"coordinates", {coordinates}}}}});
+  }
+  if (coastline.open_pieces && options.log)
+    options.log(
+        std::to_string(coastline.open_pieces) +
+        " coastline pieces do not close inside the extract: the map shows roads alone there");
   return land.dump();
 }
 
