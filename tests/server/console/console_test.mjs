@@ -181,7 +181,9 @@ try {
 
   // Closed from the queue: gone from it, and the phone is told.
   await queued.locator('button.close').click();
-  await queued.waitFor({ state: 'detached', timeout: 15000 });
+  await queued.waitFor({ state: 'detached', timeout: 15000 }).catch(async () => {
+    assert.fail(`still in the queue after Close: ${await page.textContent('#status')}`);
+  });
   await phone.waitForFunction(
     () => document.getElementById('result').dataset.status === 'closed', null, { timeout: 20000 });
 

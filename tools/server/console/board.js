@@ -24,55 +24,76 @@ function alertNew(incidents) {
   }, 700);
 }
 
+// One incident of the queue. Made once and then updated in place (updateQueueItem), so that a
+// refresh neither moves the keyboard's focus nor swallows a click on its Close button.
 function queueItem(incident) {
   const item = document.createElement('li');
   item.dataset.incident = incident.id;
+  item.tabIndex = 0;
+  item.incident = incident;
+  const summary = document.createElement('span');
+  summary.className = 'summary';
+  const badge = document.createElement('strong');
+  badge.className = 'badge';
+  const photo = document.createElement('a');
+  photo.target = '_blank';
+  photo.rel = 'noopener noreferrer';
+  photo.textContent = t('queue.photo');
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'close';
+  close.textContent = t('queue.close');
+  close.addEventListener('click', (event) => {
+    event.stopPropagation();
+    closeIncident(item.incident.id);
+  });
+  item.append(summary, badge, photo, close);
+  const select = () => {
+    const { location } = item.incident;
+    el('lat').value = location.lat;
+    el('lon').value = location.lon;
+    el('incident-id').value = item.incident.id;
+    if ([...el('type').options].some((o) => o.value === item.incident.class)) {
+      el('type').value = item.incident.class;
+    }
+    recommend();
+  };
+  item.addEventListener('click', select);
+  item.addEventListener('keydown', (event) => { if (event.key === 'Enter' && event.target === item) select(); });
+  return item;
+}
+
+function updateQueueItem(item, incident) {
+  item.incident = incident;
   item.className = `queued ${incident.unverified ? 'unverified' : ''} ${incident.source}`;
   const age = Math.max(0, Math.round((Date.now() - incident.created_ms) / 1000));
   const where = [incident.location.road, incident.location.kecamatan].filter((x) => x).join(', ');
   const units = incident.units.filter((u) => !u.times.cleared_ms).map((u) =>
     `${u.unit_id}${u.eta && u.eta.remaining_s !== null ? ` ${minutes(u.eta.remaining_s)}` : ''}` +
     `${u.eta && u.eta.delayed ? ` ${t('queue.delayed')}` : ''}`);
-  item.textContent = `${translated('class', incident.class)} · ${where || t('queue.place_unknown')} · ` +
-                     `${minutes(age)} · ${translated('status', incident.status)}` +
-                     `${units.length ? ` · ${units.join(', ')}` : ''}`;
-  if (incident.unverified) {
-    const badge = document.createElement('strong');
-    badge.className = 'badge';
-    badge.textContent = t(incident.source === 'app' ? 'queue.panic' : 'queue.unverified');
-    item.append(badge);
-  }
-  if (incident.photo_url) {
-    const photo = document.createElement('a');
-    photo.href = incident.photo_url;
-    photo.target = '_blank';
-    photo.rel = 'noopener noreferrer';
-    photo.textContent = t('queue.photo');
-    item.append(photo);
-  }
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.className = 'close';
-  close.textContent = t('queue.close');
-  close.addEventListener('click', (event) => { event.stopPropagation(); closeIncident(incident.id); });
-  item.append(close);
-  item.tabIndex = 0;
-  const select = () => {
-    el('lat').value = incident.location.lat;
-    el('lon').value = incident.location.lon;
-    el('incident-id').value = incident.id;
-    if ([...el('type').options].some((o) => o.value === incident.class)) el('type').value = incident.class;
-    recommend();
-  };
-  item.addEventListener('click', select);
-  item.addEventListener('keydown', (event) => { if (event.key === 'Enter') select(); });
-  return item;
+  item.querySelector('.summary').textContent =
+    `${translated('class', incident.class)} · ${where || t('queue.place_unknown')} · ` +
+    `${minutes(age)} · ${translated('status', incident.status)}` +
+    `${units.length ? ` · ${units.join(', ')}` : ''} `;
+  item.querySelector('.badge').textContent = incident.unverified
+    ? t(incident.source === 'app' ? 'queue.panic' : 'queue.unverified') : '';
+  const photo = item.querySelector('a');
+  photo.hidden = !incident.photo_url;
+  if (incident.photo_url) photo.href = incident.photo_url;
 }
 
 async function refreshQueue() {
   try {
     const answer = await api('/v1/incidents?status=open');
-    el('queue').replaceChildren(...answer.incidents.map(queueItem));
+    const list = el('queue');
+    const existing = new Map([...list.children].map((item) => [item.dataset.incident, item]));
+    const open = new Set(answer.incidents.map((i) => i.id));
+    for (const [id, item] of existing) if (!open.has(id)) item.remove();
+    answer.incidents.forEach((incident, index) => {
+      const item = existing.get(incident.id) || queueItem(incident);
+      updateQueueItem(item, incident);
+      if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
+    });
     el('queue-count').textContent = `(${answer.count})`;
     const fresh = answer.incidents.filter((i) => state.seenIncidents && !state.seenIncidents.has(i.id));
     state.seenIncidents = new Set(answer.incidents.map((i) => i.id)
