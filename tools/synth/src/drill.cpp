@@ -142,9 +142,15 @@ class Drill {
       if (now >= end && (open_.empty() || now >= settle_end)) break;
       std::this_thread::sleep_for(100ms);
     }
-    for (const OpenCall& open : open_)
-      if (!call("POST", "/v1/incidents/" + open.id + "/close", {{"cancel", true}}).is_null())
+    // At the end: a call whose unit got there is closed as done, one still waiting is cancelled.
+    for (const OpenCall& open : open_) {
+      const std::string close = "/v1/incidents/" + open.id + "/close";
+      if (open.on_scene_seen_ms != 0) {
+        if (!call("POST", close).is_null()) ++report_.closed;
+      } else if (!call("POST", close, {{"cancel", true}}).is_null()) {
         ++report_.cancelled;
+      }
+    }
     open_.clear();
   }
 
