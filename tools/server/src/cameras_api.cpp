@@ -30,23 +30,25 @@ std::optional<double> radius_of(const Params& params, std::string& problem) {
   return radius;
 }
 
-Json camera_json(const dispatch::CameraHit& hit) {
-  const dispatch::Camera& camera = *hit.camera;
-  Json out = {{"id", camera.id},
-              {"name", camera.name},
-              {"owner", camera.owner},
-              {"url", camera.url},
-              {"url_kind", camera.url_kind},
-              {"lat", camera.position.lat},
-              {"lon", camera.position.lon},
-              {"view_deg", camera.view_deg ? Json(*camera.view_deg) : Json(nullptr)}};
-  out["distance_m"] = std::round(hit.distance_m);
-  return out;
+Json camera_json(const dispatch::Camera& camera) {
+  return {{"id", camera.id},
+          {"name", camera.name},
+          {"owner", camera.owner},
+          {"url", camera.url},
+          {"url_kind", camera.url_kind},
+          {"lat", camera.position.lat},
+          {"lon", camera.position.lon},
+          {"view_deg", camera.view_deg ? Json(*camera.view_deg) : Json(nullptr)}};
 }
 
+// Nearest first, each with its distance.
 Json hits_json(std::span<const dispatch::CameraHit> hits) {
   Json out = Json::array();
-  for (const dispatch::CameraHit& hit : hits) out.push_back(camera_json(hit));
+  for (const dispatch::CameraHit& hit : hits) {
+    Json camera = camera_json(*hit.camera);
+    camera["distance_m"] = std::round(hit.distance_m);
+    out.push_back(std::move(camera));
+  }
   return out;
 }
 
@@ -77,10 +79,9 @@ Reply cameras(Api& api, const Params& params) {
   Json out = register_label(*api.cameras);
   const auto near = params.find("near");
   if (near == params.end()) {
-    std::vector<dispatch::CameraHit> all;
-    for (const dispatch::Camera& camera : api.cameras->file().cameras) all.push_back({&camera, 0});
-    out["cameras"] = hits_json(all);
-    for (Json& camera : out["cameras"]) camera.erase("distance_m");
+    out["cameras"] = Json::array();
+    for (const dispatch::Camera& camera : api.cameras->file().cameras)
+      out["cameras"].push_back(camera_json(camera));
     return {200, out};
   }
   geodata::LatLon place;

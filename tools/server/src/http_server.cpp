@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "listener.h"
+#include "secrets.h"
 #include "siaga/server/cameras_api.h"
 #include "siaga/server/coverage_api.h"
 #include "siaga/server/incidents_api.h"
@@ -120,15 +121,6 @@ struct HttpServer::Impl {
       : api(api), options(std::move(options)), mqtt_link(std::move(link)) {}
 
   MqttLink link() const { return mqtt_link ? mqtt_link() : MqttLink{}; }
-
-  // Compares in time independent of where the strings differ, so that timing tells nothing.
-  static bool same_secret(const std::string& given, const std::string& expected) {
-    unsigned difference = given.size() == expected.size() ? 0 : 1;
-    for (size_t i = 0; i < expected.size(); ++i)
-      difference |= static_cast<unsigned char>(i < given.size() ? given[i] : 0) ^
-                    static_cast<unsigned char>(expected[i]);
-    return difference == 0;
-  }
 
   // Who the request comes from: the name of the token it carries, "console" when the server
   // needs none; nullopt when it needs one and the request has none that matches.

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "request_body.h"
+#include "secrets.h"
 #include "siaga/geodata/snapper.h"
 
 namespace siaga::server {
@@ -116,14 +117,6 @@ std::string load_or_make_secret(const fs::path& state_dir) {
     ::chmod(file.c_str(), 0600);
   }
   return secret;
-}
-
-bool same_key(std::string_view given, std::string_view expected) {
-  unsigned difference = given.size() == expected.size() ? 0 : 1;
-  for (size_t i = 0; i < expected.size(); ++i)
-    difference |= static_cast<unsigned>(given[i % std::max<size_t>(1, given.size())]) ^
-                  static_cast<unsigned>(expected[i]);
-  return difference == 0 && !given.empty();
 }
 
 // +62 812-3456-7890 → +6281234567890; nullopt when it is not a phone number.
@@ -330,7 +323,7 @@ Reply PublicReports::status(std::string_view incident_id, std::string_view key) 
   const auto not_found = [] {
     return error_reply(404, "laporan tidak ditemukan (no such report)");
   };
-  if (!api_.incidents || !same_key(key, key_for(incident_id))) return not_found();
+  if (!api_.incidents || !same_secret(key, key_for(incident_id))) return not_found();
   const auto incident = api_.incidents->get(incident_id);
   if (!incident || incident->source != "app") return not_found();
   const auto [status, text] = citizen_status(*incident);

@@ -1,20 +1,12 @@
 #include "siaga/server/tracker_intake.h"
 
+#include "secrets.h"
 #include "siaga/mqtt/messages.h"
 #include "siaga/server/ingest.h"
 
 namespace siaga::server {
 
 namespace {
-
-// Compares in time independent of where the strings differ.
-bool same_secret(std::string_view given, std::string_view expected) {
-  unsigned difference = given.size() == expected.size() ? 0 : 1;
-  for (size_t i = 0; i < expected.size(); ++i)
-    difference |= static_cast<unsigned char>(i < given.size() ? given[i] : 0) ^
-                  static_cast<unsigned char>(expected[i]);
-  return difference == 0 && !expected.empty();
-}
 
 // The secret a device presented, whichever way it could.
 std::string presented(const TrackerCredentials& credentials) {
