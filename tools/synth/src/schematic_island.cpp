@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <osmium/builder/osm_object_builder.hpp>
 #include <osmium/io/any_output.hpp>
 #include <osmium/io/writer.hpp>
@@ -529,26 +528,6 @@ SynthSummary write_schematic_ambon(const std::filesystem::path& out, uint64_t se
   draft.write(out);
   return {draft.node_count(), draft.way_count(),
           draft.count_ways_with("highway") + draft.count_ways_with("route")};
-}
-
-std::string schematic_land_geojson() {
-  nlohmann::ordered_json ring = nlohmann::ordered_json::array();
-  const auto coast = ambon::coastline();
-  // GeoJSON's right-hand rule: the outer ring counter-clockwise, so the drawn ring reversed.
-  for (auto point = coast.rbegin(); point != coast.rend(); ++point)
-    ring.push_back({point->lon, point->lat});
-  ring.push_back(ring.front());
-  const nlohmann::ordered_json land = {
-      {"type", "FeatureCollection"},
-      {"dataset", "ambon-schematic"},
-      {"schematic", true},
-      {"about", "SCHEMATIC: the hand-drawn coastline of the schematic Pulau Ambon (" +
-                    std::string(synth_generator) + "), not a survey of the real shore"},
-      {"features",
-       {{{"type", "Feature"},
-         {"properties", {{"name", "Pulau Ambon"}, {"schematic", true}}},
-         {"geometry", {{"type", "Polygon"}, {"coordinates", {ring}}}}}}}};
-  return land.dump(1) + "\n";
 }
 
 }  // namespace siaga::synth
