@@ -51,7 +51,11 @@ stack_start() {
 }
 
 stack_stop() {
-  local pid
-  for pid in "${stack_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # Last started first, each waited for: the simulator flushes to a broker still there (rather
+  # than waiting a minute for one that is gone), then the server stops, then the broker.
+  local i
+  for ((i = ${#stack_pids[@]} - 1; i >= 0; i--)); do
+    kill "${stack_pids[i]}" 2>/dev/null || true
+    wait "${stack_pids[i]}" 2>/dev/null || true
+  done
 }

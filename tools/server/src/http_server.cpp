@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "event_http.h"
 #include "listener.h"
 #include "secrets.h"
 #include "siaga/server/cameras_api.h"
@@ -105,20 +106,56 @@ struct EndpointStats {
   }
 };
 
+std::string transport_metrics(const EventHttpCounters& counters) {
+  std::ostringstream out;
+  out << "# HELP siaga_http_connections_open Client connections held open now.\n"
+      << "# TYPE siaga_http_connections_open gauge\nsiaga_http_connections_open "
+      << counters.connections_open << "\n"
+      << "# HELP siaga_http_connections_total Client connections accepted.\n"
+      << "# TYPE siaga_http_connections_total counter\nsiaga_http_connections_total "
+      << counters.connections_accepted << "\n"
+      << "# HELP siaga_http_requests_in_work Requests waiting for or held by a worker.\n"
+      << "# TYPE siaga_http_requests_in_work gauge\nsiaga_http_requests_in_work "
+      << counters.requests_in_work << "\n"
+      << "# HELP siaga_http_refused_total Connections and requests refused or cut, by reason.\n"
+      << "# TYPE siaga_http_refused_total counter\n";
+  const std::pair<const char*, uint64_t> reasons[] = {
+      {"per_address_cap", counters.refused_per_address},
+      {"connection_cap", counters.refused_total},
+      {"header_timeout", counters.header_timeouts},
+      {"body_timeout", counters.body_timeouts},
+      {"write_timeout", counters.write_timeouts},
+      {"bad_request", counters.bad_requests},
+      {"busy", counters.busy}};
+  for (const auto& [reason, count] : reasons)
+    out << "siaga_http_refused_total{reason=\"" << reason << "\"} " << count << "\n";
+  return out.str();
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   Api& api;
   HttpOptions options;
   std::function<MqttLink()> mqtt_link;
-  httplib::Server http;
+  EventHttp http;
   int port = 0;
-  std::thread thread;
   std::array<EndpointStats, endpoint_count> stats;
   std::string network_json;  // the same for the process's life: built once
 
   Impl(Api& api, HttpOptions options, std::function<MqttLink()> link)
-      : api(api), options(std::move(options)), mqtt_link(std::move(link)) {}
+      : api(api),
+        options(std::move(options)),
+        mqtt_link(std::move(link)),
+        http(transport_options(this->options)) {}
+
+  static EventHttpOptions transport_options(const HttpOptions& options) {
+    EventHttpOptions transport;
+    transport.max_body_bytes = options.max_body_bytes;
+    transport.max_connections_per_address = options.max_connections_per_address;
+    transport.workers = options.workers;
+    return transport;
+  }
 
   MqttLink link() const { return mqtt_link ? mqtt_link() : MqttLink{}; }
 
@@ -158,7 +195,7 @@ struct HttpServer::Impl {
   // Wraps a handler: times it, counts its status, and turns any escaped exception into a 500
   // with a JSON error, so that no request can take the server down.
   template <typename Handler>
-  httplib::Server::Handler timed(Endpoint endpoint, Handler handler) {
+  server::Handler timed(Endpoint endpoint, Handler handler) {
     return [this, endpoint, handler](const httplib::Request& request, httplib::Response& response) {
       const auto start = std::chrono::steady_clock::now();
       try {
@@ -176,7 +213,7 @@ struct HttpServer::Impl {
 
   void add_osrm(const char* service, Endpoint endpoint,
                 Reply (*answer)(Api&, std::string_view, std::string_view, const Params&)) {
-    http.Get(std::string("/") + service + R"(/v1/([^/]+)/([^/]+))",
+    http.get(std::string("/") + service + R"(/v1/([^/]+)/([^/]+))",
              timed(endpoint,
                    [this, answer](const httplib::Request& request, httplib::Response& response) {
                      send(response, answer(api, request.matches[1].str(), request.matches[2].str(),
@@ -188,111 +225,115 @@ struct HttpServer::Impl {
     add_osrm("route", route, osrm_route);
     add_osrm("table", table, osrm_table);
     add_osrm("nearest", nearest, osrm_nearest);
-    http.Post("/v1/recommend",
+    http.post("/v1/recommend",
               timed(recommend_endpoint, [this](const auto& request, auto& response) {
                 send(response, recommend(api, request.body));
               }));
-    http.Post("/v1/dispatch",
+    http.post("/v1/dispatch",
               timed(dispatch_endpoint, guarded([this](const auto& request, auto& response) {
                       send(response, dispatch(api, request.body));
                     })));
-    http.Get("/v1/units", timed(units_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/units", timed(units_endpoint, [this](const auto&, auto& response) {
                send(response, units(api));
              }));
-    http.Get("/v1/hazards", timed(hazards_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/hazards", timed(hazards_endpoint, [this](const auto&, auto& response) {
                send(response, hazards(api));
              }));
-    http.Post(R"(/v1/hazards/([^/]+)/(activate|deactivate))",
+    http.post(R"(/v1/hazards/([^/]+)/(activate|deactivate))",
               timed(hazard_toggle, guarded([this](const httplib::Request& request, auto& response) {
                       send(response, toggle_hazard(api, request.matches[1].str(),
                                                    request.matches[2].str() == "activate"));
                     })));
-    http.Get("/v1/incident-types",
+    http.get("/v1/incident-types",
              timed(incident_types_endpoint,
                    [this](const auto&, auto& response) { send(response, incident_types(api)); }));
-    http.Get("/health", timed(health_endpoint, [this](const auto&, auto& response) {
-               send(response, health(api, link()));
-             }));
-    http.Get("/metrics", timed(metrics_endpoint, [this](const auto&, auto& response) {
+    http.get("/health",
+             timed(health_endpoint,
+                   [this](const auto&, auto& response) { send(response, health(api, link())); }),
+             Lane::io);  // answers while every worker routes: what a load balancer's probe needs
+    http.get("/metrics", timed(metrics_endpoint, [this](const auto&, auto& response) {
                response.set_content(metrics(), "text/plain; version=0.0.4");
              }));
-    http.Get("/v1/network", timed(network_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/network", timed(network_endpoint, [this](const auto&, auto& response) {
                response.set_content(network_json, "application/json");
              }));
-    http.Get("/v1/facilities", timed(facilities_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/facilities", timed(facilities_endpoint, [this](const auto&, auto& response) {
                response.set_content(dispatch::facilities_geojson(api.network, "all").dump(),
                                     "application/json");
              }));
     add_incident_routes();
-    http.Get("/v1/coverage/live", timed(coverage_live, [this](const auto& request, auto& response) {
+    http.get("/v1/coverage/live", timed(coverage_live, [this](const auto& request, auto& response) {
                send(response, live_coverage(api, request.params));
              }));
-    http.Get("/v1/moveups", timed(moveups_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/moveups", timed(moveups_endpoint, [this](const auto&, auto& response) {
                send(response, moveups(api));
              }));
-    http.Get("/v1/places", timed(places_endpoint, [this](const auto& request, auto& response) {
+    http.get("/v1/places", timed(places_endpoint, [this](const auto& request, auto& response) {
                send(response, places(api, request.params));
              }));
-    http.Get("/v1/labels", timed(labels_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/labels", timed(labels_endpoint, [this](const auto&, auto& response) {
                send(response, labels(api));
              }));
-    http.Get("/v1/land", timed(land_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/land", timed(land_endpoint, [this](const auto&, auto& response) {
                response.set_content(api.land_geojson, "application/json");
              }));
-    http.Get("/v1/cameras", timed(cameras_endpoint, [this](const auto& request, auto& response) {
+    http.get("/v1/cameras", timed(cameras_endpoint, [this](const auto& request, auto& response) {
                send(response, cameras(api, request.params));
              }));
-    http.Post("/v1/moveups/accept",
+    http.post("/v1/moveups/accept",
               timed(moveup_accept, guarded([this](const auto& request, auto& response) {
                       send(response, accept_moveup(api, request.body));
                     })));
-    http.Get("/", [](const auto&, httplib::Response& response) {
-      response.set_redirect("/console/index.html");
-    });
+    http.get(
+        "/",
+        [](const auto&, httplib::Response& response) {
+          response.set_redirect("/console/index.html");
+        },
+        Lane::io);
   }
 
   void add_incident_routes() {
-    http.Get("/v1/reports/response-times",
+    http.get("/v1/reports/response-times",
              timed(response_report, [this](const auto& request, auto& response) {
                send(response, response_times(api, request.params));
              }));
     const std::string one = R"(/v1/incidents/([A-Za-z0-9_-]{1,64}))";
-    http.Post("/v1/incidents",
+    http.post("/v1/incidents",
               timed(incidents_create, guarded([this](const auto& request, auto& response) {
                       send(response, create_incident(api, request.body,
                                                      request.get_header_value("Idempotency-Key"),
                                                      *caller_of(request)));
                     })));
-    http.Get("/v1/incidents", timed(incidents_list, [this](const auto& request, auto& response) {
+    http.get("/v1/incidents", timed(incidents_list, [this](const auto& request, auto& response) {
                send(response, list_incidents(api, request.params, reader_of(request)));
              }));
-    http.Get(one, timed(incident_get, [this](const auto& request, auto& response) {
+    http.get(one, timed(incident_get, [this](const auto& request, auto& response) {
                send(response, get_incident(api, request.matches[1].str(), reader_of(request)));
              }));
-    http.Get(one + "/photo", [this](const auto& request, httplib::Response& response) {
+    http.get(one + "/photo", [this](const auto& request, httplib::Response& response) {
       const PhotoReply photo = incident_photo(api.public_reports, request.matches[1].str());
       if (photo.status != 200) return send(response, error_reply(404, "no photo"));
       response.set_content(photo.bytes, photo.content_type);
     });
-    http.Get(one + "/cameras",
+    http.get(one + "/cameras",
              timed(incident_cameras_endpoint, [this](const auto& request, auto& response) {
                send(response, incident_cameras(api, request.matches[1].str(), request.params));
              }));
-    http.Post(one + "/recommend",
+    http.post(one + "/recommend",
               timed(incident_recommend, [this](const auto& request, auto& response) {
                 send(response, recommend_for_incident(api, request.matches[1].str()));
               }));
-    http.Post(one + "/units",
+    http.post(one + "/units",
               timed(incident_units, guarded([this](const auto& request, auto& response) {
                       send(response, dispatch_to_incident(api, request.matches[1].str(),
                                                           request.body, *caller_of(request)));
                     })));
-    http.Post(one + "/events",
+    http.post(one + "/events",
               timed(incident_events, guarded([this](const auto& request, auto& response) {
                       send(response, incident_event(api, request.matches[1].str(), request.body,
                                                     *caller_of(request)));
                     })));
-    http.Post(one + "/close",
+    http.post(one + "/close",
               timed(incident_close, guarded([this](const auto& request, auto& response) {
                       send(response, close_incident(api, request.matches[1].str(), request.body,
                                                     *caller_of(request)));
@@ -370,6 +411,7 @@ std::string HttpServer::Impl::metrics() const {
         << stats[e].sum_ns.load() / 1e9 << "\n"
         << "siaga_http_request_duration_seconds_count{" << label << "} " << stats[e].count << "\n";
   }
+  out << transport_metrics(http.counters());
   if (api.response_metrics) out << api.response_metrics->text(api.incidents);
   out << live_coverage_metrics(api);
   if (api.public_reports) {
@@ -387,36 +429,19 @@ HttpServer::HttpServer(Api& api, HttpOptions options, std::function<MqttLink()> 
     : impl_(std::make_unique<Impl>(api, std::move(options), std::move(mqtt_link))) {
   Impl& impl = *impl_;
   impl.network_json = network_geojson(api.network).dump();
-  // SO_REUSEADDR (a restart may bind while old connections linger) but not httplib's default
-  // SO_REUSEPORT, with which a second server on the same port would silently take half the calls.
-  impl.http.set_socket_options([](socket_t socket) {
-    const int yes = 1;
-    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  impl.http.set_tcp_nodelay(true);           // small answers must not wait 40 ms for a delayed ACK
-  impl.http.set_keep_alive_max_count(1000);  // consoles and load balancers reuse connections
-  impl.http.set_payload_max_length(impl.options.max_body_bytes);
-  impl.http.set_read_timeout(5, 0);
-  impl.http.set_write_timeout(5, 0);
-  if (!impl.options.console_dir.empty())
-    impl.http.set_mount_point("/console", impl.options.console_dir.string());
-  if (!impl.options.leaflet_dir.empty())
-    impl.http.set_mount_point("/leaflet", impl.options.leaflet_dir.string());
-  impl.http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+  if (!impl.options.console_dir.empty()) impl.http.mount("/console", impl.options.console_dir);
+  if (!impl.options.leaflet_dir.empty()) impl.http.mount("/leaflet", impl.options.leaflet_dir);
+  impl.http.on_error([](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;  // a handler's own answer
     const std::string what = response.status == 404   ? "no such endpoint: " + request.path
                              : response.status == 413 ? "request body too large"
+                             : response.status == 431 ? "request header too large"
+                             : response.status == 503 ? "busy: every worker is answering, retry"
                                                       : "bad request";
     send(response, error_reply(response.status, what));
   });
   impl.add_routes();
-  const std::string address = impl.options.host + ":" + std::to_string(impl.options.port);
-  if (impl.options.port == 0) {
-    impl.port = impl.http.bind_to_any_port(impl.options.host);
-  } else if (impl.http.bind_to_port(impl.options.host, impl.options.port)) {
-    impl.port = impl.options.port;
-  }
-  if (impl.port <= 0) throw IoError("cannot listen on " + address);
+  impl.port = impl.http.bind(impl.options.host, impl.options.port);
 }
 
 HttpServer::~HttpServer() {
@@ -429,12 +454,11 @@ int HttpServer::port() const {
 
 void HttpServer::start() {
   // Already bound: connections made before the thread runs wait in the listen backlog.
-  start_serving(impl_->http, impl_->thread);
+  impl_->http.start();
 }
 
 void HttpServer::stop() {
   impl_->http.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
 }
 
 std::string HttpServer::metrics_text() const {

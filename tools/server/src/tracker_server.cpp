@@ -2,9 +2,7 @@
 
 #include <httplib.h>
 
-#include <thread>
-
-#include "listener.h"
+#include "event_http.h"
 
 namespace siaga::server {
 
@@ -56,14 +54,24 @@ void send(httplib::Response& response, const TrackerReply& reply) {
 struct TrackerServer::Impl {
   TrackerIntake& intake;
   TrackerListenOptions options;
-  std::unique_ptr<httplib::Server> http;
+  EventHttp http;
   int port = 0;
-  std::thread thread;
+
+  static EventHttpOptions transport_options(const TrackerListenOptions& options) {
+    EventHttpOptions transport;
+    transport.name = "trackers";
+    transport.certificate = options.certificate;
+    transport.key = options.key;
+    transport.max_body_bytes = options.max_body_bytes;
+    // Trackers on bad mobile links: 10 s for a request, as before.
+    transport.header_deadline = std::chrono::seconds(10);
+    // A Traccar server forwards a whole fleet from one address.
+    transport.max_connections_per_address = 1024;
+    return transport;
+  }
 
   Impl(TrackerIntake& intake, TrackerListenOptions given)
-      : intake(intake),
-        options(std::move(given)),
-        http(http_or_https(options.certificate, options.key, "trackers'")) {}
+      : intake(intake), options(std::move(given)), http(transport_options(options)) {}
 
   void add_routes() {
     const auto osmand = [this](const httplib::Request& request, httplib::Response& response) {
@@ -73,13 +81,13 @@ struct TrackerServer::Impl {
                          credentials_of(request)));
     };
     for (const char* path : {"/", "/osmand"}) {
-      http->Get(path, osmand);
-      http->Post(path, osmand);
+      http.get(path, osmand);
+      http.post(path, osmand);
     }
-    http->Post("/owntracks", [this](const httplib::Request& request, httplib::Response& response) {
+    http.post("/owntracks", [this](const httplib::Request& request, httplib::Response& response) {
       send(response, intake.owntracks(request.body, credentials_of(request)));
     });
-    http->Post("/traccar", [this](const httplib::Request& request, httplib::Response& response) {
+    http.post("/traccar", [this](const httplib::Request& request, httplib::Response& response) {
       send(response, intake.traccar(request.body, credentials_of(request)));
     });
   }
@@ -88,22 +96,17 @@ struct TrackerServer::Impl {
 TrackerServer::TrackerServer(TrackerIntake& intake, TrackerListenOptions options)
     : impl_(std::make_unique<Impl>(intake, std::move(options))) {
   Impl& impl = *impl_;
-  httplib::Server& http = *impl.http;
-  http.set_tcp_nodelay(true);
-  http.set_keep_alive_max_count(1000);
-  http.set_payload_max_length(impl.options.max_body_bytes);
-  http.set_read_timeout(10, 0);
-  http.set_write_timeout(10, 0);
-  http.set_error_handler([&impl](const httplib::Request&, httplib::Response& response) {
+  impl.http.on_error([&impl](const httplib::Request&, httplib::Response& response) {
     if (!response.body.empty()) return;
     if (response.status == 413)
       return send(response, impl.intake.too_large(impl.options.max_body_bytes));
-    response.set_content(
-        response.status == 404 ? "use /osmand, /owntracks or /traccar\n" : "bad request\n",
-        "text/plain");
+    response.set_content(response.status == 404   ? "use /osmand, /owntracks or /traccar\n"
+                         : response.status == 503 ? "busy: send again in a second\n"
+                                                  : "bad request\n",
+                         "text/plain");
   });
   impl.add_routes();
-  impl.port = bind_listener(http, impl.options.host, impl.options.port, "trackers");
+  impl.port = impl.http.bind(impl.options.host, impl.options.port);
 }
 
 TrackerServer::~TrackerServer() {
@@ -119,12 +122,11 @@ bool TrackerServer::https() const {
 }
 
 void TrackerServer::start() {
-  start_serving(*impl_->http, impl_->thread);
+  impl_->http.start();
 }
 
 void TrackerServer::stop() {
-  impl_->http->stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->http.stop();
 }
 
 }  // namespace siaga::server

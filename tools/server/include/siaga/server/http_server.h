@@ -1,5 +1,6 @@
 // The HTTP side of `siaga serve`: the OSRM-compatible and /v1 endpoints of api.h and
-// osrm_api.h on cpp-httplib, Prometheus metrics, and the dispatcher's console as static files.
+// osrm_api.h, Prometheus metrics, and the dispatcher's console as static files; served by an
+// event loop that slow clients cannot stall (src/event_http.h).
 #pragma once
 
 #include <filesystem>
@@ -19,6 +20,10 @@ struct HttpOptions {
   std::filesystem::path console_dir;  // the console's page, script and style
   std::filesystem::path leaflet_dir = "/usr/share/javascript/leaflet";  // Debian's libjs-leaflet
   size_t max_body_bytes = 64 * 1024;
+  // Connections one address may hold open; the rest are closed at once. A reverse proxy in front
+  // of the server is one address for all: raise this there.
+  size_t max_connections_per_address = 128;
+  unsigned workers = 0;  // threads that answer routes, searches and writes; 0: one per core
   // Non-empty: dispatching and hazard toggles need "Authorization: Bearer <write_token>"; reads
   // stay open (the server listens on loopback or behind the control room's network).
   std::string write_token;
