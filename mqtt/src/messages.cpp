@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "siaga/mqtt/topics.h"
+
 namespace siaga::mqtt {
 
 namespace {
@@ -105,11 +107,7 @@ std::optional<std::string> parse_owntracks_topic(std::string_view topic) {
 }
 
 std::optional<std::string> parse_hazard_topic(std::string_view topic) {
-  constexpr std::string_view prefix = "siaga/v1/hazards/";
-  if (!topic.starts_with(prefix) || topic.size() == prefix.size()) return std::nullopt;
-  topic.remove_prefix(prefix.size());
-  if (topic.find('/') != std::string_view::npos) return std::nullopt;
-  return std::string(topic);
+  return Topics{}.parse_hazard(topic);
 }
 
 }  // namespace siaga::mqtt

@@ -70,6 +70,9 @@ check broker-credentials ok '"users":' -- "$siaga" broker-credentials --dir "$wo
 grep -q "^user AMB-01$" "$work/creds/acl" && grep -q "^topic write siaga/v1/units/AMB-01/#$" "$work/creds/acl" || { echo "FAIL broker-credentials: ACL"; failures=$((failures + 1)); }
 grep -q '^AMB-01:\$7\$' "$work/creds/passwords" || { echo "FAIL broker-credentials: passwords not hashed"; failures=$((failures + 1)); }
 [ "$(stat -c %a "$work/creds/credentials.json")" = 600 ] || { echo "FAIL broker-credentials: credentials readable by others"; failures=$((failures + 1)); }
+check broker-credentials-region ok '"users":' -- "$siaga" broker-credentials --dir "$work/creds-81.71" --region 81.71
+grep -q "^topic write siaga/v2/81.71/units/AMB-01/#$" "$work/creds-81.71/acl" || { echo "FAIL broker-credentials-region: ACL"; failures=$((failures + 1)); }
+check broker-credentials-bad-region fail "not a Kepmendagri area code" -- "$siaga" broker-credentials --dir "$work/creds-x" --region 81/71
 check broker-config-auth ok "allow_anonymous false" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --password-file "$work/creds/passwords" --acl-file "$work/creds/acl"
 check broker-certificate ok '"certificate":' -- "$siaga" broker-certificate --dir "$work/tls"
 openssl x509 -in "$work/tls/broker.crt" -noout -ext subjectAltName 2>/dev/null | grep -q "IP Address:127.0.0.1" || { echo "FAIL broker-certificate: no subjectAltName 127.0.0.1"; failures=$((failures + 1)); }
@@ -100,6 +103,16 @@ server=$(grep -o '"listen":"http://[^"]*"' "$work/serve.out" | cut -d/ -f3 | tr 
 check nearest-server ok '"not_available"' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server "$server"
 check nearest-server-refuses fail "the server refused: unknown incident type" -- "$siaga" nearest --at -3.6960,128.1830 --type alien --server "$server"
 check serve-busy-port fail "cannot listen on" -- timeout 60 "$siaga" serve --listen "$server" --mqtt none --state "$work/serve-state2"
+check serve-bad-region fail "not a Kepmendagri area code" -- timeout 60 "$siaga" serve --listen 127.0.0.1:0 --mqtt none --region 81.7 --state "$work/serve-state3"
+# Maluku Tengah's server beside it, asking the first for mutual aid on every recommendation.
+"$siaga" serve --listen 127.0.0.1:0 --mqtt none --region 81.01 --neighbour "http://$server" \
+  --state "$work/serve-state4" >"$work/region.out" 2>"$work/region.err" &
+region_pid=$!
+for _ in $(seq 300); do grep -q '"ready":true' "$work/region.out" && break; sleep 0.1; done
+grep -q '"topics":"siaga/v2/81.01"' "$work/region.out" || { echo "FAIL serve-region: topics"; cat "$work/region.out"; failures=$((failures + 1)); }
+region_server=$(grep -o '"listen":"http://[^"]*"' "$work/region.out" | cut -d/ -f3 | tr -d '"')
+check nearest-mutual-aid ok '"neighbour": "http://'"$server"'"' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server "$region_server"
+kill -TERM $region_pid; wait $region_pid
 # A 112 call through the server's API, then read back from its history by the command line.
 incident=$(curl -s -X POST "http://$server/v1/incidents" -H 'Idempotency-Key: cli-1' \
   -d '{"lat":-3.6930,"lon":128.1820,"class":"medical","note":"collapsed at the market"}' |

@@ -64,6 +64,16 @@ void add_mqtt_options(CLI::App* command, TrackingArguments& arguments,
   command->add_option("--mqtt-user", arguments.mqtt_user, "the MQTT user in that file");
   command->add_option("--mqtt-ca", arguments.mqtt_ca,
                       "CA file (PEM): connect over TLS and check the broker against it");
+  command->add_option("--region", arguments.region,
+                      "the region's Kepmendagri code (e.g. 81.71): topics siaga/v2/REGION/..., "
+                      "for regions side by side on one broker; default: siaga/v1/...");
+}
+
+mqtt::Topics region_topics(const TrackingArguments& arguments) {
+  if (arguments.region.empty()) return {};
+  if (!mqtt::Topics::valid_region(arguments.region))
+    throw InputError("--region: not a Kepmendagri area code such as 81.71: " + arguments.region);
+  return mqtt::Topics::of_region(arguments.region);
 }
 
 mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::string& default_id,

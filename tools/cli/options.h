@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "siaga/mqtt/client.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/tracking/store.h"
 
 namespace siaga::cli {
@@ -21,9 +22,13 @@ struct TrackingArguments {
   std::string credentials;  // credentials.json of siaga broker-credentials; empty: anonymous
   std::string mqtt_user;    // the user in it (default per command)
   std::string mqtt_ca;      // non-empty: MQTT over TLS, the broker checked against this CA file
+  std::string region;       // non-empty: the region's topics siaga/v2/{region}, else siaga/v1
   double stale_after_s = 120;
   uint64_t snapshot_every = 200'000;
 };
+
+// The topics of --region (siaga/v2/{region}), else version 1's; InputError for a bad code.
+mqtt::Topics region_topics(const TrackingArguments& arguments);
 
 // --fleet, else the data folder's fleet-sample.json.
 std::filesystem::path fleet_file(const CommandOptions& options, const std::string& given);

@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 
 struct ServeArguments {
   TrackingArguments tracking;
+  std::vector<std::string> neighbours;  // mutual aid: the neighbouring regions' servers
   std::string listen = "127.0.0.1:8112";
   std::string hazards;  // FILE[,FILE]; default: the data folder's illustrative layer
   std::string active;   // ID[,ID] active at start
@@ -136,6 +137,8 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   service_options.store = store_options(arguments.tracking, false);
   if (arguments.tracking.mqtt != "none")
     service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);
+  service_options.topics = region_topics(arguments.tracking);
+  service_options.neighbours = arguments.neighbours;
   service_options.http = http_options(arguments);
   if (!arguments.trackers_listen.empty()) {
     server::TrackerListenOptions trackers;
@@ -202,6 +205,9 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
                       "certificate (PEM) of the citizens' listener: HTTPS only");
   command->add_option("--public-key", arguments->public_key, "its private key (PEM)");
   command->add_option("--public-page", arguments->public_page, "folder of the /darurat page");
+  command->add_option("--neighbour", arguments->neighbours,
+                      "a neighbouring region's server (http://HOST:PORT), asked for its units on "
+                      "every recommendation (mutual aid); repeatable");
   command->add_option("--cameras", arguments->cameras,
                       "the CCTV register (GeoJSON points), or none (default: the data folder's "
                       "cameras-SAMPLE.geojson)");

@@ -102,6 +102,7 @@ CommandRegistration fleet_sim_command(CLI::App& app, CommandOptions& options) {
         const geodata::RoadNetwork network = dispatch::load_or_import(paths_of(options), std::cerr);
         const tracking::Fleet fleet = tracking::load_fleet(fleet_file(options, arguments->fleet));
         sim->mqtt = mqtt_client(*arguments, "siaga-fleet-sim", server::simulator_user);
+        sim->topics = region_topics(*arguments);
         static std::atomic<bool> stop{false};  // set from the signal handler only
         std::signal(SIGINT, [](int) { stop = true; });
         std::signal(SIGTERM, [](int) { stop = true; });

@@ -113,10 +113,13 @@ CommandRegistration broker_credentials_command(CLI::App& app, CommandOptions& op
       "MQTT passwords and an ACL from the fleet file: each unit publishes only its own topics");
   add_fleet_option(command, *arguments);
   command->add_option("--dir", *dir, "where to write passwords, acl, credentials.json")->required();
+  command->add_option("--region", arguments->region,
+                      "the region's Kepmendagri code: the ACL under siaga/v2/REGION/");
   add_data_options(command, options);
   return {command, [&options, arguments, dir] {
             const server::BrokerCredentials credentials = server::write_broker_credentials(
-                tracking::load_fleet(fleet_file(options, arguments->fleet)), *dir);
+                tracking::load_fleet(fleet_file(options, arguments->fleet)), *dir,
+                region_topics(*arguments));
             std::cout << Json{{"password_file", fs::absolute(credentials.password_file)},
                               {"acl_file", fs::absolute(credentials.acl_file)},
                               {"credentials_file", fs::absolute(credentials.credentials_file)},

@@ -9,6 +9,7 @@
 #include "request_body.h"
 #include "siaga/dispatch/recommendation.h"
 #include "siaga/mqtt/topics.h"
+#include "siaga/server/mutual_aid.h"
 #include "siaga/server/tracking_json.h"
 
 namespace siaga::server {
@@ -51,7 +52,7 @@ void publish_dispatch_event(Api& api, const Json& request, const tracking::UnitS
   if (auto lon = finite_number(request, "lon")) event.set_lon(*lon);
   event.set_status_seq(state.status_seq);
   event.set_time_ms(state.status_time_ms);
-  published = api.publish && api.publish(mqtt::event_topic("dispatch"), event.SerializeAsString());
+  published = api.publish && api.publish(api.topics.event("dispatch"), event.SerializeAsString());
 }
 
 }  // namespace
@@ -70,20 +71,37 @@ Reply recommend(Api& api, std::string_view text) {
     k = body.json["k"].get<int64_t>();
     if (k < 1 || k > 100) return error_reply(400, "k must be between 1 and 100");
   }
+  bool mutual_aid = true;
+  if (body.json.contains("mutual_aid")) {
+    if (!body.json["mutual_aid"].is_boolean())
+      return error_reply(400, "mutual_aid must be true or false");
+    mutual_aid = body.json["mutual_aid"].get<bool>();
+  }
   const dispatch::DispatchContext context{api.network, api.snapper, api.live, api.incident_classes};
   const int64_t now = api.clock();
   const std::vector<tracking::UnitState> states = api.store.units(now);
-  auto query = api.queries.borrow();
+  Json out;
   try {
+    auto query = api.queries.borrow();  // back to the pool before the neighbours are asked
     const dispatch::Ranking ranking =
         dispatch::rank_units(context, states, {*lat, *lon}, *type, static_cast<size_t>(k), *query);
-    return {200, dispatch::ranking_json(context, ranking, now)};
+    out = dispatch::ranking_json(context, ranking, now);
   } catch (const geodata::SnapError& error) {
     return error_reply(422,
                        std::string("the incident is not on the island's roads: ") + error.what());
   } catch (const dispatch::UnknownIncidentClass& error) {
     return error_reply(400, error.what());
   }
+  if (!api.topics.region().empty()) {
+    out["region"] = api.topics.region();
+    for (Json& item : out["recommended"]) item["region"] = api.topics.region();
+  }
+  if (mutual_aid && api.ask_neighbours) {
+    Json asked = body.json;
+    asked["mutual_aid"] = false;  // a neighbour answers with its own units and asks nobody
+    out = merge_mutual_aid(std::move(out), api.ask_neighbours(asked), static_cast<size_t>(k));
+  }
+  return {200, out};
 }
 
 Reply dispatch(Api& api, std::string_view text) {
@@ -163,7 +181,7 @@ Reply toggle_hazard(Api& api, std::string_view zone_id, bool active) {
   event.set_active(active);
   event.set_time_ms(api.clock());
   const bool published =
-      api.publish && api.publish(mqtt::event_topic("hazard"), event.SerializeAsString());
+      api.publish && api.publish(api.topics.event("hazard"), event.SerializeAsString());
   return {200,
           {{"id", zone_id},
            {"active", active},

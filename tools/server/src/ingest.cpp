@@ -20,8 +20,10 @@ tracking::PositionFix to_position_fix(const v1::Fix& fix) {
 }
 
 Ingest::Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, HazardHandler on_hazard,
-               AcceptedHandler on_fix_accepted, StatusHandler on_status_accepted)
+               AcceptedHandler on_fix_accepted, StatusHandler on_status_accepted,
+               mqtt::Topics topics)
     : store_(store),
+      topics_(std::move(topics)),
       on_hazard_(std::move(on_hazard)),
       on_fix_accepted_(std::move(on_fix_accepted)),
       on_status_accepted_(std::move(on_status_accepted)),
@@ -32,12 +34,12 @@ Ingest::Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, Haza
       client_(std::move(options), [this](std::string_view topic, std::string_view payload) {
         handle(topic, payload);
       }) {
-  client_.subscribe("siaga/v1/units/+/fix");
-  client_.subscribe("siaga/v1/units/+/fixes");
-  client_.subscribe("siaga/v1/units/+/status");
-  client_.subscribe("siaga/v1/hazards/+");
-  client_.subscribe("owntracks/+/+");
-  client_.subscribe(std::string(traccar_topic));
+  for (const char* kind : {"fix", "fixes", "status"}) client_.subscribe(topics_.units_filter(kind));
+  client_.subscribe(topics_.hazards_filter());
+  if (topics_.region().empty()) {
+    client_.subscribe("owntracks/+/+");
+    client_.subscribe(std::string(traccar_topic));
+  }
 }
 
 void Ingest::submit_fix(const v1::Fix& fix) {
@@ -47,7 +49,7 @@ void Ingest::submit_fix(const v1::Fix& fix) {
 
 void Ingest::handle(std::string_view topic, std::string_view payload) {
   try {
-    if (const auto unit_topic = mqtt::parse_unit_topic(topic)) {
+    if (const auto unit_topic = topics_.parse_unit(topic)) {
       if (unit_topic->kind == mqtt::UnitTopicKind::fix) {
         submit_fix(mqtt::decode_fix(payload, unit_topic->unit_id));
       } else if (unit_topic->kind == mqtt::UnitTopicKind::fixes) {
@@ -60,15 +62,17 @@ void Ingest::handle(std::string_view topic, std::string_view payload) {
         if (store_.submit_status(report, tracking::now_ms()).accepted && on_status_accepted_)
           on_status_accepted_(report);
       }
+    } else if (const auto zone = topics_.parse_hazard(topic)) {
+      const v1::HazardToggle toggle = mqtt::decode_hazard(payload, *zone);
+      if (on_hazard_) on_hazard_(toggle);
+    } else if (!topics_.region().empty()) {
+      store_.count_rejection(tracking::Rejection::undecodable);  // not this region's
     } else if (const auto device = mqtt::parse_owntracks_topic(topic)) {
       const tracking::Unit* unit = store_.fleet().find_owntracks(*device);
       if (!unit) return store_.count_rejection(tracking::Rejection::unknown_unit);
       if (const auto fix = mqtt::decode_owntracks(payload, unit->id)) submit_fix(*fix);
     } else if (topic == traccar_topic) {
       traccar_.traccar_over_mqtt(payload);
-    } else if (const auto zone = mqtt::parse_hazard_topic(topic)) {
-      const v1::HazardToggle toggle = mqtt::decode_hazard(payload, *zone);
-      if (on_hazard_) on_hazard_(toggle);
     } else {
       store_.count_rejection(tracking::Rejection::undecodable);  // a topic we never subscribed to
     }

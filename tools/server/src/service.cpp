@@ -15,6 +15,7 @@
 #include "siaga/server/api.h"
 #include "siaga/server/coverage_api.h"
 #include "siaga/server/ingest.h"
+#include "siaga/server/mutual_aid.h"
 #include "siaga/server/public_server.h"
 #include "siaga/server/response_metrics.h"
 
@@ -181,7 +182,8 @@ struct Service::Parts {
             [this](const tracking::StatusReport& report) {
               if (const auto status = tracking::parse_unit_status(report.status))
                 desk.on_status_accepted(report.unit_id, *status, report.incident_id);
-            }),
+            },
+            options.topics),
         api{setup->network, snapper, *setup->live, store, classes, queries, {}},
         http(api, options.http, [this] { return mqtt_link(); }),
         tracker_intake(store, [this](std::string_view unit_id) { on_fix_accepted(unit_id); }) {
@@ -197,6 +199,11 @@ struct Service::Parts {
     if (options.mqtt)
       api.publish = [this](const auto& topic, const auto& payload) {
         return publish(topic, payload);
+      };
+    api.topics = options.topics;
+    if (!options.neighbours.empty())
+      api.ask_neighbours = [this](const Json& request) {
+        return ask_neighbours(this->options.neighbours, request, this->options.neighbour_timeout);
       };
     api.desk = &desk;
     api.incidents = &incidents;
@@ -228,8 +235,8 @@ struct Service::Parts {
     return desk_options;
   }
 
-  // Every durable change of an incident on siaga/v1/events/incident; a unit sent also on
-  // siaga/v1/events/dispatch, for the crew's device.
+  // Every durable change of an incident on ROOT/events/incident; a unit sent also on
+  // ROOT/events/dispatch, for the crew's device.
   void tell(const dispatch::IncidentChange& change) {
     if (!options.mqtt) return;
     const tracking::Incident& incident = change.incident;
@@ -244,7 +251,7 @@ struct Service::Parts {
     event.set_incident_class(incident.incident_class);
     event.set_lat(incident.location.lat);
     event.set_lon(incident.location.lon);
-    publish(mqtt::event_topic("incident"), event.SerializeAsString());
+    publish(options.topics.event("incident"), event.SerializeAsString());
     if (change.event.kind != "unit_dispatched") return;
     const auto state = store.unit(change.unit_id, tracking::now_ms());
     if (!state) return;
@@ -256,7 +263,7 @@ struct Service::Parts {
     dispatched.set_lon(incident.location.lon);
     dispatched.set_status_seq(state->status_seq);
     dispatched.set_time_ms(state->status_time_ms);
-    publish(mqtt::event_topic("dispatch"), dispatched.SerializeAsString());
+    publish(options.topics.event("dispatch"), dispatched.SerializeAsString());
   }
 
   void log(const std::string& message) const {
@@ -346,6 +353,8 @@ dispatch::Json Service::ready_json() const {
                                      : "none";
   ready["writes_need_token"] =
       !parts.options.http.write_token.empty() || !parts.options.http.tokens.empty();
+  ready["topics"] = parts.options.topics.root();
+  ready["neighbours"] = parts.options.neighbours;
   ready["units"] = parts.store.fleet().units.size();
   ready["sample_fleet"] = parts.store.fleet().sample;
   ready["hazard_zones"] = parts.setup->live->hazards().zones.size();

@@ -146,13 +146,14 @@ struct Order {
 
 class Orders {
  public:
+  explicit Orders(mqtt::Topics topics) : topics_(std::move(topics)) {}
   void handle(std::string_view topic, std::string_view payload) {
     Order order;
-    if (topic == mqtt::event_topic("dispatch")) {
+    if (topic == topics_.event("dispatch")) {
       v1::DispatchEvent event;
       if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
       order = {event.unit_id(), event.incident_id(), {event.lat(), event.lon()}};
-    } else if (topic == mqtt::event_topic("incident")) {
+    } else if (topic == topics_.event("incident")) {
       v1::IncidentEvent event;
       if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
       if (event.kind() != "closed" && event.kind() != "cancelled") return;
@@ -169,6 +170,7 @@ class Orders {
   }
 
  private:
+  mqtt::Topics topics_;
   std::mutex mutex_;
   std::vector<Order> orders_;
 };
@@ -233,13 +235,13 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
       vehicles[i].parked_at = fleet.units[i].home;
     }
   }
-  Orders orders;
+  Orders orders(options.topics);
   mqtt::Client client(options.mqtt, [&orders](std::string_view topic, std::string_view payload) {
     orders.handle(topic, payload);
   });
   if (options.respond) {
-    client.subscribe(mqtt::event_topic("dispatch"));
-    client.subscribe(mqtt::event_topic("incident"));
+    client.subscribe(options.topics.event("dispatch"));
+    client.subscribe(options.topics.event("incident"));
   }
   client.start();
   client.wait_connected(std::chrono::seconds(10));
@@ -278,7 +280,7 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
       fix.set_speed_mps(driver.speed_mps(vehicle));
       fix.set_accuracy_m(5);
       fix.set_battery(0.8f);
-      const std::string topic = mqtt::fix_topic(vehicle.unit_id);
+      const std::string topic = options.topics.fix(vehicle.unit_id);
       if (!vehicle.held_back && chance(driver.random()) < options.out_of_order) {
         vehicle.held_back = fix;  // sent after the next one
         ++report.fixes;
@@ -309,7 +311,7 @@ FleetSimReport run_fleet_sim(const geodata::RoadNetwork& network, const tracking
   }
   for (Vehicle& vehicle : vehicles) {  // nothing held back is left unsent
     if (vehicle.held_back)
-      outbox.send(mqtt::fix_topic(vehicle.unit_id), vehicle.held_back->SerializeAsString());
+      outbox.send(options.topics.fix(vehicle.unit_id), vehicle.held_back->SerializeAsString());
   }
   client.wait_connected(std::chrono::seconds(30));
   report.all_acknowledged = outbox.flush() && client.wait_acknowledged(std::chrono::seconds(30));

@@ -1,9 +1,11 @@
-// The MQTT topic layout, version 1:
-//   siaga/v1/units/{unit_id}/fix      Fix (protobuf)
-//   siaga/v1/units/{unit_id}/fixes    FixBatch (protobuf): several fixes, oldest first
-//   siaga/v1/units/{unit_id}/status   StatusChange (protobuf)
-//   siaga/v1/hazards/{zone_id}        HazardToggle (protobuf)
-//   siaga/v1/events/{kind}            engine events (dispatch, ...)
+// The MQTT topic layout under a root: siaga/v1 for a broker that serves one region (version 1,
+// the default), siaga/v2/{region} for regions side by side on one broker (cluster), the region
+// being its Kepmendagri area code (81.71 Kota Ambon, 81.01 Maluku Tengah):
+//   ROOT/units/{unit_id}/fix      Fix (protobuf)
+//   ROOT/units/{unit_id}/fixes    FixBatch (protobuf): several fixes, oldest first
+//   ROOT/units/{unit_id}/status   StatusChange (protobuf)
+//   ROOT/hazards/{zone_id}        HazardToggle (protobuf)
+//   ROOT/events/{kind}            engine events (dispatch, incident, hazard)
 #pragma once
 
 #include <optional>
@@ -19,6 +21,36 @@ struct UnitTopic {
   UnitTopicKind kind;
 };
 
+// One region's topics. A value: copy it where it is needed.
+class Topics {
+ public:
+  Topics() = default;  // version 1: siaga/v1
+  // siaga/v2/{region}; throws std::invalid_argument unless `region` is a Kepmendagri code
+  // (81, 81.71, 81.71.01, 81.71.01.1001: digits in groups of 2, 2, 2 and 4).
+  static Topics of_region(std::string_view region);
+  static bool valid_region(std::string_view region);
+
+  const std::string& root() const { return root_; }
+  const std::string& region() const { return region_; }  // empty for version 1
+
+  std::string fix(std::string_view unit_id) const;
+  std::string fixes(std::string_view unit_id) const;
+  std::string status(std::string_view unit_id) const;
+  std::string hazard(std::string_view zone_id) const;
+  std::string event(std::string_view kind) const;
+  std::string units_filter(std::string_view kind) const;  // ROOT/units/+/KIND, to subscribe
+  std::string hazards_filter() const;                     // ROOT/hazards/+
+
+  // ROOT/units/{unit_id}/fix|fixes|status under this root only; nullopt for anything else.
+  std::optional<UnitTopic> parse_unit(std::string_view topic) const;
+  std::optional<std::string> parse_hazard(std::string_view topic) const;  // → zone_id
+
+ private:
+  std::string root_ = "siaga/v1";
+  std::string region_;
+};
+
+// Version 1's topics (Topics{}), for the code written before regions.
 std::string fix_topic(std::string_view unit_id);
 std::string fixes_topic(std::string_view unit_id);
 std::string status_topic(std::string_view unit_id);

@@ -17,6 +17,7 @@
 #include "siaga/dispatch/place_search.h"
 #include "siaga/dispatch/response_times.h"
 #include "siaga/geodata/snapper.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/routing/live_metrics.h"
 #include "siaga/routing/query_pool.h"
 #include "siaga/tracking/store.h"
@@ -33,6 +34,14 @@ struct Reply {
 
 // Query-string parameters, as HTTP libraries hand them over.
 using Params = std::multimap<std::string, std::string>;
+
+// What a neighbouring region's server answered to the same recommendation (mutual aid, see
+// mutual_aid.h): its JSON answer, or why there is none.
+struct NeighbourAnswer {
+  std::string url;
+  Json answer;        // its POST /v1/recommend answer when `error` is empty
+  std::string error;  // "timed out", "answered 503: …"
+};
 
 // Everything the API reads and changes. Publishing is a callback so that the engine does not need
 // a broker in tests of the API alone; `siaga serve` wires it to its MQTT client.
@@ -60,6 +69,12 @@ struct Api {
   const dispatch::CameraIndex* cameras = nullptr;  // the CCTV register; null: /v1/cameras 503
   // The citizens' reports (their counters and photos); null without the public listener.
   const class PublicReports* public_reports = nullptr;
+  // The MQTT topics events go out on: siaga/v1, or siaga/v2/{region} (whose code then labels the
+  // recommendations).
+  mqtt::Topics topics{};
+  // Mutual aid: asks the neighbouring regions' servers for their ranking of a call; empty: no
+  // neighbours configured.
+  std::function<std::vector<NeighbourAnswer>(const Json& request)> ask_neighbours{};
   // GET /v1/land: the land layer as GeoJSON (the schematic island's coastline, or none).
   std::string land_geojson = R"({"type":"FeatureCollection","features":[]})";
 };

@@ -1,7 +1,8 @@
 // Broker credentials from the fleet file: a password per unit (and per OwnTracks phone), one for
 // the engine and one for the simulator, hashed into a Mosquitto password file, and an ACL by
-// which a unit may publish only under its own siaga/v1/units/{unit_id}/, a phone only on its own
-// owntracks/{user}/{device}, and only the engine on hazards and events.
+// which a unit may publish only under its own ROOT/units/{unit_id}/ (ROOT: siaga/v1, or a
+// region's siaga/v2/{region}), a phone only on its own owntracks/{user}/{device}, and only the
+// engine on hazards and events.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "siaga/mqtt/client.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/tracking/fleet.h"
 
 namespace siaga::server {
@@ -23,10 +25,11 @@ struct BrokerCredentials {
   std::map<std::string, std::string> passwords;
 };
 
-// Writes the three files into `dir` (created). Throws IoError when mosquitto_passwd is
-// missing or fails.
+// Writes the three files into `dir` (created), the ACL under `topics`' root. Throws IoError when
+// mosquitto_passwd is missing or fails.
 BrokerCredentials write_broker_credentials(const tracking::Fleet& fleet,
-                                           const std::filesystem::path& dir);
+                                           const std::filesystem::path& dir,
+                                           const mqtt::Topics& topics = {});
 
 struct BrokerCertificate {
   std::filesystem::path certificate;  // self-signed: also the CA file the clients check against

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "siaga/mqtt/client.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/server/tracker_intake.h"
 #include "siaga/tracking/store.h"
 
@@ -25,8 +26,11 @@ class Ingest {
   using StatusHandler = std::function<void(const tracking::StatusReport& report)>;
 
   // The handlers run on the client's network thread, after the store accepted (and journaled).
+  // Subscribes under `topics`' root only: one region's units and hazards. OwnTracks and a Traccar
+  // server's forwarding have topics of their own, without a region: taken on version 1 only.
   Ingest(tracking::TrackingStore& store, mqtt::ClientOptions options, HazardHandler on_hazard = {},
-         AcceptedHandler on_fix_accepted = {}, StatusHandler on_status_accepted = {});
+         AcceptedHandler on_fix_accepted = {}, StatusHandler on_status_accepted = {},
+         mqtt::Topics topics = {});
 
   void start() { client_.start(); }
   void stop() { client_.stop(); }
@@ -39,6 +43,7 @@ class Ingest {
   void submit_fix(const v1::Fix& fix);
 
   tracking::TrackingStore& store_;
+  mqtt::Topics topics_;
   HazardHandler on_hazard_;
   AcceptedHandler on_fix_accepted_;
   StatusHandler on_status_accepted_;

@@ -4,6 +4,7 @@
 // ServiceOptions, starts the service, and waits for a stop signal.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "siaga/dispatch/dataset.h"
 #include "siaga/dispatch/incident_desk.h"
 #include "siaga/mqtt/client.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/server/http_server.h"
 #include "siaga/server/public_server.h"
 #include "siaga/server/tracker_server.h"
@@ -42,6 +44,12 @@ struct ServiceOptions {
   std::filesystem::path land_file;
   tracking::StoreOptions store;             // the incidents go to incidents.sqlite in its state_dir
   std::optional<mqtt::ClientOptions> mqtt;  // none: no broker, the store fed by nothing
+  // The region's topics: siaga/v1 (one region on the broker), or siaga/v2/{region}.
+  mqtt::Topics topics;
+  // Neighbouring regions' servers (http://HOST:PORT) asked for mutual aid on every
+  // recommendation, each given `neighbour_timeout`.
+  std::vector<std::string> neighbours;
+  std::chrono::milliseconds neighbour_timeout{1500};
   HttpOptions http;
   std::optional<TrackerListenOptions> trackers;  // the trackers' HTTP(S) listener; none: off
   // The citizens' panic button (/darurat) on its own HTTP(S) listener; none: off. Its photos and

@@ -11,12 +11,14 @@
 
 #include "siaga/geodata/road_network.h"
 #include "siaga/mqtt/client.h"
+#include "siaga/mqtt/topics.h"
 #include "siaga/tracking/fleet.h"
 
 namespace siaga::synth {
 
 struct FleetSimOptions {
   mqtt::ClientOptions mqtt;
+  mqtt::Topics topics;     // the region's (siaga/v1 by default)
   size_t units = 10;       // the first N units of the fleet
   double rate_hz = 1;      // fixes per second per unit
   double duration_s = 10;  // 0: until stopped
