@@ -39,7 +39,7 @@ bool safe_relative(const std::string& path) {
 EventHttp::Impl::Impl(EventHttpOptions given)
     : options(std::move(given)),
       workers(options.workers ? options.workers
-                              : std::max(2u, std::thread::hardware_concurrency())) {
+                              : std::max(4u, 2 * std::thread::hardware_concurrency())) {
   if (options.certificate.empty()) return;
   // TLS 1.2 and newer only: what a phone's browser and a tracker app speak today.
   tls.emplace(asio::ssl::context::tls_server);

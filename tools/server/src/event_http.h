@@ -49,7 +49,9 @@ struct EventHttpOptions {
   size_t max_connections = 8192;
   // A browser opens six per host; a reverse proxy in front of the server needs a higher cap.
   size_t max_connections_per_address = 128;
-  unsigned workers = 0;     // 0: one per core
+  // 0: two per core, four at least: a handler also waits (a journal's fsync, SQLite), and on a
+  // shared machine two workers lost CPU time to the other processes (bench/RESULTS.md).
+  unsigned workers = 0;
   size_t max_queued = 512;  // requests waiting for or held by a worker; beyond: 503
 };
 

@@ -23,7 +23,7 @@ struct HttpOptions {
   // Connections one address may hold open; the rest are closed at once. A reverse proxy in front
   // of the server is one address for all: raise this there.
   size_t max_connections_per_address = 128;
-  unsigned workers = 0;  // threads that answer routes, searches and writes; 0: one per core
+  unsigned workers = 0;  // threads that answer routes, searches and writes; 0: two per core
   // Non-empty: dispatching and hazard toggles need "Authorization: Bearer <write_token>"; reads
   // stay open (the server listens on loopback or behind the control room's network).
   std::string write_token;
