@@ -142,7 +142,7 @@ Reply units(Api& api) {
   }
   out["units"] = list;
   out["by_status"] = by_status;
-  return {200, std::move(out)};  // an answer with routes: moved, not copied
+  return {200, std::move(out)};
 }
 
 Reply hazards(Api& api) {
@@ -167,7 +167,7 @@ Reply hazards(Api& api) {
                         {"properties", properties}});
   }
   out["features"] = features;
-  return {200, std::move(out)};  // an answer with routes: moved, not copied
+  return {200, std::move(out)};
 }
 
 Reply toggle_hazard(Api& api, std::string_view zone_id, bool active) {
@@ -211,7 +211,7 @@ Reply health(Api& api, MqttLink mqtt) {
   out["mqtt_connects"] = mqtt.connects;
   out["metric_version"] = set->version;
   out["hazards_active"] = active;
-  return {200, std::move(out)};  // an answer with routes: moved, not copied
+  return {200, std::move(out)};
 }
 
 Json network_geojson(const geodata::RoadNetwork& network) {
@@ -271,7 +271,7 @@ Reply places(Api& api, const Params& params) {
   Json out = dispatch::dataset_label(api.network);
   out["query"] = q->second;
   out["results"] = results;
-  return {200, std::move(out)};  // an answer with routes: moved, not copied
+  return {200, std::move(out)};
 }
 
 Reply labels(Api& api) {
@@ -290,7 +290,7 @@ Reply labels(Api& api) {
   Json out = dispatch::dataset_label(api.network);
   out["type"] = "FeatureCollection";
   out["features"] = features;
-  return {200, std::move(out)};  // an answer with routes: moved, not copied
+  return {200, std::move(out)};
 }
 
 }  // namespace siaga::server
