@@ -113,12 +113,15 @@ void EventHttp::Impl::accept() {
     error_code peer_error;
     const auto peer = socket.remote_endpoint(peer_error);
     const std::string address = peer_error ? "?" : peer.address().to_string();
+    const int port = peer_error ? -1 : peer.port();
     if (admit(address)) {
       socket.set_option(tcp::no_delay(true), peer_error);  // small answers, no 40 ms wait
       if (tls)
-        std::make_shared<Connection<TlsStream>>(*this, address, std::move(socket), *tls)->begin();
+        std::make_shared<Connection<TlsStream>>(*this, address, port, std::move(socket), *tls)
+            ->begin();
       else
-        std::make_shared<Connection<beast::tcp_stream>>(*this, address, std::move(socket))->begin();
+        std::make_shared<Connection<beast::tcp_stream>>(*this, address, port, std::move(socket))
+            ->begin();
     }
     accept();
   });

@@ -22,18 +22,17 @@ namespace http = boost::beast::http;
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-// One client connection, from accept to close. Reads run on the event loop; the handler runs
-// on the loop or on a worker; the answer is written from the loop again.
 template <typename Stream>
 class Connection : public std::enable_shared_from_this<Connection<Stream>> {
  public:
   static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
   template <typename... StreamArguments>
-  Connection(EventHttp::Impl& server, std::string address, StreamArguments&&... arguments)
+  Connection(EventHttp::Impl& server, std::string address, int port, StreamArguments&&... arguments)
       : server_(server),
         stream_(std::forward<StreamArguments>(arguments)...),
-        address_(std::move(address)) {
+        address_(std::move(address)),
+        port_(port) {
     server_.opened(&lowest());
   }
   ~Connection() { server_.closed(address_, &lowest()); }
@@ -134,10 +133,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     // A form post's fields are parameters, as a tracker's query string would be.
     if (request_.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded"))
       httplib::detail::parse_query_text(request_.body, request_.params);
-    error_code ignored;
-    const auto peer = lowest().socket().remote_endpoint(ignored);
-    request_.remote_addr = address_;
-    request_.remote_port = peer.port();
+    request_.remote_addr = address_;  // both looked up once, at accept
+    request_.remote_port = port_;
 
     const Route* route = server_.route_of(request_);
     if (!route) {
@@ -232,6 +229,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   EventHttp::Impl& server_;
   Stream stream_;
   std::string address_;
+  int port_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   httplib::Request request_;
