@@ -13,9 +13,12 @@ EventHttpOptions transport_options(const PublicListenOptions& options) {
   transport.certificate = options.certificate;
   transport.key = options.key;
   transport.max_body_bytes = options.max_body_bytes;
-  // A phone on a bad link sends a photo slowly: the whole request gets the read timeout.
+  // The header within the read timeout; the body gets that plus the time a largest report (a
+  // photo) takes at 32 KB/s, a phone's uplink on a bad day: cpp-httplib, before, cut only a
+  // client silent for the read timeout, and a steady slow upload must still arrive.
   transport.header_deadline = std::chrono::seconds(options.read_timeout_s);
-  transport.body_deadline = std::chrono::seconds(options.read_timeout_s);
+  transport.body_deadline = std::chrono::seconds(
+      options.read_timeout_s + static_cast<int>(options.max_body_bytes / (32 * 1024)));
   // Phones behind one carrier's NAT share an address; the reports' own limit is per address too.
   transport.max_connections_per_address = 64;
   // The page loads nothing from elsewhere, and nothing else may frame it or sniff its types.

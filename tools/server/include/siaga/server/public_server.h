@@ -19,7 +19,8 @@ struct PublicListenOptions {
   std::filesystem::path key;
   std::filesystem::path page_dir;           // the page, its script, manifest and worker
   size_t max_body_bytes = 3 * 1024 * 1024;  // a 2 MB photo in base64, and the rest
-  int read_timeout_s = 10;                  // a slow client is cut off after this
+  // The header must arrive within this; the body within this plus max_body_bytes at 32 KB/s.
+  int read_timeout_s = 10;
 };
 
 class PublicServer {
