@@ -209,6 +209,54 @@ bool Client::wait_acknowledged(std::chrono::milliseconds timeout) {
   return changed_.wait_for(lock, timeout, [&] { return unacknowledged() == 0; });
 }
 
+uint64_t Client::publish_tracked(std::string_view topic, std::string_view payload, bool retain) {
+  const std::string topic_text(topic);
+  int mid = 0;
+  ++published_;
+  const int rc = mosquitto_publish(mosq_, &mid, topic_text.c_str(),
+                                   static_cast<int>(payload.size()), payload.data(), 1, retain);
+  if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
+    --published_;
+    throw error("cannot publish on " + topic_text, rc);
+  }
+  std::lock_guard lock(mutex_);
+  const uint64_t ticket = ++last_ticket_;
+  // The acknowledgement may have come while mosquitto_publish was returning.
+  if (early_acks_.erase(mid) == 0) {
+    tracked_by_mid_[mid] = ticket;
+    unacked_tickets_.insert(ticket);
+  }
+  return ticket;
+}
+
+uint64_t Client::last_ticket() const {
+  std::lock_guard lock(mutex_);
+  return last_ticket_;
+}
+
+bool Client::wait_acknowledged_through(uint64_t ticket, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    return unacked_tickets_.empty() || *unacked_tickets_.begin() > ticket;
+  });
+}
+
+// On the network thread: a tracked message's acknowledgement, or one for an untracked message
+// (whose id is then remembered only while a tracked publish could still be claiming it).
+void Client::settle_tracked(int mid) {
+  std::lock_guard lock(mutex_);
+  const auto found = tracked_by_mid_.find(mid);
+  if (found != tracked_by_mid_.end()) {
+    unacked_tickets_.erase(found->second);
+    tracked_by_mid_.erase(found);
+    changed_.notify_all();
+    return;
+  }
+  early_acks_.insert(mid);
+  // Untracked publishes leave their ids here; keep the set small (ids repeat after 65,535).
+  if (early_acks_.size() > 1024) early_acks_.erase(early_acks_.begin());
+}
+
 void Client::on_connect(mosquitto* mosq, void* self_pointer, int rc) {
   auto* self = static_cast<Client*>(self_pointer);
   if (rc != 0) {  // refused (e.g. bad credentials): the loop retries
@@ -242,8 +290,9 @@ void Client::on_disconnect(mosquitto*, void* self_pointer, int) {
   self->changed_.notify_all();
 }
 
-void Client::on_publish(mosquitto*, void* self_pointer, int) {
+void Client::on_publish(mosquitto*, void* self_pointer, int mid) {
   auto* self = static_cast<Client*>(self_pointer);
+  self->settle_tracked(mid);
   ++self->acknowledged_;
   if (self->unacknowledged() == 0) {
     std::lock_guard lock(self->mutex_);

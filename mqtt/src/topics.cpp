@@ -49,6 +49,10 @@ std::string Topics::hazard(std::string_view zone_id) const {
 std::string Topics::event(std::string_view kind) const {
   return root_ + "/events/" + std::string(kind);
 }
+
+std::string Topics::replica(std::string_view kind) const {
+  return root_ + "/replica/" + std::string(kind);
+}
 std::string Topics::units_filter(std::string_view kind) const {
   return root_ + "/units/+/" + std::string(kind);
 }

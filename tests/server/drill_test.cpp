@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "broker_fixture.h"
+#include "drill_calls.h"
 #include "siaga/dispatch/coverage.h"
 #include "siaga/server/service.h"
 #include "siaga/synth/fleet_sim.h"
@@ -121,45 +122,12 @@ TEST(Drill, ASimulatedCrewIsOnSceneAndBackHomeFromItsGpsAlone) {
   EXPECT_EQ(report.missions, 1u);
 }
 
-// Medical calls on the streets within 400 m of an ambulance's home, so that every drive is short.
-struct NearbyCalls {
-  dispatch::IncidentStream stream;
-  dispatch::Coverage ground;
-  dispatch::CallPlaces places;
-};
-
-NearbyCalls nearby_calls(const tracking::Fleet& fleet) {
-  const geodata::RoadNetwork& network = test::ambon().network;
-  NearbyCalls calls;
-  calls.stream = dispatch::load_incident_stream(dispatch::default_incident_stream_file());
-  calls.stream.classes.resize(1);  // medical: one ambulance each
-  calls.stream.classes[0].share = 1;
-  calls.stream.classes[0].subtypes.clear();
-  calls.stream.areas = {{"near an ambulance station", 1}};
-  const dispatch::Scenario scenario =
-      dispatch::load_scenario(source_dir / "geodata/ambon/scenarios/baseline.json", network);
-  calls.ground = dispatch::coverage_ground(network, scenario);
-  calls.places.kecamatan = {"near an ambulance station"};
-  calls.places.segments.emplace_back();
-  calls.places.cumulative_km.emplace_back();
-  for (uint32_t s = 0; s < calls.ground.segments.size(); ++s) {
-    const auto a = network.node_position[calls.ground.segments[s].tail];
-    for (const tracking::Unit& unit : fleet.units) {
-      if (unit.type != "ambulance" || geodata::haversine_m(a, unit.home) > 400) continue;
-      calls.places.segments[0].push_back(s);
-      calls.places.cumulative_km[0].push_back(static_cast<double>(calls.places.segments[0].size()));
-      break;
-    }
-  }
-  return calls;
-}
-
 TEST(Drill, CallsAtARateAreReachedClosedAndInTheServersReport) {
   Stack stack("drill-rate");
   const tracking::Fleet& fleet = stack.fleet;
   Service& service = *stack.service;
 
-  const NearbyCalls calls = nearby_calls(fleet);
+  const test::NearbyCalls calls = test::nearby_calls(fleet);
   ASSERT_GT(calls.places.segments[0].size(), 10u);
   synth::DrillOptions drill;
   drill.server_port = service.http_port();
@@ -195,7 +163,7 @@ TEST(Drill, CallsAtARateAreReachedClosedAndInTheServersReport) {
 // HTTP, every call is reached or cancelled, and whatever the crews could not send is said.
 TEST(Drill, ADrillThatLosesItsBrokerKeepsGoingAndSaysWhatItCouldNotSend) {
   Stack stack("drill-broker");
-  const NearbyCalls calls = nearby_calls(stack.fleet);
+  const test::NearbyCalls calls = test::nearby_calls(stack.fleet);
   synth::DrillOptions drill;
   drill.server_port = stack.service->http_port();
   drill.crews.mqtt = stack.broker.client("drill-broker-crews", simulator_user);
@@ -229,7 +197,7 @@ TEST(Drill, ADrillThatLosesItsBrokerKeepsGoingAndSaysWhatItCouldNotSend) {
 TEST(Drill, AServerThatIsNotThereIsSaidAndTheDrillDoesNotStart) {
   const tracking::Fleet fleet =
       tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
-  const NearbyCalls calls = nearby_calls(fleet);
+  const test::NearbyCalls calls = test::nearby_calls(fleet);
   synth::DrillOptions drill;
   drill.server_port = 9;  // discard: nobody listens there
   drill.run_crews = false;

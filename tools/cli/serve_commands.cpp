@@ -42,6 +42,8 @@ struct ServeArguments {
   std::string public_certificate;
   std::string public_key;
   std::string public_page = (fs::path(SIAGA_SOURCE_DIR) / "tools/server/darurat").string();
+  bool replicate = false;  // a hot-standby pair's primary
+  std::string standby_of;  // http://HOST:PORT: start as its standby
 };
 
 // The tokens that writes need: one per line, "NAME TOKEN" (the name goes into the incidents' log)
@@ -136,7 +138,15 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   service_options.land_file = dispatch::data_dir(options.data_dir) / "land-schematic.geojson";
   service_options.store = store_options(arguments.tracking, false);
   if (arguments.tracking.mqtt != "none")
-    service_options.mqtt = mqtt_client(arguments.tracking, "siaga-engine", server::engine_user);
+    // A standby's own session: two engines with one client id would throw each other off.
+    service_options.mqtt = mqtt_client(
+        arguments.tracking, arguments.standby_of.empty() ? "siaga-engine" : "siaga-standby",
+        server::engine_user);
+  service_options.replicate = arguments.replicate;
+  service_options.standby_of = arguments.standby_of;
+  // The pair shares its token file: the standby shows the primary its first token.
+  if (!arguments.token_file.empty())
+    service_options.standby_token = read_tokens(arguments.token_file).front().second;
   service_options.topics = region_topics(arguments.tracking);
   service_options.neighbours = arguments.neighbours;
   service_options.http = http_options(arguments);
@@ -211,6 +221,12 @@ CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--cameras", arguments->cameras,
                       "the CCTV register (GeoJSON points), or none (default: the data folder's "
                       "cameras-SAMPLE.geojson)");
+  command->add_flag("--replicate", arguments->replicate,
+                    "a hot-standby pair's primary: every change goes to the standby over MQTT "
+                    "before a write is answered");
+  command->add_option("--standby-of", arguments->standby_of,
+                      "start as the hot standby of the primary at http://HOST:PORT (its own "
+                      "--state and client id); writes are refused until `siaga promote`");
   return {command, [&options, arguments] { return run_serve(options, *arguments); }};
 }
 
@@ -299,10 +315,40 @@ CommandRegistration nearest_command(CLI::App& app, CommandOptions& options) {
           }};
 }
 
+struct PromoteArguments {
+  std::string server = "127.0.0.1:8112";
+  std::string token_file;
+};
+
+// `siaga promote`: the operator's act that makes a standby the primary. The server refuses while
+// the old primary still answers as primary.
+CommandRegistration promote_command(CLI::App& app) {
+  auto arguments = std::make_shared<PromoteArguments>();
+  CLI::App* command = app.add_subcommand(
+      "promote", "make a hot standby the primary (refused while the primary still answers)");
+  command->add_option("--server", arguments->server, "the standby's HOST:PORT")
+      ->capture_default_str();
+  command->add_option("--token-file", arguments->token_file, "the pair's token file");
+  return {command, [arguments] {
+            const mqtt::Endpoint server = mqtt::parse_endpoint(arguments->server);
+            httplib::Client client(server.host, server.port);
+            client.set_connection_timeout(5, 0);
+            client.set_read_timeout(30, 0);
+            if (!arguments->token_file.empty())
+              client.set_bearer_token_auth(read_tokens(arguments->token_file).front().second);
+            const auto result = client.Post("/v1/admin/promote", "{}", "application/json");
+            if (!result)
+              throw IoError("no answer from " + arguments->server + " (" +
+                            httplib::to_string(result.error()) + ")");
+            std::cout << result->body << std::endl;
+            return result->status == 200 ? 0 : 1;
+          }};
+}
+
 }  // namespace
 
 std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& options) {
-  return {serve_command(app, options), nearest_command(app, options)};
+  return {serve_command(app, options), nearest_command(app, options), promote_command(app)};
 }
 
 }  // namespace siaga::cli

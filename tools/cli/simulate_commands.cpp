@@ -156,6 +156,9 @@ CommandRegistration drill_command(CLI::App& app, CommandOptions& options) {
       "response-time report at the end");
   command->add_option("--server", arguments->server, "the server's HOST:PORT")
       ->capture_default_str();
+  command->add_option("--standby-port", arguments->drill.standby_ports,
+                      "a hot standby's port on the server's host, turned to when the server is "
+                      "gone or no longer the primary (repeatable)");
   add_mqtt_options(command, arguments->tracking, "siaga-drill-crews", "broker HOST:PORT");
   add_fleet_option(command, arguments->tracking);
   command->add_option("--minutes", arguments->drill.minutes, "calls are created this long")

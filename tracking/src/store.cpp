@@ -323,9 +323,12 @@ Outcome TrackingStore::change_status(std::string_view unit_id, UnitStatus status
                         (state.incident_id.empty() ? "" : " (" + state.incident_id + ")"));
   }
   const uint64_t next_seq = known ? known->state.status_seq + 1 : 0;
-  return submit_status_locked({std::string(unit_id), next_seq,
-                               std::string(unit_status_name(status)), std::move(incident_id), now},
-                              now);
+  StatusReport change{std::string(unit_id), next_seq, std::string(unit_status_name(status)),
+                      std::move(incident_id), now};
+  Outcome outcome = submit_status_locked(change, now);
+  lock.unlock();
+  if (outcome.accepted && options_.engine_status_changed) options_.engine_status_changed(change);
+  return outcome;
 }
 
 void TrackingStore::count_rejection(Rejection reason) {

@@ -68,7 +68,11 @@ IncidentDesk::IncidentDesk(const DispatchContext& context, tracking::TrackingSto
       plans_(plans),
       options_(std::move(options)),
       named_way_(nearest_named_way(context.network)) {
-  // A restarted server follows again the units that were on open incidents.
+  follow_open_incidents();
+}
+
+void IncidentDesk::follow_open_incidents() {
+  std::lock_guard lock(mutex_);
   const int64_t now = options_.clock();
   for (const Incident& incident : incidents_.list({.open_only = true, .limit = 100'000})) {
     for (const tracking::UnitAssignment& assignment : incident.units) {

@@ -10,6 +10,7 @@
 #include "siaga/dispatch/recommendation.h"
 #include "siaga/mqtt/topics.h"
 #include "siaga/server/mutual_aid.h"
+#include "siaga/server/replication.h"
 #include "siaga/server/tracking_json.h"
 
 namespace siaga::server {
@@ -182,6 +183,7 @@ Reply toggle_hazard(Api& api, std::string_view zone_id, bool active) {
   event.set_time_ms(api.clock());
   const bool published =
       api.publish && api.publish(api.topics.event("hazard"), event.SerializeAsString());
+  if (api.replication) api.replication->hazard_changed(std::string(zone_id), active);
   return {200,
           {{"id", zone_id},
            {"active", active},
@@ -211,6 +213,7 @@ Reply health(Api& api, MqttLink mqtt) {
   out["mqtt_connects"] = mqtt.connects;
   out["metric_version"] = set->version;
   out["hazards_active"] = active;
+  out["role"] = api.replication ? role_name(api.replication->role()) : "primary";
   return {200, std::move(out)};
 }
 

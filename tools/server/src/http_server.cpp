@@ -16,6 +16,7 @@
 #include "siaga/server/incidents_api.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/public_reports.h"
+#include "siaga/server/replication.h"
 #include "siaga/server/response_metrics.h"
 #include "siaga/server/tracking_json.h"
 
@@ -182,14 +183,55 @@ struct HttpServer::Impl {
   template <typename Handler>
   auto guarded(Handler handler) {
     return [this, handler](const httplib::Request& request, httplib::Response& response) {
-      if (!authorized(request)) {
-        response.set_header("WWW-Authenticate", "Bearer");
-        return send(response, error_reply(401,
-                                          "a write needs the header Authorization: Bearer "
-                                          "<token> (siaga serve --token-file)"));
+      if (!authorized(request)) return refuse_unauthorized(response);
+      if (const auto refusal = api.replication ? api.replication->write_refusal() : std::nullopt) {
+        Reply reply = error_reply(503, *refusal);
+        reply.body["role"] = role_name(api.replication->role());
+        response.set_header("Retry-After", "5");
+        return send(response, reply);
       }
       handler(request, response);
+      // Answered once the standby's copy is with the broker: "yes", "no" (timed out), "off".
+      if (api.replication)
+        response.set_header("Siaga-Replicated", api.replication->wait_replicated());
     };
+  }
+
+  void refuse_unauthorized(httplib::Response& response) {
+    response.set_header("WWW-Authenticate", "Bearer");
+    send(response, error_reply(401,
+                               "a write needs the header Authorization: Bearer "
+                               "<token> (siaga serve --token-file)"));
+  }
+
+  // A hot-standby pair (replication.h): its state, a new standby's starting point, promotion.
+  void add_replica_routes() {
+    http.get(
+        "/v1/replica/status",
+        [this](const auto&, auto& response) {
+          send(response, {200, api.replication ? api.replication->status_json()
+                                               : Json{{"role", "primary"}, {"paired", false}}});
+        },
+        Lane::io);  // a promotion asks it of the old primary: it must not queue behind routing
+    http.get("/v1/replica/snapshot", [this](const auto& request, httplib::Response& response) {
+      if (!authorized(request)) return refuse_unauthorized(response);
+      if (!api.replication) return send(response, error_reply(404, "this server is not paired"));
+      response.set_content(api.replication->snapshot(), "application/x-protobuf");
+    });
+    http.post("/v1/admin/promote", [this](const auto& request, auto& response) {
+      if (!authorized(request)) return refuse_unauthorized(response);
+      if (!api.replication)
+        return send(response, error_reply(400, "this server is not part of a hot-standby pair"));
+      const auto promotion = api.replication->promote([this] {
+        if (api.desk) api.desk->follow_open_incidents();
+      });
+      Reply reply = promotion.status == 200
+                        ? Reply{200, {{"role", "primary"}, {"message", promotion.message}}}
+                        : error_reply(promotion.status, promotion.message);
+      reply.body["epoch"] = promotion.epoch;
+      reply.body["took_ms"] = promotion.took_ms;
+      send(response, reply);
+    });
   }
 
   // Wraps a handler: times it, counts its status, and turns any escaped exception into a 500
@@ -262,6 +304,7 @@ struct HttpServer::Impl {
                                     "application/json");
              }));
     add_incident_routes();
+    add_replica_routes();
     http.get("/v1/coverage/live", timed(coverage_live, [this](const auto& request, auto& response) {
                send(response, live_coverage(api, request.params));
              }));
@@ -422,6 +465,7 @@ std::string HttpServer::Impl::metrics() const {
         << "siaga_public_reports_total{outcome=\"rate_limited\"} " << reports.rate_limited << "\n"
         << "siaga_public_reports_total{outcome=\"refused\"} " << reports.refused << "\n";
   }
+  if (api.replication) out << api.replication->metrics();
   return out.str();
 }
 

@@ -11,6 +11,7 @@
 #include "request_body.h"
 #include "secrets.h"
 #include "siaga/geodata/snapper.h"
+#include "siaga/server/replication.h"
 
 namespace siaga::server {
 
@@ -277,9 +278,12 @@ Reply PublicReports::submit(std::string_view text, const std::string& address) {
   if (const auto accuracy = body::finite_number(json, "accuracy_m"))
     incident.note =
         "[GPS ±" + std::to_string(static_cast<int>(std::round(*accuracy))) + " m] " + incident.note;
+  if (const auto refusal = api_.replication ? api_.replication->write_refusal() : std::nullopt)
+    return error_reply(503, "coba lagi sebentar / try again in a moment: " + *refusal);
   tracking::Incident created;
   try {
     created = api_.desk->create(incident, "app", options_.max_off_road_m).incident;
+    if (api_.replication) api_.replication->wait_replicated();
   } catch (const geodata::SnapError& error) {
     return refuse(422,
                   "lokasi Anda tidak berada di Pulau Ambon (your position is not on Pulau "

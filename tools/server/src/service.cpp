@@ -117,6 +117,28 @@ std::string land_layer(const ServiceOptions& options, const geodata::RoadNetwork
   return land.dump();
 }
 
+// The replication's own MQTT session beside the intake's: its acknowledgements are waited for
+// by writes, never behind a burst of fixes.
+ReplicationOptions replication_options(const ServiceOptions& options) {
+  if ((options.replicate || !options.standby_of.empty()) && !options.mqtt)
+    throw InputError("a hot-standby pair (--replicate, --standby-of) needs a broker (--mqtt)");
+  ReplicationOptions replication;
+  replication.publish = options.replicate;
+  replication.standby_of = options.standby_of;
+  replication.token = options.standby_token;
+  replication.topics = options.topics;
+  replication.state_dir = options.store.state_dir;
+  if (options.mqtt) {
+    replication.mqtt = *options.mqtt;
+    replication.mqtt.client_id += "-replica";
+    replication.mqtt.on_link_change = [log = options.log](const std::string& message) {
+      if (log) log("replication: " + message);
+    };
+  }
+  replication.log = options.log;
+  return replication;
+}
+
 mqtt::ClientOptions offline_client() {
   mqtt::ClientOptions client;
   client.client_id = "siaga-engine";
@@ -134,6 +156,7 @@ struct Service::Parts {
   std::vector<dispatch::IncidentClass> classes;
   tracking::TrackingStore store;
   tracking::IncidentStore incidents;
+  Replication replication;
   routing::QueryPool queries;
   std::vector<dispatch::ResponsePlan> plans;
   dispatch::AreaLabels areas;
@@ -160,9 +183,16 @@ struct Service::Parts {
         snapper(setup->network),
         classes(
             dispatch::load_incident_classes(options.incident_types_file, setup->live->profiles())),
-        store(tracking::load_fleet(options.fleet_file), setup->network, options.store),
+        store(tracking::load_fleet(options.fleet_file), setup->network, store_options()),
         incidents(options.store.state_dir.empty() ? std::filesystem::path()
                                                   : options.store.state_dir / "incidents.sqlite"),
+        replication(replication_options(options), incidents, store,
+                    [this](const std::string& zone_id, bool active) {
+                      v1::HazardToggle toggle;
+                      toggle.set_zone_id(zone_id);
+                      toggle.set_active(active);
+                      apply_hazard_toggle(toggle);
+                    }),
         queries(*setup->cch),
         plans(dispatch::load_response_plans(options.response_plans_file, classes,
                                             setup->live->profiles())),
@@ -180,6 +210,7 @@ struct Service::Parts {
             [this](const v1::HazardToggle& toggle) { apply_hazard_toggle(toggle); },
             [this](std::string_view unit_id, uint64_t) { on_fix_accepted(unit_id); },
             [this](const tracking::StatusReport& report) {
+              if (replication.role() != Role::primary) return;
               if (const auto status = tracking::parse_unit_status(report.status))
                 desk.on_status_accepted(report.unit_id, *status, report.incident_id);
             },
@@ -207,6 +238,7 @@ struct Service::Parts {
       };
     api.desk = &desk;
     api.incidents = &incidents;
+    if (replication.enabled()) api.replication = &replication;
     api.response_targets = targets;
     api.response_metrics = &response_metrics;
     if (coverage) api.coverage = &*coverage;
@@ -215,6 +247,7 @@ struct Service::Parts {
     if (cameras) api.cameras = &*cameras;
     api.land_geojson = land_layer(options, setup->network);
     desk.on_change([this](const dispatch::IncidentChange& change) {
+      replication.incident_changed(change.incident);
       response_metrics.observe(change);
       tell(change);
     });
@@ -222,9 +255,20 @@ struct Service::Parts {
 
   // Every fix the store accepted, from MQTT or from an HTTP tracker: the desk follows units on
   // calls, the relocations units on their way to a post.
+  // A standby only keeps the fixes: its primary decides what they mean for the incidents.
   void on_fix_accepted(std::string_view unit_id) {
+    if (replication.role() != Role::primary) return;
     desk.on_fix_accepted(unit_id);
     relocations.on_fix(store, unit_id, tracking::now_ms());
+  }
+
+  // The engine's own status changes go to the standby (the crews' reach it from the broker).
+  tracking::StoreOptions store_options() {
+    tracking::StoreOptions store_options = options.store;
+    store_options.engine_status_changed = [this](const tracking::StatusReport& change) {
+      replication.unit_status_changed(change);
+    };
+    return store_options;
   }
 
   dispatch::DeskOptions desk_options() {
@@ -306,6 +350,8 @@ Service::~Service() {
 }
 
 void Service::start() {
+  parts_->replication.start("http://" + parts_->options.http.host + ":" +
+                            std::to_string(http_port()));
   if (parts_->options.mqtt) parts_->ingest.start();
   parts_->http.start();
   if (parts_->trackers) parts_->trackers->start();
@@ -319,6 +365,7 @@ void Service::stop() {
   if (parts_->trackers) parts_->trackers->stop();
   if (parts_->public_server) parts_->public_server->stop();
   if (parts_->options.mqtt) parts_->ingest.stop();
+  parts_->replication.stop();
   parts_->store.sync();
   parts_->started = false;
 }
@@ -343,6 +390,10 @@ tracking::IncidentStore& Service::incidents() {
   return parts_->incidents;
 }
 
+Replication& Service::replication() {
+  return parts_->replication;
+}
+
 dispatch::Json Service::ready_json() const {
   const Parts& parts = *parts_;
   const std::string url = "http://" + parts.options.http.host + ":" + std::to_string(http_port());
@@ -355,6 +406,8 @@ dispatch::Json Service::ready_json() const {
       !parts.options.http.write_token.empty() || !parts.options.http.tokens.empty();
   ready["topics"] = parts.options.topics.root();
   ready["neighbours"] = parts.options.neighbours;
+  ready["role"] = role_name(parts.replication.role());
+  if (!parts.options.standby_of.empty()) ready["standby_of"] = parts.options.standby_of;
   ready["units"] = parts.store.fleet().units.size();
   ready["sample_fleet"] = parts.store.fleet().sample;
   ready["hazard_zones"] = parts.setup->live->hazards().zones.size();

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -33,15 +34,20 @@ class Drill {
         segments_(segments),
         options_(options),
         stop_(stop),
-        http_(options.server_host, options.server_port),
         random_(options.seed) {
-    http_.set_connection_timeout(2s);
-    http_.set_read_timeout(10s);
-    if (!options.token.empty()) http_.set_bearer_token_auth(options.token);
+    std::vector<int> ports = {options.server_port};
+    ports.insert(ports.end(), options.standby_ports.begin(), options.standby_ports.end());
+    for (const int port : ports) {
+      auto& http =
+          servers_.emplace_back(std::make_unique<httplib::Client>(options.server_host, port));
+      http->set_connection_timeout(2s);
+      http->set_read_timeout(10s);
+      if (!options.token.empty()) http->set_bearer_token_auth(options.token);
+    }
   }
 
   DrillReport run() {
-    const auto health = http_.Get("/health");
+    const auto health = servers_[0]->Get("/health");
     if (!health || health->status != 200)
       throw DrillError("the server at " + where() + " does not answer /health (" +
                        (health ? "status " + std::to_string(health->status)
@@ -73,16 +79,39 @@ class Drill {
   }
 
  private:
-  std::string where() const {
-    return options_.server_host + ":" + std::to_string(options_.server_port);
+  std::string where() const { return options_.server_host + ":" + std::to_string(port_); }
+
+  httplib::Result send(const char* method, const std::string& path, const Json& body,
+                       const httplib::Headers& headers) {
+    httplib::Client& http = *servers_[current_];
+    return std::string(method) == "GET"
+               ? http.Get(path, headers)
+               : http.Post(path, headers, body.is_null() ? "{}" : body.dump(), "application/json");
+  }
+
+  // The server's answer, turning to the pair's other server while this one is gone or is not
+  // the primary (503 naming its role), for as long as the drill waits for a server.
+  httplib::Result send_to_primary(const char* method, const std::string& path, const Json& body,
+                                  const httplib::Headers& headers) {
+    for (;;) {
+      auto result = send(method, path, body, headers);
+      const bool not_primary =
+          result && result->status == 503 && result->body.find("\"role\"") != std::string::npos;
+      const bool waited_too_long =
+          tracking::now_ms() - last_answer_ms_ > options_.server_gone_seconds * 1000;
+      if ((result && !not_primary) || servers_.size() < 2 || stop_ || waited_too_long)
+        return result;
+      current_ = (current_ + 1) % servers_.size();
+      port_ = current_ == 0 ? options_.server_port : options_.standby_ports[current_ - 1];
+      ++report_.failovers;
+      std::this_thread::sleep_for(250ms);
+    }
   }
 
   // The server's answer as JSON, or null after counting what went wrong.
-  Json call(const char* method, const std::string& path, const Json& body = nullptr) {
-    const auto result =
-        std::string(method) == "GET"
-            ? http_.Get(path)
-            : http_.Post(path, body.is_null() ? "{}" : body.dump(), "application/json");
+  Json call(const char* method, const std::string& path, const Json& body = nullptr,
+            const httplib::Headers& headers = {}) {
+    const auto result = send_to_primary(method, path, body, headers);
     if (!result) {
       problem(std::string(method) + " " + path + ": " + httplib::to_string(result.error()));
       return nullptr;
@@ -95,6 +124,25 @@ class Drill {
     }
     Json answer = Json::parse(result->body, nullptr, false);
     return answer.is_discarded() ? Json(nullptr) : answer;
+  }
+
+  // An incident as a 2xx answer showed it: what the server acknowledged.
+  void acknowledge(const Json& incident, const char* what) {
+    if (!incident.is_object() || !incident.contains("id")) return;
+    AcknowledgedWrite write{incident["id"], what, {}, {}};
+    if (incident.contains("dispatched"))
+      for (const Json& unit : incident["dispatched"]) write.unit_ids.push_back(unit);
+    if (incident.contains("events"))
+      for (const Json& event : incident["events"]) write.event_seqs.push_back(event["seq"]);
+    report_.acknowledged.push_back(std::move(write));
+  }
+
+  // A close as the call's end, acknowledged: true when the server took it.
+  bool close(const std::string& id, bool cancel) {
+    const Json closed = call("POST", "/v1/incidents/" + id + "/close",
+                             cancel ? Json{{"cancel", true}} : Json(nullptr));
+    acknowledge(closed, cancel ? "cancelled" : "closed");
+    return !closed.is_null();
   }
 
   void problem(const std::string& line) {
@@ -144,10 +192,9 @@ class Drill {
     }
     // At the end: a call whose unit got there is closed as done, one still waiting is cancelled.
     for (const OpenCall& open : open_) {
-      const std::string close = "/v1/incidents/" + open.id + "/close";
       if (open.on_scene_seen_ms != 0) {
-        if (!call("POST", close).is_null()) ++report_.closed;
-      } else if (!call("POST", close, {{"cancel", true}}).is_null()) {
+        if (close(open.id, false)) ++report_.closed;
+      } else if (close(open.id, true)) {
         ++report_.cancelled;
       }
     }
@@ -163,19 +210,24 @@ class Drill {
                  {"class", drawn.incident_class->incident_class},
                  {"note", "DRILL (siaga drill)"}};
     if (!drawn.subtype.empty()) body["subtype"] = drawn.subtype;
-    const Json created = call("POST", "/v1/incidents", body);
+    // A create retried on the standby after a failover is never a second call.
+    const std::string key =
+        "drill-" + std::to_string(report_.from_ms) + "-" + std::to_string(++calls_made_);
+    const Json created = call("POST", "/v1/incidents", body, {{"Idempotency-Key", key}});
     if (!created.is_object() || !created.contains("id")) return;
     ++report_.created;
     const std::string id = created["id"];
+    acknowledge(created, "created");
     const Json plan = call("POST", "/v1/incidents/" + id + "/recommend");
     if (!plan.is_object() || !plan["unit_ids"].is_array() || plan["unit_ids"].empty()) {
       ++report_.no_unit;
-      if (!call("POST", "/v1/incidents/" + id + "/close", {{"cancel", true}}).is_null())
-        ++report_.cancelled;
+      if (close(id, true)) ++report_.cancelled;
       return;
     }
-    if (call("POST", "/v1/incidents/" + id + "/units", {{"unit_ids", plan["unit_ids"]}}).is_null())
-      return;
+    const Json sent =
+        call("POST", "/v1/incidents/" + id + "/units", {{"unit_ids", plan["unit_ids"]}});
+    if (sent.is_null()) return;
+    acknowledge(sent, "dispatched");
     ++report_.dispatched;
     open_.push_back({id, 0});
   }
@@ -192,7 +244,7 @@ class Drill {
       }
       if (it->on_scene_seen_ms != 0 &&
           now - it->on_scene_seen_ms >= static_cast<int64_t>(options_.scene_seconds * 1000) &&
-          !call("POST", "/v1/incidents/" + it->id + "/close").is_null()) {
+          close(it->id, false)) {
         ++report_.closed;
         it = open_.erase(it);
         continue;
@@ -225,10 +277,13 @@ class Drill {
   const std::vector<routing::Segment>& segments_;
   const DrillOptions& options_;
   const std::atomic<bool>& stop_;
-  httplib::Client http_;
+  std::vector<std::unique_ptr<httplib::Client>> servers_;  // the server, then its standbys
+  size_t current_ = 0;
+  int port_ = options_.server_port;
   std::mt19937_64 random_;
   int64_t last_answer_ms_ = 0;
   std::vector<OpenCall> open_;
+  uint64_t calls_made_ = 0;
   DrillReport report_;
 };
 
@@ -254,6 +309,8 @@ Json drill_json(const DrillReport& report) {
           {"closed", report.closed},
           {"cancelled", report.cancelled},
           {"http_errors", report.http_errors},
+          {"failovers", report.failovers},
+          {"acknowledged_writes", report.acknowledged.size()},
           {"problems", report.problems},
           {"crews", crews},
           {"from_ms", report.from_ms},

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -82,12 +84,20 @@ class Client {
   uint64_t unacknowledged() const { return published_ - acknowledged_; }
   uint64_t acknowledged() const { return acknowledged_; }
   bool wait_acknowledged(std::chrono::milliseconds timeout);
+  // A QoS 1 message whose acknowledgement can be waited for on its own: returns its ticket
+  // (1, 2, …). Throws ClientError like publish().
+  uint64_t publish_tracked(std::string_view topic, std::string_view payload, bool retain = false);
+  // The ticket of the newest tracked message published so far (0: none).
+  uint64_t last_ticket() const;
+  // Until the broker acknowledged every tracked message up to `ticket`; false on timeout.
+  bool wait_acknowledged_through(uint64_t ticket, std::chrono::milliseconds timeout);
   void stop();
 
  private:
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
+  void settle_tracked(int mid);
   static void on_message(mosquitto*, void* self, const mosquitto_message* message);
   void run_network();
   void report_link(std::string message);
@@ -102,7 +112,13 @@ class Client {
   std::atomic<uint64_t> connect_count_{0};
   std::atomic<uint64_t> published_{0};
   std::atomic<uint64_t> acknowledged_{0};
-  std::mutex mutex_;
+  // Tracked messages: libmosquitto's message id → ticket while unacknowledged; acknowledgements
+  // that came before publish_tracked() had its message id; tickets not yet acknowledged.
+  std::map<int, uint64_t> tracked_by_mid_;
+  std::set<int> early_acks_;
+  std::set<uint64_t> unacked_tickets_;
+  uint64_t last_ticket_ = 0;
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool started_ = false;
   std::atomic<bool> stopping_{false};

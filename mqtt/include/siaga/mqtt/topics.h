@@ -6,6 +6,7 @@
 //   ROOT/units/{unit_id}/status   StatusChange (protobuf)
 //   ROOT/hazards/{zone_id}        HazardToggle (protobuf)
 //   ROOT/events/{kind}            engine events (dispatch, incident, hazard)
+//   ROOT/replica/{kind}           the primary's feed to its hot standbys (siaga.proto)
 #pragma once
 
 #include <optional>
@@ -38,6 +39,8 @@ class Topics {
   std::string status(std::string_view unit_id) const;
   std::string hazard(std::string_view zone_id) const;
   std::string event(std::string_view kind) const;
+  // ROOT/replica/{kind}: a primary's feed to its hot standbys (incident, unit, hazard, primary).
+  std::string replica(std::string_view kind) const;
   std::string units_filter(std::string_view kind) const;  // ROOT/units/+/KIND, to subscribe
   std::string hazards_filter() const;                     // ROOT/hazards/+
 

@@ -99,7 +99,8 @@ struct Incident {
   std::string source = "console";  // console, api, app (the citizens' panic button)
   bool unverified = false;         // a report nobody has confirmed yet (the app)
   IncidentStatus status = IncidentStatus::new_call;
-  int64_t closed_ms = 0;  // closed or cancelled
+  int64_t closed_ms = 0;        // closed or cancelled
+  std::string idempotency_key;  // the create's Idempotency-Key, may be empty
   std::vector<UnitAssignment> units;
   std::vector<IncidentEvent> events;
 

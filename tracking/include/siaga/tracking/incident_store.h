@@ -118,6 +118,15 @@ class IncidentStore {
   Incident finish(std::string_view id, IncidentStatus how, const std::string& who,
                   const std::string& note, int64_t now_ms);
 
+  // A hot standby's side of replication (incident_replica.cpp): the incident as the primary has
+  // it, with its units and its events (their seqs kept), in one transaction, applied only when
+  // its newest event is at least as new as ours (a replica can be older than what we have: the
+  // snapshot a standby starts from races the live feed). Returns whether it was applied; throws
+  // IncidentStorageError when it cannot be (e.g. it would put a unit on two open incidents).
+  bool apply_replica(const Incident& incident);
+  // The newest event's seq of the incident; 0 when it is not here.
+  int64_t version_of(std::string_view id) const;
+
  private:
   struct Connection;
   Incident load(std::string_view id) const;  // the lock held

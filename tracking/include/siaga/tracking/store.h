@@ -114,6 +114,10 @@ struct StoreOptions {
   // Told what an operator must know (a journal write that failed, a torn tail cut off at start, a
   // snapshot that failed); may be called with the store's lock held, so it must not call back.
   std::function<void(const std::string& message)> log;
+  // Told of every status change_status() accepted (the engine's own: a dispatch, a unit freed, a
+  // step from GPS), after the store's lock is released, on the caller's thread: what a primary
+  // sends its hot standby, which hears the crews' own reports from the broker.
+  std::function<void(const StatusReport& change)> engine_status_changed;
 };
 
 // Keeps a reference to `network` (through its snapper), which must outlive it.

@@ -70,6 +70,11 @@ class IncidentDesk {
 
   void on_change(std::function<void(const IncidentChange&)> listener);
 
+  // Follows the units of every open incident (their ETAs and GPS steps): done at construction,
+  // for a restarted server, and again when a hot standby, whose incidents came from its primary,
+  // becomes the primary.
+  void follow_open_incidents();
+
   // The call snapped to the roads (max_snap_m) and labelled. Throws geodata::SnapError, and what
   // IncidentStore::create throws.
   tracking::IncidentStore::Created create(tracking::NewIncident incident, const std::string& who,

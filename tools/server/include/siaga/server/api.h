@@ -69,6 +69,8 @@ struct Api {
   const dispatch::CameraIndex* cameras = nullptr;  // the CCTV register; null: /v1/cameras 503
   // The citizens' reports (their counters and photos); null without the public listener.
   const class PublicReports* public_reports = nullptr;
+  // A hot-standby pair's replication (replication.h); null when this server is not in one.
+  class Replication* replication = nullptr;
   // The MQTT topics events go out on: siaga/v1, or siaga/v2/{region} (whose code then labels the
   // recommendations).
   mqtt::Topics topics{};

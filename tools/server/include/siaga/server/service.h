@@ -18,6 +18,7 @@
 #include "siaga/mqtt/topics.h"
 #include "siaga/server/http_server.h"
 #include "siaga/server/public_server.h"
+#include "siaga/server/replication.h"
 #include "siaga/server/tracker_server.h"
 #include "siaga/tracking/store.h"
 
@@ -50,6 +51,12 @@ struct ServiceOptions {
   // recommendation, each given `neighbour_timeout`.
   std::vector<std::string> neighbours;
   std::chrono::milliseconds neighbour_timeout{1500};
+  // A hot-standby pair (replication.h): this primary feeds standbys, or this instance starts as
+  // the standby of the primary at standby_of (http://HOST:PORT, whose token is standby_token).
+  // Both need `mqtt`.
+  bool replicate = false;
+  std::string standby_of;
+  std::string standby_token;
   HttpOptions http;
   std::optional<TrackerListenOptions> trackers;  // the trackers' HTTP(S) listener; none: off
   // The citizens' panic button (/darurat) on its own HTTP(S) listener; none: off. Its photos and
@@ -77,6 +84,7 @@ class Service {
   int public_port() const;    // 0 without the citizens' listener
   tracking::TrackingStore& store();
   tracking::IncidentStore& incidents();
+  Replication& replication();
   // The one line `siaga serve` prints when it is ready: {"ready": true, "listen": URL, ...}.
   dispatch::Json ready_json() const;
 

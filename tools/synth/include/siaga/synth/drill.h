@@ -33,6 +33,18 @@ struct DrillOptions {
   double scene_seconds = 60;        // a call is closed this long after its first unit is on scene
   double settle_seconds = 900;      // after the last call: how long units may take to get there
   double server_gone_seconds = 30;  // no answer for this long mid-run: the drill stops
+  // A hot-standby pair: the standbys' ports on server_host, turned to in order when the server
+  // stops answering or answers that it is not the primary (the drill waits for an operator's
+  // promotion, up to server_gone_seconds).
+  std::vector<int> standby_ports;
+};
+
+// A write the server answered with 2xx: what a failover must not lose.
+struct AcknowledgedWrite {
+  std::string incident_id;
+  std::string what;                   // created, dispatched, closed, cancelled
+  std::vector<std::string> unit_ids;  // dispatched
+  std::vector<int64_t> event_seqs;    // the incident's log as the answer showed it
 };
 
 struct DrillReport {
@@ -44,6 +56,8 @@ struct DrillReport {
   size_t cancelled = 0;  // still not reached when the drill ended
   size_t http_errors = 0;
   std::vector<std::string> problems;  // what could not be done, one line each
+  size_t failovers = 0;               // turns to another server of the pair
+  std::vector<AcknowledgedWrite> acknowledged;
   FleetSimReport crews;
   dispatch::Json report;  // GET /v1/reports/response-times over the drill's time
   int64_t from_ms = 0;
