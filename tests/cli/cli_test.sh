@@ -103,6 +103,9 @@ server=$(grep -o '"listen":"http://[^"]*"' "$work/serve.out" | cut -d/ -f3 | tr 
 check nearest-server ok '"not_available"' -- "$siaga" nearest --at -3.6960,128.1830 --type medical --server "$server"
 check nearest-server-refuses fail "the server refused: unknown incident type" -- "$siaga" nearest --at -3.6960,128.1830 --type alien --server "$server"
 check serve-busy-port fail "cannot listen on" -- timeout 60 "$siaga" serve --listen "$server" --mqtt none --state "$work/serve-state2"
+check promote-unpaired fail "not part of a hot-standby pair" -- "$siaga" promote --server "$server"
+check promote-no-server fail "no answer from 127.0.0.1:9" -- "$siaga" promote --server 127.0.0.1:9
+check serve-standby-no-broker fail "needs a broker" -- timeout 60 "$siaga" serve --listen 127.0.0.1:0 --mqtt none --standby-of "http://$server" --state "$work/serve-state5"
 check serve-bad-region fail "not a Kepmendagri area code" -- timeout 60 "$siaga" serve --listen 127.0.0.1:0 --mqtt none --region 81.7 --state "$work/serve-state3"
 # Maluku Tengah's server beside it, asking the first for mutual aid on every recommendation.
 "$siaga" serve --listen 127.0.0.1:0 --mqtt none --region 81.01 --neighbour "http://$server" \

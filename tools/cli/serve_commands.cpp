@@ -340,8 +340,14 @@ CommandRegistration promote_command(CLI::App& app) {
             if (!result)
               throw IoError("no answer from " + arguments->server + " (" +
                             httplib::to_string(result.error()) + ")");
+            if (result->status != 200) {
+              const Json refusal = Json::parse(result->body, nullptr, false);
+              throw IoError(
+                  arguments->server + " refused (" + std::to_string(result->status) + "): " +
+                  (refusal.is_object() ? refusal.value("error", result->body) : result->body));
+            }
             std::cout << result->body << std::endl;
-            return result->status == 200 ? 0 : 1;
+            return 0;
           }};
 }
 
