@@ -129,7 +129,7 @@ class Drill {
   // An incident as a 2xx answer showed it: what the server acknowledged.
   void acknowledge(const Json& incident, const char* what) {
     if (!incident.is_object() || !incident.contains("id")) return;
-    AcknowledgedWrite write{incident["id"], what, {}, {}};
+    AcknowledgedWrite write{incident["id"], what, {}, {}, port_};
     if (incident.contains("dispatched"))
       for (const Json& unit : incident["dispatched"]) write.unit_ids.push_back(unit);
     if (incident.contains("events"))

@@ -45,6 +45,7 @@ struct AcknowledgedWrite {
   std::string what;                   // created, dispatched, closed, cancelled
   std::vector<std::string> unit_ids;  // dispatched
   std::vector<int64_t> event_seqs;    // the incident's log as the answer showed it
+  int server_port = 0;                // who acknowledged it
 };
 
 struct DrillReport {
