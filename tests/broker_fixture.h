@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "siaga/mqtt/broker_config.h"
 #include "siaga/mqtt/client.h"
@@ -78,6 +80,34 @@ class TestBroker {
     config_ = settings_.directory / "mosquitto.conf";
     std::ofstream(config_) << mqtt::broker_config(settings_);
     start();
+  }
+
+  // Regions side by side on one broker: each region's credentials (siaga broker-credentials
+  // --region) written apart, then joined into the broker's password file and ACL, as an operator
+  // joins them for a shared broker. client() logs in with the first region's.
+  TestBroker(const std::string& name,
+             const std::vector<std::pair<tracking::Fleet, mqtt::Topics>>& regions) {
+    settings_.port = free_loopback_port();
+    settings_.directory = fresh_directory("broker-" + name);
+    settings_.password_file = settings_.directory / "passwords";
+    settings_.acl_file = settings_.directory / "acl";
+    std::ofstream passwords(settings_.password_file), acl(settings_.acl_file);
+    for (size_t r = 0; r < regions.size(); ++r) {
+      const auto& [fleet, topics] = regions[r];
+      region_credentials_.push_back(server::write_broker_credentials(
+          fleet, settings_.directory / ("credentials-" + topics.region()), topics));
+      passwords << std::ifstream(region_credentials_.back().password_file).rdbuf();
+      acl << std::ifstream(region_credentials_.back().acl_file).rdbuf();
+    }
+    passwords.close();
+    acl.close();
+    credentials_ = region_credentials_.front();
+    config_ = settings_.directory / "mosquitto.conf";
+    std::ofstream(config_) << mqtt::broker_config(settings_);
+    start();
+  }
+  const server::BrokerCredentials& region_credentials(size_t r) const {
+    return region_credentials_.at(r);
   }
   ~TestBroker() {
     stop();
@@ -142,6 +172,7 @@ class TestBroker {
 
   mqtt::BrokerSettings settings_;
   server::BrokerCredentials credentials_;
+  std::vector<server::BrokerCredentials> region_credentials_;
   std::filesystem::path config_;
   pid_t pid_ = -1;
 };

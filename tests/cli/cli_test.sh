@@ -72,6 +72,7 @@ grep -q '^AMB-01:\$7\$' "$work/creds/passwords" || { echo "FAIL broker-credentia
 [ "$(stat -c %a "$work/creds/credentials.json")" = 600 ] || { echo "FAIL broker-credentials: credentials readable by others"; failures=$((failures + 1)); }
 check broker-credentials-region ok '"users":' -- "$siaga" broker-credentials --dir "$work/creds-81.71" --region 81.71
 grep -q "^topic write siaga/v2/81.71/units/AMB-01/#$" "$work/creds-81.71/acl" || { echo "FAIL broker-credentials-region: ACL"; failures=$((failures + 1)); }
+grep -q "^user AMB-01@81.71$" "$work/creds-81.71/acl" || { echo "FAIL broker-credentials-region: the region's user name"; failures=$((failures + 1)); }
 check broker-credentials-bad-region fail "not a Kepmendagri area code" -- "$siaga" broker-credentials --dir "$work/creds-x" --region 81/71
 check broker-config-auth ok "allow_anonymous false" -- "$siaga" broker-config --port 1999 --dir "$work/broker" --password-file "$work/creds/passwords" --acl-file "$work/creds/acl"
 check broker-certificate ok '"certificate":' -- "$siaga" broker-certificate --dir "$work/tls"

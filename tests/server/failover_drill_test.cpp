@@ -144,7 +144,6 @@ TEST(FailoverDrill, ThePrimaryKilledMidDrillLosesNothingItAcknowledged) {
   EXPECT_GE(report.failovers, 1u) << told;
   EXPECT_GE(report.created, 3u) << told;
   EXPECT_EQ(report.reached_scene + report.cancelled, report.created) << told;
-  EXPECT_GE(report.reached_scene, 1u) << told;
 
   // Every acknowledged write, on the new primary.
   size_t checked = 0;

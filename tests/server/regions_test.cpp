@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <siaga.pb.h>
 
+#include <mutex>
 #include <thread>
 
 #include "broker_fixture.h"
@@ -115,6 +116,59 @@ TEST(Regions, TwoRegionsOnOneBrokerNeverSeeEachOthersFixes) {
   }
   for (auto& engine : engines) engine->stop();
   trackers.stop();
+}
+
+// Two regions' credentials joined on one broker, both with the whole fleet: every name is its
+// region's (AMB-01@81.71 and AMB-01@81.01, each with its own password), and neither a unit nor an
+// engine can publish under the other region's root.
+TEST(Regions, EachRegionHasItsOwnUsersOnASharedBroker) {
+  const tracking::Fleet fleet = synth::sample_fleet(test::ambon().network);
+  const mqtt::Topics ambon = mqtt::Topics::of_region("81.71");
+  const mqtt::Topics maluku_tengah = mqtt::Topics::of_region("81.01");
+  test::TestBroker broker("region-users", {{fleet, ambon}, {fleet, maluku_tengah}});
+  const auto& ambon_users = broker.region_credentials(0).passwords;
+  const auto& maluku_users = broker.region_credentials(1).passwords;
+  ASSERT_TRUE(ambon_users.contains("AMB-01@81.71"));
+  ASSERT_TRUE(maluku_users.contains("AMB-01@81.01"));
+  EXPECT_NE(ambon_users.at("AMB-01@81.71"), maluku_users.at("AMB-01@81.01"));
+  for (const auto& [user, password] : ambon_users)
+    EXPECT_TRUE(user.ends_with("@81.71")) << user << " would clash with another region's";
+
+  const auto login = [&](size_t region, const std::string& user, const std::string& id) {
+    mqtt::ClientOptions options = broker.client(id);
+    use_credentials(options, broker.region_credentials(region).credentials_file, user);
+    return options;
+  };
+  std::mutex mutex;
+  std::vector<std::string> heard;
+  mqtt::Client engine(login(1, region_user(engine_user, maluku_tengah), "engine-81.01"),
+                      [&](std::string_view topic, std::string_view) {
+                        std::lock_guard lock(mutex);
+                        heard.emplace_back(topic);
+                      });
+  engine.subscribe(maluku_tengah.root() + "/#");
+  mqtt::Client own_unit(login(1, "AMB-01@81.01", "unit-81.01"));
+  mqtt::Client other_unit(login(0, "AMB-01@81.71", "unit-81.71"));
+  mqtt::Client other_engine(login(0, region_user(engine_user, ambon), "engine-81.71"));
+  for (mqtt::Client* client : {&engine, &own_unit, &other_unit, &other_engine}) {
+    client->start();
+    ASSERT_TRUE(client->wait_connected(5s)) << "a region's user could not log in";
+  }
+  std::this_thread::sleep_for(300ms);  // the engine's subscription is in place
+  const std::string payload = fix_at_home(fleet.units[0], tracking::now_ms()).SerializeAsString();
+  other_unit.publish(maluku_tengah.fix("AMB-01"), payload);
+  other_engine.publish(maluku_tengah.event("dispatch"), payload);
+  own_unit.publish(maluku_tengah.fix("AMB-01"), payload);
+  for (mqtt::Client* client : {&own_unit, &other_unit, &other_engine})
+    ASSERT_TRUE(client->wait_acknowledged(5s));
+  ASSERT_TRUE(test::eventually([&] {
+    std::lock_guard lock(mutex);
+    return !heard.empty();
+  }));
+  std::this_thread::sleep_for(500ms);  // anything the ACL let through would be here by now
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(heard, std::vector<std::string>{maluku_tengah.fix("AMB-01")})
+      << "the other region's unit or engine published under 81.01";
 }
 
 // One region's server: half the fleet, each unit reporting from home, on a free port.

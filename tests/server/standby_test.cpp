@@ -220,6 +220,27 @@ TEST(Standby, PromotionIsRefusedWhileThePrimaryAnswersAndTheOldPrimaryIsFencedAf
   ASSERT_EQ(too_early->status, 409) << too_early->body;
   EXPECT_EQ(standby.status()["role"], "standby");
 
+  // The primary killed between a dispatch's unit status and its incident record: the standby has
+  // the unit dispatched to a call that does not list it.
+  const std::string stranded = fleet.units[5].id;
+  const uint64_t seq = standby.service->store().unit(stranded, tracking::now_ms())->status_seq + 1;
+  mqtt::Client feed(broker.client("promote-feed", engine_user));
+  feed.start();
+  ASSERT_TRUE(feed.wait_connected(5s));
+  v1::UnitReplica half_dispatch;
+  half_dispatch.set_unit_id(stranded);
+  half_dispatch.set_seq(seq);
+  half_dispatch.set_status("dispatched");
+  half_dispatch.set_incident_id(first_id);
+  half_dispatch.set_time_ms(tracking::now_ms());
+  feed.publish(mqtt::Topics{}.replica("unit"), half_dispatch.SerializeAsString());
+  ASSERT_TRUE(feed.wait_acknowledged(5s));
+  feed.stop();
+  ASSERT_TRUE(test::eventually([&] {
+    return standby.service->store().unit(stranded, tracking::now_ms())->status ==
+           tracking::UnitStatus::dispatched;
+  }));
+
   // The primary goes away (its state folder kept, as after a crash); now promotion goes through.
   primary->service.reset();
   const auto promoted = standby.post("/v1/admin/promote", Json::object());
@@ -237,6 +258,12 @@ TEST(Standby, PromotionIsRefusedWhileThePrimaryAnswersAndTheOldPrimaryIsFencedAf
   const auto fresh = standby.post("/v1/incidents", call_at(fleet.units[1], "fire"));
   ASSERT_EQ(fresh->status, 201) << fresh->body;
   EXPECT_GT(Json::parse(fresh->body)["id"].get<std::string>(), first_id);
+  // The stranded unit is free again, and can be sent.
+  EXPECT_EQ(standby.service->store().unit(stranded, tracking::now_ms())->status,
+            tracking::UnitStatus::available);
+  const std::string fresh_id = Json::parse(fresh->body)["id"];
+  EXPECT_EQ(standby.post("/v1/incidents/" + fresh_id + "/units", {{"unit_id", stranded}})->status,
+            200);
 
   // The old primary restarted as it was, on its own state: the broker's retained claim fences
   // it before it takes a single write.

@@ -87,8 +87,11 @@ mqtt::ClientOptions mqtt_client(const TrackingArguments& arguments, const std::s
     std::cerr << ("siaga: MQTT (" + id + ") " + message + "\n") << std::flush;
   };
   if (!arguments.credentials.empty()) {
+    // On a region's topics, the region's own user (siaga-engine@81.71): see region_user.
     server::use_credentials(client, arguments.credentials,
-                            arguments.mqtt_user.empty() ? default_user : arguments.mqtt_user);
+                            arguments.mqtt_user.empty()
+                                ? server::region_user(default_user, region_topics(arguments))
+                                : arguments.mqtt_user);
   }
   return client;
 }

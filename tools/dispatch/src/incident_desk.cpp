@@ -85,6 +85,30 @@ void IncidentDesk::follow_open_incidents() {
   }
 }
 
+size_t IncidentDesk::free_units_without_incident() {
+  std::lock_guard lock(mutex_);
+  const int64_t now = options_.clock();
+  const tracking::StatusSet on_a_call = {UnitStatus::dispatched, UnitStatus::en_route,
+                                         UnitStatus::on_scene, UnitStatus::transporting};
+  size_t freed = 0;
+  for (const UnitState& state : units_.units(now)) {
+    if (state.incident_id.empty() || !on_a_call.has(state.status)) continue;
+    const auto incident = incidents_.get(state.incident_id);
+    const tracking::UnitAssignment* assignment =
+        incident && tracking::is_open(incident->status) ? incident->unit(state.unit.id) : nullptr;
+    if (assignment && !assignment->cleared()) continue;
+    // Before it got there: available; after (on scene, transporting): on its way back.
+    const bool arrived =
+        state.status == UnitStatus::on_scene || state.status == UnitStatus::transporting;
+    freed +=
+        units_
+            .change_status(state.unit.id, arrived ? UnitStatus::returning : UnitStatus::available,
+                           "", now, state.status)
+            .accepted;
+  }
+  return freed;
+}
+
 void IncidentDesk::on_change(std::function<void(const IncidentChange&)> listener) {
   std::lock_guard lock(mutex_);
   listener_ = std::move(listener);

@@ -223,7 +223,12 @@ struct HttpServer::Impl {
       if (!api.replication)
         return send(response, error_reply(400, "this server is not part of a hot-standby pair"));
       const auto promotion = api.replication->promote([this] {
-        if (api.desk) api.desk->follow_open_incidents();
+        if (!api.desk) return;
+        const size_t freed = api.desk->free_units_without_incident();
+        if (freed && options.log)
+          options.log("promotion: " + std::to_string(freed) +
+                      " units whose dispatch the old primary never recorded are free again");
+        api.desk->follow_open_incidents();
       });
       Reply reply = promotion.status == 200
                         ? Reply{200, {{"role", "primary"}, {"message", promotion.message}}}

@@ -226,7 +226,10 @@ class Drill {
     }
     const Json sent =
         call("POST", "/v1/incidents/" + id + "/units", {{"unit_ids", plan["unit_ids"]}});
-    if (sent.is_null()) return;
+    if (sent.is_null()) {  // said as a problem; the call is not left open
+      if (close(id, true)) ++report_.cancelled;
+      return;
+    }
     acknowledge(sent, "dispatched");
     ++report_.dispatched;
     open_.push_back({id, 0});

@@ -74,6 +74,10 @@ class IncidentDesk {
   // for a restarted server, and again when a hot standby, whose incidents came from its primary,
   // becomes the primary.
   void follow_open_incidents();
+  // Units whose status names an incident they are not on (a dispatch whose unit's status reached
+  // a hot standby but whose incident record did not, the primary killed in between) become
+  // available again; what a promoted standby does first. Returns how many.
+  size_t free_units_without_incident();
 
   // The call snapped to the roads (max_snap_m) and labelled. Throws geodata::SnapError, and what
   // IncidentStore::create throws.

@@ -18,6 +18,11 @@ namespace siaga::server {
 inline constexpr const char* engine_user = "siaga-engine";
 inline constexpr const char* simulator_user = "siaga-sim";
 
+// A user's name on the broker: as given for version 1's topics; USER@REGION (AMB-01@81.71,
+// siaga-engine@81.71) for a region's, so that the regions sharing a broker cluster never share a
+// name: every region has its AMB-01 and its engine.
+std::string region_user(std::string_view user, const mqtt::Topics& topics);
+
 struct BrokerCredentials {
   std::filesystem::path password_file;  // hashed (mosquitto_passwd -U)
   std::filesystem::path acl_file;
@@ -25,7 +30,8 @@ struct BrokerCredentials {
   std::map<std::string, std::string> passwords;
 };
 
-// Writes the three files into `dir` (created), the ACL under `topics`' root. Throws IoError when
+// Writes the three files into `dir` (created), the ACL under `topics`' root, the users named by
+// region_user. A region's engine may read and write under its own root only. Throws IoError when
 // mosquitto_passwd is missing or fails.
 BrokerCredentials write_broker_credentials(const tracking::Fleet& fleet,
                                            const std::filesystem::path& dir,
