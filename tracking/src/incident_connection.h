@@ -92,4 +92,20 @@ struct IncidentStore::Connection {
   }
 };
 
+// A whole assignment row, every column: bulk loads and a standby's replica write them as given.
+inline constexpr const char* insert_assignment_sql =
+    R"(INSERT INTO assignments (incident_id, unit_id, dispatched_by, dispatched_ms, en_route_ms,
+    on_scene_ms, transporting_ms, at_hospital_ms, cleared_ms, en_route_auto, on_scene_auto,
+    first_eta_ms) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12))";
+
+inline void insert_assignment(sqlite::Statement& insert, std::string_view incident_id,
+                              const UnitAssignment& a) {
+  insert.reset();
+  insert.bind(1, incident_id).bind(2, a.unit_id).bind(3, a.dispatched_by);
+  insert.bind(4, a.dispatched_ms).bind(5, a.en_route_ms).bind(6, a.on_scene_ms);
+  insert.bind(7, a.transporting_ms).bind(8, a.at_hospital_ms).bind(9, a.cleared_ms);
+  insert.bind(10, int64_t{a.en_route_auto}).bind(11, int64_t{a.on_scene_auto});
+  insert.bind(12, a.first_eta_ms).run();
+}
+
 }  // namespace siaga::tracking

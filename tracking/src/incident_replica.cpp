@@ -62,17 +62,8 @@ void upsert_incident(sqlite::Database& db, const Incident& incident) {
 void replace_assignments(sqlite::Database& db, const Incident& incident) {
   sqlite::Statement clear(db, "DELETE FROM assignments WHERE incident_id = ?1");
   clear.bind(1, incident.id).run();
-  sqlite::Statement insert(db, R"(INSERT INTO assignments (incident_id, unit_id, dispatched_by,
-    dispatched_ms, en_route_ms, on_scene_ms, transporting_ms, at_hospital_ms, cleared_ms,
-    en_route_auto, on_scene_auto, first_eta_ms) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12))");
-  for (const UnitAssignment& a : incident.units) {
-    insert.reset();
-    insert.bind(1, incident.id).bind(2, a.unit_id).bind(3, a.dispatched_by);
-    insert.bind(4, a.dispatched_ms).bind(5, a.en_route_ms).bind(6, a.on_scene_ms);
-    insert.bind(7, a.transporting_ms).bind(8, a.at_hospital_ms).bind(9, a.cleared_ms);
-    insert.bind(10, int64_t{a.en_route_auto}).bind(11, int64_t{a.on_scene_auto});
-    insert.bind(12, a.first_eta_ms).run();
-  }
+  sqlite::Statement insert(db, insert_assignment_sql);
+  for (const UnitAssignment& a : incident.units) insert_assignment(insert, incident.id, a);
 }
 
 void add_events(sqlite::Database& db, const Incident& incident) {

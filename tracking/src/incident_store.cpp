@@ -174,9 +174,7 @@ void IncidentStore::bulk_load(std::span<const Incident> incidents) {
     road, kecamatan, desa, snap_m, class, subtype, call_type, duplicate_of, priority, caller,
     source, unverified, status, closed_ms)
     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20))");
-  sqlite::Statement unit(db, R"(INSERT INTO assignments (incident_id, unit_id, dispatched_by,
-    dispatched_ms, en_route_ms, on_scene_ms, transporting_ms, at_hospital_ms, cleared_ms,
-    en_route_auto, on_scene_auto, first_eta_ms) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12))");
+  sqlite::Statement unit(db, insert_assignment_sql);
   sqlite::Statement event(
       db, "INSERT INTO events (incident_id, time_ms, who, kind, text) VALUES (?1,?2,?3,?4,?5)");
   for (const Incident& incident : incidents) {
@@ -193,14 +191,7 @@ void IncidentStore::bulk_load(std::span<const Incident> incidents) {
     insert.bind(18, int64_t{incident.unverified ? 1 : 0});
     insert.bind(19, incident_status_name(incident.status)).bind(20, incident.closed_ms);
     insert.run();
-    for (const UnitAssignment& a : incident.units) {
-      unit.reset();
-      unit.bind(1, incident.id).bind(2, a.unit_id).bind(3, a.dispatched_by);
-      unit.bind(4, a.dispatched_ms).bind(5, a.en_route_ms).bind(6, a.on_scene_ms);
-      unit.bind(7, a.transporting_ms).bind(8, a.at_hospital_ms).bind(9, a.cleared_ms);
-      unit.bind(10, int64_t{a.en_route_auto}).bind(11, int64_t{a.on_scene_auto});
-      unit.bind(12, a.first_eta_ms).run();
-    }
+    for (const UnitAssignment& a : incident.units) insert_assignment(unit, incident.id, a);
     for (const IncidentEvent& e : incident.events) {
       event.reset();
       event.bind(1, incident.id)
