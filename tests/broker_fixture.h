@@ -134,8 +134,14 @@ class TestBroker {
   void start() {
     const char* binary =
         std::filesystem::exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
+    const std::string log = (settings_.directory / "mosquitto.log").string();
     pid_ = ::fork();
     if (pid_ == 0) {
+      // Never holds the test's output open: a broker left behind by a crashed test must not keep
+      // CTest waiting for that output to end.
+      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      ::dup2(out, 1);
+      ::dup2(out, 2);
       ::execlp(binary, binary, "-c", config_.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }

@@ -161,7 +161,8 @@ TEST(Standby, KeepsWhatThePrimaryAcknowledgedAnswersReadsAndRefusesWrites) {
       "/v1/recommend",
       {{"lat", fleet.units[0].home.lat}, {"lon", fleet.units[0].home.lon}, {"type", "medical"}});
   ASSERT_EQ(ranked->status, 200) << ranked->body;
-  for (const Json& unit : Json::parse(ranked->body)["recommended"])
+  const Json ranking = Json::parse(ranked->body);
+  for (const Json& unit : ranking["recommended"])
     EXPECT_NE(unit["unit_id"], sent_unit) << "a dispatched unit recommended on the standby";
   const auto refused = standby.post("/v1/incidents", call_at(fleet.units[0], "fire"));
   ASSERT_EQ(refused->status, 503);
