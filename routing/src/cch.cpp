@@ -1,12 +1,12 @@
 #include "siaga/routing/cch.h"
 
-#include <metis.h>
-
 #include <algorithm>
 #include <array>
 #include <numeric>
 #include <stdexcept>
+#include <tuple>
 
+#include "cch_chains.h"
 #include "csr.h"
 
 namespace siaga::routing {
@@ -22,133 +22,42 @@ uint32_t to_internal(uint32_t weight) {
   return std::min(weight, infinite_weight);
 }
 
-// Undirected, duplicate-free neighbour lists of the network (self-loops dropped).
-std::vector<std::vector<uint32_t>> undirected_neighbours(const geodata::RoadNetwork& network) {
-  std::vector<std::vector<uint32_t>> neighbours(network.node_count());
-  for (uint32_t u = 0; u < network.node_count(); ++u) {
-    for (uint32_t arc = network.first_out[u]; arc < network.first_out[u + 1]; ++arc) {
-      const uint32_t v = network.arc_head[arc];
-      if (u == v) continue;
-      neighbours[u].push_back(v);
-      neighbours[v].push_back(u);
-    }
-  }
-  for (auto& list : neighbours) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-  }
-  return neighbours;
+// The leaf that drives chain `chain` forward (first end → last) or backward.
+uint32_t chain_leaf(const Cch& cch, uint32_t chain, bool forward) {
+  return static_cast<uint32_t>(cch.arc_edge.size()) + 2 * chain + (forward ? 0 : 1);
 }
 
-// Fill-reducing nested-dissection order: rank of every node.
-std::vector<uint32_t> nested_dissection_rank(const std::vector<std::vector<uint32_t>>& neighbours) {
-  idx_t n = static_cast<idx_t>(neighbours.size());
-  std::vector<idx_t> xadj{0}, adjncy;
-  for (const auto& list : neighbours) {
-    adjncy.insert(adjncy.end(), list.begin(), list.end());
-    xadj.push_back(static_cast<idx_t>(adjncy.size()));
+// A network arc or a chain direction as a candidate for one direction of a CCH edge.
+void offer_leaf(CchMetric& metric, uint32_t edge, bool upward, uint32_t weight, uint32_t leaf) {
+  weight = to_internal(weight);
+  if (edge == invalid_id || weight >= infinite_weight) return;
+  auto& best = upward ? metric.up : metric.down;
+  if (weight < best[edge]) {
+    best[edge] = weight;
+    (upward ? metric.up_unpacking : metric.down_unpacking)[edge] = {leaf, invalid_id};
   }
-  std::vector<idx_t> perm(neighbours.size()), iperm(neighbours.size());
-  idx_t options[METIS_NOPTIONS];
-  METIS_SetDefaultOptions(options);
-  options[METIS_OPTION_SEED] = 112;  // same order every build
-  if (n > 0 && METIS_NodeND(&n, xadj.data(), adjncy.data(), nullptr, options, perm.data(),
-                            iperm.data()) != METIS_OK) {
-    throw Error("METIS_NodeND failed to order the road graph");
-  }
-  return std::vector<uint32_t>(iperm.begin(), iperm.end());
 }
 
-uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
-  const auto begin = cch.up_head.begin() + cch.first_up[low];
-  const auto end = cch.up_head.begin() + cch.first_up[low + 1];
-  const auto it = std::lower_bound(begin, end, high);
-  return it != end && *it == high ? static_cast<uint32_t>(it - cch.up_head.begin()) : invalid_id;
+// Each chain piece's weight both ways, in slot order.
+void set_slot_weights(const Cch& cch, std::span<const uint32_t> arc_weights, CchMetric& metric) {
+  auto weight_of = [&](uint32_t arc) { return arc == invalid_id ? blocked : arc_weights[arc]; };
+  const size_t slots = cch.slot_node.size();
+  metric.slot_forward_weight.resize(slots);
+  metric.slot_backward_weight.resize(slots);
+  for (size_t slot = 0; slot < slots; ++slot) {
+    metric.slot_forward_weight[slot] = weight_of(cch.slot_forward_arc[slot]);
+    metric.slot_backward_weight[slot] = weight_of(cch.slot_backward_arc[slot]);
+  }
 }
 
-// Chordal completion along the elimination order: each node's upward neighbours, minus its
-// parent (the lowest), become upward neighbours of the parent.
-void build_upward_graph(Cch& cch, std::vector<std::vector<uint32_t>> up) {
-  const uint32_t n = static_cast<uint32_t>(up.size());
-  cch.parent.assign(n, invalid_id);
-  std::vector<uint32_t> merged;
-  for (uint32_t x = 0; x < n; ++x) {
-    if (up[x].empty()) continue;
-    const uint32_t parent = up[x].front();
-    cch.parent[x] = parent;
-    merged.clear();
-    std::set_union(up[parent].begin(), up[parent].end(), up[x].begin() + 1, up[x].end(),
-                   std::back_inserter(merged));
-    up[parent].swap(merged);
-  }
-  cch.first_up.assign(n + 1, 0);
-  for (uint32_t x = 0; x < n; ++x) cch.first_up[x + 1] = cch.first_up[x] + up[x].size();
-  cch.up_head.reserve(cch.first_up[n]);
-  for (uint32_t x = 0; x < n; ++x)
-    cch.up_head.insert(cch.up_head.end(), up[x].begin(), up[x].end());
-}
-
-// Lower triangles of every edge, grouped by edge (CSR) so customization walks edges in order.
-void build_triangles(Cch& cch) {
-  const uint32_t n = cch.node_count();
-  std::vector<uint32_t> count(cch.edge_count() + 1, 0);
-  std::vector<std::array<uint32_t, 3>> triangles;  // yz, xy, xz
-  for (uint32_t x = 0; x < n; ++x) {
-    for (uint32_t xy = cch.first_up[x]; xy < cch.first_up[x + 1]; ++xy) {
-      const uint32_t y = cch.up_head[xy];
-      uint32_t yz = cch.first_up[y];  // walks y's upward edges alongside x's
-      for (uint32_t xz = xy + 1; xz < cch.first_up[x + 1]; ++xz) {
-        const uint32_t z = cch.up_head[xz];
-        while (cch.up_head[yz] < z) ++yz;  // chordality guarantees (y, z) exists
-        triangles.push_back({yz, xy, xz});
-        ++count[yz + 1];
-      }
-    }
-  }
-  std::partial_sum(count.begin(), count.end(), count.begin());
-  cch.first_triangle = count;
-  cch.triangle_xy.resize(triangles.size());
-  cch.triangle_xz.resize(triangles.size());
-  for (const auto& [yz, xy, xz] : triangles) {
-    const uint32_t slot = count[yz]++;
-    cch.triangle_xy[slot] = xy;
-    cch.triangle_xz[slot] = xz;
-  }
+void expects_metric_of(const Cch& cch, const CchMetric& metric) {
+  expects(metric.up.size() == cch.edge_count() &&
+              metric.slot_forward_weight.size() == cch.slot_node.size() &&
+              metric.arc_weight.size() == cch.arc_edge.size(),
+          "CchQuery: a metric of this CCH");
 }
 
 }  // namespace
-
-Cch Cch::build(const geodata::RoadNetwork& network) {
-  Cch cch;
-  const std::vector<std::vector<uint32_t>> neighbours = undirected_neighbours(network);
-  cch.rank = nested_dissection_rank(neighbours);
-  const uint32_t n = network.node_count();
-  cch.node_at_rank.resize(n);
-  for (uint32_t v = 0; v < n; ++v) cch.node_at_rank[cch.rank[v]] = v;
-
-  std::vector<std::vector<uint32_t>> up(n);
-  for (uint32_t v = 0; v < n; ++v) {
-    for (uint32_t w : neighbours[v]) {
-      if (cch.rank[w] > cch.rank[v]) up[cch.rank[v]].push_back(cch.rank[w]);
-    }
-  }
-  for (auto& list : up) std::sort(list.begin(), list.end());
-  build_upward_graph(cch, std::move(up));
-  build_triangles(cch);
-
-  cch.arc_edge.assign(network.arc_count(), invalid_id);
-  cch.arc_upward.assign(network.arc_count(), 0);
-  for (uint32_t u = 0; u < n; ++u) {
-    for (uint32_t arc = network.first_out[u]; arc < network.first_out[u + 1]; ++arc) {
-      const uint32_t a = cch.rank[u];
-      const uint32_t b = cch.rank[network.arc_head[arc]];
-      if (a == b) continue;
-      cch.arc_edge[arc] = find_edge(cch, std::min(a, b), std::max(a, b));
-      cch.arc_upward[arc] = a < b;
-    }
-  }
-  return cch;
-}
 
 CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   expects(arc_weights.size() == cch.arc_edge.size(), "customize: one weight per network arc");
@@ -160,15 +69,17 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   metric.up_unpacking.assign(m, {invalid_id, invalid_id});
   metric.down_unpacking.assign(m, {invalid_id, invalid_id});
   for (uint32_t arc = 0; arc < arc_weights.size(); ++arc) {
-    const uint32_t edge = cch.arc_edge[arc];
-    const uint32_t weight = to_internal(arc_weights[arc]);
-    if (edge == invalid_id || weight >= infinite_weight) continue;
-    auto& best = cch.arc_upward[arc] ? metric.up : metric.down;
-    auto& unpacking = cch.arc_upward[arc] ? metric.up_unpacking : metric.down_unpacking;
-    if (weight < best[edge]) {
-      best[edge] = weight;
-      unpacking[edge] = {arc, invalid_id};
-    }
+    offer_leaf(metric, cch.arc_edge[arc], cch.arc_upward[arc], arc_weights[arc], arc);
+  }
+  set_slot_weights(cch, arc_weights, metric);
+  for (uint32_t chain = 0; chain < cch.chain_count(); ++chain) {
+    const uint32_t first = cch.first_chain_slot[chain];
+    const uint32_t last = cch.first_chain_slot[chain + 1] - 1;
+    const uint32_t edge = cch.chain_edge[chain];
+    offer_leaf(metric, edge, cch.chain_upward[chain], walk_cost(metric, first, last),
+               chain_leaf(cch, chain, true));
+    offer_leaf(metric, edge, !cch.chain_upward[chain], walk_cost(metric, last, first),
+               chain_leaf(cch, chain, false));
   }
   // Edges in CSR order have non-decreasing lower endpoints, so both edges of every lower
   // triangle are final before the edge they improve.
@@ -203,7 +114,7 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   return metric;
 }
 
-CchQuery::CchQuery(const Cch& cch) : cch_(&cch), on_chain_(cch.node_count(), 0) {
+CchQuery::CchQuery(const Cch& cch) : cch_(&cch), in_search_space_(cch.node_count(), 0) {
   for (Search* side : {&forward_, &backward_}) {
     side->cost.assign(cch.node_count(), unreachable);
     side->edge.assign(cch.node_count(), invalid_id);
@@ -220,24 +131,25 @@ void CchQuery::reset(Search& side) {
   side.visited.clear();
 }
 
-void CchQuery::prepare(Search& side, std::span<const Seed> seeds) {
+void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Seed> seeds,
+                       bool upward) {
   reset(side);
+  expand_seeds(*cch_, metric, seeds, upward, side.seeds);
   // The search space is the union of the seeds' elimination-tree ancestors, in rank order.
-  for (uint32_t i = 0; i < seeds.size(); ++i) {
-    expects(seeds[i].node < cch_->node_count(), "CchQuery: every seed is a network node");
-    const uint32_t start = cch_->rank[seeds[i].node];
-    for (uint32_t x = start; x != invalid_id && !on_chain_[x]; x = cch_->parent[x]) {
-      on_chain_[x] = 1;
+  for (uint32_t i = 0; i < side.seeds.size(); ++i) {
+    const uint32_t start = cch_->rank[side.seeds[i].node];
+    for (uint32_t x = start; x != invalid_id && !in_search_space_[x]; x = cch_->parent[x]) {
+      in_search_space_[x] = 1;
       side.visited.push_back(x);
     }
-    if (seeds[i].cost_ms < side.cost[start]) {
-      side.cost[start] = seeds[i].cost_ms;
+    if (side.seeds[i].cost_ms < side.cost[start]) {
+      side.cost[start] = side.seeds[i].cost_ms;
       side.origin[start] = i;
     }
   }
-  // One seed's chain is sorted already; several chains need merging.
-  if (seeds.size() > 1) std::sort(side.visited.begin(), side.visited.end());
-  for (uint32_t x : side.visited) on_chain_[x] = 0;
+  // One seed's ancestors are sorted already; several need merging.
+  if (side.seeds.size() > 1) std::sort(side.visited.begin(), side.visited.end());
+  for (uint32_t x : side.visited) in_search_space_[x] = 0;
 }
 
 void CchQuery::relax(Search& side, const std::vector<uint32_t>& weight, uint32_t x) {
@@ -255,7 +167,7 @@ void CchQuery::relax(Search& side, const std::vector<uint32_t>& weight, uint32_t
 
 void CchQuery::search(Search& side, const CchMetric& metric, std::span<const Seed> seeds,
                       bool upward) {
-  prepare(side, seeds);
+  prepare(side, metric, seeds, upward);
   const std::vector<uint32_t>& weight = upward ? metric.up : metric.down;
   for (uint32_t x : side.visited) {
     if (side.cost[x] != unreachable) relax(side, weight, x);
@@ -265,27 +177,29 @@ void CchQuery::search(Search& side, const CchMetric& metric, std::span<const See
 std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
                                             std::span<const std::vector<Seed>> sources,
                                             std::span<const Seed> targets) {
-  expects(metric.up.size() == cch_->edge_count(), "CchQuery: a metric of this CCH");
+  expects_metric_of(*cch_, metric);
   // Backward search: for each elimination-tree ancestor z of the targets, the cost z → target.
   search(backward_, metric, targets, false);
-  // The union of the sources' ancestor chains; the chains share their tops, so this is far less
-  // than one upward search per source.
-  std::vector<uint32_t>& chains = forward_.visited;
+  // The union of the sources' ancestor chains; they share their tops, so this is far less than
+  // one upward search per source.
+  std::vector<uint32_t>& ancestors = forward_.visited;
   reset(forward_);
-  for (const std::vector<Seed>& seeds : sources) {
-    for (const Seed& seed : seeds) {
-      for (uint32_t x = cch_->rank[seed.node]; x != invalid_id && !on_chain_[x];
+  std::vector<std::vector<CoreSeed>> core_sources(sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) {
+    expand_seeds(*cch_, metric, sources[i], true, core_sources[i]);
+    for (const CoreSeed& seed : core_sources[i]) {
+      for (uint32_t x = cch_->rank[seed.node]; x != invalid_id && !in_search_space_[x];
            x = cch_->parent[x]) {
-        on_chain_[x] = 1;
-        chains.push_back(x);
+        in_search_space_[x] = 1;
+        ancestors.push_back(x);
       }
     }
   }
   // Top down, every upward neighbour of x is an ancestor of x, hence done already: the cost
   // x → target is the best of going down from x and going up first.
-  std::sort(chains.begin(), chains.end(), std::greater<>());
-  for (uint32_t x : chains) {
-    on_chain_[x] = 0;
+  std::sort(ancestors.begin(), ancestors.end(), std::greater<>());
+  for (uint32_t x : ancestors) {
+    in_search_space_[x] = 0;
     uint64_t best = backward_.cost[x];
     for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
       const uint32_t above = forward_.cost[cch_->up_head[e]];
@@ -296,10 +210,14 @@ std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
   }
   std::vector<uint32_t> costs(sources.size(), unreachable);
   for (size_t i = 0; i < sources.size(); ++i) {
-    for (const Seed& seed : sources[i]) {
+    for (const CoreSeed& seed : core_sources[i]) {
       const uint32_t rest = forward_.cost[cch_->rank[seed.node]];
       if (rest == unreachable) continue;
       costs[i] = static_cast<uint32_t>(std::min<uint64_t>(costs[i], uint64_t{seed.cost_ms} + rest));
+    }
+    for (const Seed& source : sources[i]) {
+      for (const Seed& target : targets)
+        costs[i] = std::min(costs[i], cost_within_chain(*cch_, metric, source, target));
     }
   }
   return costs;
@@ -309,6 +227,7 @@ std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
 // customization recorded; an explicit stack keeps the arcs in driving order.
 void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
                       std::vector<uint32_t>& arcs) {
+  const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
   unpack_stack_.assign(1, {edge, upward});
   while (!unpack_stack_.empty()) {
     const auto [e, up] = unpack_stack_.back();
@@ -316,7 +235,15 @@ void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
     const CchUnpacking how = up ? metric.up_unpacking[e] : metric.down_unpacking[e];
     if (how.up_leg == invalid_id) {
       if (how.down_leg == invalid_id) throw ContractViolation("CCH edge with no way through");
-      arcs.push_back(how.down_leg);
+      if (how.down_leg < arc_count) {
+        arcs.push_back(how.down_leg);
+        continue;
+      }
+      const uint32_t chain = (how.down_leg - arc_count) / 2;
+      const uint32_t first = cch_->first_chain_slot[chain];
+      const uint32_t last = cch_->first_chain_slot[chain + 1] - 1;
+      const bool forward = (how.down_leg - arc_count) % 2 == 0;
+      append_walk(*cch_, forward ? first : last, forward ? last : first, arcs);
       continue;
     }
     unpack_stack_.push_back({how.up_leg, true});  // pushed first, driven second
@@ -324,11 +251,32 @@ void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
   }
 }
 
+// The arcs from the winning source seed over `meeting` to the winning target seed.
+void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs) {
+  const CoreSeed& source = forward_.seeds[forward_.origin[meeting]];
+  append_walk(*cch_, source.from_slot, source.to_slot, arcs);
+  // Source side: edges from the meeting node down to the source, then reversed into order.
+  std::vector<uint32_t> up_edges;
+  for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
+    const uint32_t e = forward_.edge[x];
+    up_edges.push_back(e);
+    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
+  }
+  for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) unpack(metric, *it, true, arcs);
+  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
+    const uint32_t e = backward_.edge[x];
+    unpack(metric, e, false, arcs);
+    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
+  }
+  const CoreSeed& target = backward_.seeds[backward_.origin[meeting]];
+  append_walk(*cch_, target.from_slot, target.to_slot, arcs);
+}
+
 PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed> sources,
                                    std::span<const Seed> targets) {
-  expects(metric.up.size() == cch_->edge_count(), "CchQuery: a metric of this CCH");
-  prepare(forward_, sources);
-  prepare(backward_, targets);
+  expects_metric_of(*cch_, metric);
+  prepare(forward_, metric, sources, true);
+  prepare(backward_, metric, targets, false);
   // Both searches walk up in one merged rank order; the best meeting so far prunes every node
   // whose cost alone already reaches it (its upward edges cannot lead to a better path).
   PathResult result;
@@ -357,24 +305,26 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
       ++b;
     }
   }
+  // Seeds inside one chain may do best by driving along it, never reaching the core.
+  uint32_t within = invalid_id;  // source index * targets + target index
+  for (uint32_t s = 0; s < sources.size(); ++s) {
+    for (uint32_t t = 0; t < targets.size(); ++t) {
+      const uint32_t cost = cost_within_chain(*cch_, metric, sources[s], targets[t]);
+      if (cost < result.cost_ms)
+        result.cost_ms = cost, within = s * static_cast<uint32_t>(targets.size()) + t;
+    }
+  }
+  if (within != invalid_id) {
+    result.source = within / static_cast<uint32_t>(targets.size());
+    result.target = within % static_cast<uint32_t>(targets.size());
+    append_walk(*cch_, cch_->node_slot[sources[result.source].node],
+                cch_->node_slot[targets[result.target].node], result.arcs);
+    return result;
+  }
   if (meeting == invalid_id) return result;
-  result.source = forward_.origin[meeting];
-  result.target = backward_.origin[meeting];
-  // Source side: edges from the meeting node down to the source, then reversed into order.
-  std::vector<uint32_t> up_edges;
-  for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
-    const uint32_t e = forward_.edge[x];
-    up_edges.push_back(e);
-    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
-  }
-  for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) {
-    unpack(metric, *it, true, result.arcs);
-  }
-  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
-    const uint32_t e = backward_.edge[x];
-    unpack(metric, e, false, result.arcs);
-    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
-  }
+  result.source = forward_.seeds[forward_.origin[meeting]].seed;
+  result.target = backward_.seeds[backward_.origin[meeting]].seed;
+  path_arcs(metric, meeting, result.arcs);
   return result;
 }
 
@@ -384,9 +334,38 @@ std::vector<uint32_t> CchQuery::all_costs(const CchMetric& metric, std::span<con
   return by_node;
 }
 
+namespace {
+
+// Costs inside every chain from the costs of its ends and the sources inside it: one sweep each
+// way over all slots at once (a chain's last slot has no piece onward, so nothing leaks into the
+// next chain), since a shortest path stays on a chain in one direction.
+void fill_chains(const Cch& cch, const CchMetric& metric, std::span<const Seed> sources,
+                 std::vector<uint32_t>& by_node) {
+  for (const Seed& seed : sources) {
+    if (cch.node_slot[seed.node] != invalid_id)
+      by_node[seed.node] = std::min(by_node[seed.node], seed.cost_ms);
+  }
+  const uint32_t* node = cch.slot_node.data();
+  const uint32_t* forward = metric.slot_forward_weight.data();
+  const uint32_t* backward = metric.slot_backward_weight.data();
+  uint32_t* cost = by_node.data();
+  const size_t slots = cch.slot_node.size();
+  // In 64 bits, unreachable or blocked on either side sums to at least `unreachable`.
+  for (size_t slot = 0; slot + 1 < slots; ++slot) {
+    const uint64_t via = uint64_t{cost[node[slot]]} + forward[slot];
+    cost[node[slot + 1]] = static_cast<uint32_t>(std::min<uint64_t>(cost[node[slot + 1]], via));
+  }
+  for (size_t slot = slots - (slots > 0); slot-- > 0;) {
+    const uint64_t via = uint64_t{cost[node[slot + 1]]} + backward[slot];
+    cost[node[slot]] = static_cast<uint32_t>(std::min<uint64_t>(cost[node[slot]], via));
+  }
+}
+
+}  // namespace
+
 void CchQuery::all_costs(const CchMetric& metric, std::span<const Seed> sources,
                          std::vector<uint32_t>& by_node) {
-  expects(metric.up.size() == cch_->edge_count(), "CchQuery: a metric of this CCH");
+  expects_metric_of(*cch_, metric);
   search(forward_, metric, sources, true);
   const uint32_t n = cch_->node_count();
   std::vector<uint32_t>& cost = sweep_;
@@ -402,8 +381,9 @@ void CchQuery::all_costs(const CchMetric& metric, std::span<const Seed> sources,
     }
     cost[x] = best;
   }
-  by_node.resize(n);
-  for (uint32_t v = 0; v < n; ++v) by_node[v] = cost[cch_->rank[v]];
+  by_node.assign(cch_->network_node_count(), unreachable);
+  for (uint32_t x = 0; x < n; ++x) by_node[cch_->node_at_rank[x]] = cost[x];
+  fill_chains(*cch_, metric, sources, by_node);
 }
 
 // Upward search from every item's seeds (forward for sources, backward for targets), kept as
@@ -413,13 +393,18 @@ Buckets build_buckets(const Cch& cch, const CchMetric& metric,
   CchQuery query(cch);
   CchQuery::Search& side = upward ? query.forward_ : query.backward_;
   std::vector<std::array<uint32_t, 3>> entries;  // rank, item, cost
+  Buckets buckets;
+  std::vector<std::tuple<uint32_t, uint32_t, Seed>> in_chains;  // chain, item, seed
   for (uint32_t i = 0; i < items.size(); ++i) {
     query.search(side, metric, items[i], upward);
     for (uint32_t x : side.visited) {
       if (side.cost[x] != unreachable) entries.push_back({x, i, side.cost[x]});
     }
+    for (const Seed& seed : items[i]) {
+      const uint32_t slot = cch.node_slot[seed.node];
+      if (slot != invalid_id) in_chains.push_back({chain_of_slot(cch, slot), i, seed});
+    }
   }
-  Buckets buckets;
   buckets.item_count = static_cast<uint32_t>(items.size());
   buckets.first_entry.assign(cch.node_count() + 1, 0);
   for (const auto& entry : entries) ++buckets.first_entry[entry[0] + 1];
@@ -432,10 +417,18 @@ Buckets build_buckets(const Cch& cch, const CchMetric& metric,
     buckets.entry_item[fill[x]] = item;
     buckets.entry_cost[fill[x]++] = cost;
   }
+  std::stable_sort(in_chains.begin(), in_chains.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (const auto& [chain, item, seed] : in_chains) {
+    buckets.chain_seed_chain.push_back(chain);
+    buckets.chain_seed_item.push_back(item);
+    buckets.chain_seed.push_back(seed);
+  }
   return buckets;
 }
 
-// One search from the other side, meeting every item's entries at the common ancestors.
+// One search from the other side, meeting every item's entries at the common ancestors; then
+// the items inside the same chain as one of the seeds.
 std::vector<uint32_t> scan_buckets(const Buckets& buckets, const CchMetric& metric,
                                    std::span<const Seed> seeds, bool upward, CchQuery& query) {
   std::vector<uint32_t> cost(buckets.item_count, unreachable);
@@ -447,6 +440,20 @@ std::vector<uint32_t> scan_buckets(const Buckets& buckets, const CchMetric& metr
     for (uint32_t k = buckets.first_entry[x]; k < buckets.first_entry[x + 1]; ++k) {
       cost[buckets.entry_item[k]] =
           std::min(cost[buckets.entry_item[k]], buckets.entry_cost[k] + here);
+    }
+  }
+  const Cch& cch = *query.cch_;
+  for (const Seed& seed : seeds) {
+    const uint32_t slot = cch.node_slot[seed.node];
+    if (slot == invalid_id) continue;
+    const auto [begin, end] = std::equal_range(
+        buckets.chain_seed_chain.begin(), buckets.chain_seed_chain.end(), chain_of_slot(cch, slot));
+    for (auto it = begin; it != end; ++it) {
+      const size_t k = it - buckets.chain_seed_chain.begin();
+      const Seed& item_seed = buckets.chain_seed[k];
+      const uint32_t within = upward ? cost_within_chain(cch, metric, seed, item_seed)
+                                     : cost_within_chain(cch, metric, item_seed, seed);
+      cost[buckets.chain_seed_item[k]] = std::min(cost[buckets.chain_seed_item[k]], within);
     }
   }
   return cost;
@@ -478,12 +485,14 @@ size_t capacity_bytes(const Vectors&... vectors) {
 size_t memory_bytes(const Cch& cch) {
   return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.parent,
                         cch.first_triangle, cch.triangle_xy, cch.triangle_xz, cch.arc_edge,
-                        cch.arc_upward);
+                        cch.arc_upward, cch.first_chain_slot, cch.slot_node, cch.slot_forward_arc,
+                        cch.slot_backward_arc, cch.node_slot, cch.chain_edge, cch.chain_upward);
 }
 
 size_t memory_bytes(const CchMetric& metric) {
   return capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.up_unpacking,
-                        metric.down_unpacking);
+                        metric.down_unpacking, metric.slot_forward_weight,
+                        metric.slot_backward_weight);
 }
 
 }  // namespace siaga::routing

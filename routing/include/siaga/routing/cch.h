@@ -15,8 +15,8 @@
 namespace siaga::routing {
 
 struct Cch {
-  // Node ids in the CCH are ranks: 0 is contracted first, the top separator last.
-  std::vector<uint32_t> rank;            // network node → rank
+  // Node ids in the CCH are ranks of core nodes: 0 is contracted first, the top separator last.
+  std::vector<uint32_t> rank;            // network node → rank (invalid_id inside a chain)
   std::vector<uint32_t> node_at_rank;    // rank → network node
   std::vector<uint32_t> first_up;        // per rank, CSR over upward edges (rank + 1 entries)
   std::vector<uint32_t> up_head;         // per edge, the higher endpoint's rank
@@ -25,21 +25,36 @@ struct Cch {
   // Lower triangle {x, y, z} of edge (y, z), x < y < z: the edges (x, y) and (x, z).
   std::vector<uint32_t> triangle_xy;
   std::vector<uint32_t> triangle_xz;
-  std::vector<uint32_t> arc_edge;   // network arc → CCH edge (invalid_id for self-loops)
+  // Network arc between two core nodes → CCH edge; invalid_id for self-loops and chain pieces.
+  std::vector<uint32_t> arc_edge;
   std::vector<uint8_t> arc_upward;  // the arc runs from the lower to the higher rank
 
-  uint32_t node_count() const { return static_cast<uint32_t>(rank.size()); }
+  // Degree-2 compression. A network node with exactly two neighbours (one arc at most each way
+  // to each) lies inside a chain; only the chains' ends and the other nodes are core nodes and
+  // get ranks. A chain is one CCH edge per direction, driven as the arcs of its pieces.
+  std::vector<uint32_t> first_chain_slot;   // per chain, CSR into the slots (chain count + 1)
+  std::vector<uint32_t> slot_node;          // per slot, the network node: end, interiors, end
+  std::vector<uint32_t> slot_forward_arc;   // per slot but a chain's last: arc to the next slot
+  std::vector<uint32_t> slot_backward_arc;  // per slot but a chain's last: arc from the next
+  std::vector<uint32_t> node_slot;          // network node → its slot if inside a chain
+  std::vector<uint32_t> chain_edge;         // per chain, CCH edge between its ends (not loops)
+  std::vector<uint8_t> chain_upward;        // per chain, its first end has the lower rank
+
+  uint32_t node_count() const { return static_cast<uint32_t>(node_at_rank.size()); }
+  uint32_t network_node_count() const { return static_cast<uint32_t>(rank.size()); }
   uint32_t edge_count() const { return static_cast<uint32_t>(up_head.size()); }
   uint32_t triangle_count() const { return static_cast<uint32_t>(triangle_xy.size()); }
+  uint32_t chain_count() const { return static_cast<uint32_t>(chain_edge.size()); }
 
-  // Nested-dissection order by METIS; deterministic for a given network.
+  // Nested-dissection order of the core by METIS; deterministic for a given network.
   static Cch build(const geodata::RoadNetwork& network);
 };
 
-// How one direction of a CCH edge is driven: a network arc (`down_leg` is the arc, `up_leg` is
-// invalid_id), or a shortcut over a lower triangle, whose legs are always the CCH edge `down_leg`
-// travelled downward and then `up_leg` travelled upward. Both in one struct: one cache line per
-// unpacking step.
+// How one direction of a CCH edge is driven: a leaf (`down_leg` is a network arc id, or, at and
+// above the network's arc count, chain c forward as arc_count + 2c and backward as
+// arc_count + 2c + 1; `up_leg` is invalid_id), or a shortcut over a lower triangle, whose legs
+// are always the CCH edge `down_leg` travelled downward and then `up_leg` travelled upward. Both
+// in one struct: one cache line per unpacking step.
 struct CchUnpacking {
   uint32_t down_leg;
   uint32_t up_leg;
@@ -52,11 +67,25 @@ struct CchMetric {
   std::vector<uint32_t> down;              // higher → lower endpoint
   std::vector<CchUnpacking> up_unpacking;  // what realises `up`, recorded while customizing
   std::vector<CchUnpacking> down_unpacking;
+  // Per chain slot, the piece to the next slot driven forward and backward, in slot order so
+  // that walks along chains read memory in a line (`blocked` where no arc, and at chains' ends).
+  std::vector<uint32_t> slot_forward_weight;
+  std::vector<uint32_t> slot_backward_weight;
 };
 
 // One weight per network arc (ContractViolation otherwise); weights may contain `blocked`,
 // everything else must stay below 2^31 ms (~24 days).
 CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights);
+
+// A seed as the CCH sees it: a core node, the cost so far, the caller's seed it comes from, and
+// the walk along a chain between that seed and the core node (none when from_slot == to_slot).
+struct CoreSeed {
+  uint32_t node;
+  uint32_t cost_ms;
+  uint32_t seed;
+  uint32_t from_slot = 0;
+  uint32_t to_slot = 0;
+};
 
 // Upward search spaces kept as bucket entries (rank → item, cost), CSR by rank.
 struct Buckets {
@@ -64,6 +93,11 @@ struct Buckets {
   std::vector<uint32_t> first_entry;
   std::vector<uint32_t> entry_item;
   std::vector<uint32_t> entry_cost;
+  // The items' seeds inside chains, by chain: a question from inside the same chain may be
+  // answered best without leaving it.
+  std::vector<uint32_t> chain_seed_chain;
+  std::vector<uint32_t> chain_seed_item;
+  std::vector<Seed> chain_seed;
 };
 
 // A query's workspace: keeps a pointer to `cch`, which must outlive it; every metric it is given
@@ -102,21 +136,24 @@ class CchQuery {
     std::vector<uint32_t> edge;    // CCH edge that reached the node
     std::vector<uint32_t> origin;  // seed index the cost comes from
     std::vector<uint32_t> visited;
+    std::vector<CoreSeed> seeds;  // the caller's seeds on core nodes
   };
-  // Seeds' costs set and their elimination-tree ancestors listed in rank order; nothing relaxed.
-  void prepare(Search& side, std::span<const Seed> seeds);
+  // Seeds moved onto core nodes (sources drive out of their chain, targets are reached from its
+  // ends), their costs set and their elimination-tree ancestors listed in rank order.
+  void prepare(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
   // Relaxes the upward edges of rank x with up (forward) or down (backward) weights.
   void relax(Search& side, const std::vector<uint32_t>& weight, uint32_t x);
   // Upward elimination-tree search; `upward` chooses up (forward) or down (backward) weights.
   void search(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
   void reset(Search& side);
   void unpack(const CchMetric& metric, uint32_t edge, bool upward, std::vector<uint32_t>& arcs);
+  void path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs);
 
   const Cch* cch_;
   Search forward_;
   Search backward_;
   std::vector<uint32_t> sweep_;  // all_costs' costs by rank
-  std::vector<uint8_t> on_chain_;
+  std::vector<uint8_t> in_search_space_;
   std::vector<std::pair<uint32_t, bool>> unpack_stack_;
 };
 

@@ -1,0 +1,282 @@
+// Building the weight-free CCH structure: degree-2 chains compressed away, a nested-dissection
+// order of what remains (the core), its chordal completion, elimination tree and lower triangles.
+#include <metis.h>
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+
+#include "siaga/routing/cch.h"
+
+namespace siaga::routing {
+
+using geodata::invalid_id;
+
+namespace {
+
+// Undirected, duplicate-free neighbour lists of the network (self-loops dropped).
+std::vector<std::vector<uint32_t>> undirected_neighbours(const geodata::RoadNetwork& network) {
+  std::vector<std::vector<uint32_t>> neighbours(network.node_count());
+  for (uint32_t u = 0; u < network.node_count(); ++u) {
+    for (uint32_t arc = network.first_out[u]; arc < network.first_out[u + 1]; ++arc) {
+      const uint32_t v = network.arc_head[arc];
+      if (u == v) continue;
+      neighbours[u].push_back(v);
+      neighbours[v].push_back(u);
+    }
+  }
+  for (auto& list : neighbours) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+  return neighbours;
+}
+
+uint32_t arcs_between(const geodata::RoadNetwork& network, uint32_t from, uint32_t to,
+                      uint32_t& last_arc) {
+  uint32_t count = 0;
+  for (uint32_t arc = network.first_out[from]; arc < network.first_out[from + 1]; ++arc) {
+    if (network.arc_head[arc] == to) ++count, last_arc = arc;
+  }
+  return count;
+}
+
+// The one arc from `from` to `to`, invalid_id if there is none.
+uint32_t arc_between(const geodata::RoadNetwork& network, uint32_t from, uint32_t to) {
+  uint32_t arc = invalid_id;
+  arcs_between(network, from, to, arc);
+  return arc;
+}
+
+// Inside a chain: two neighbours, no self-loop, and at most one arc each way to each neighbour
+// (parallel arcs could differ under hazards, so a piece must be one arc per direction).
+bool chain_interior(const geodata::RoadNetwork& network,
+                    const std::vector<std::vector<uint32_t>>& neighbours, uint32_t v) {
+  if (neighbours[v].size() != 2) return false;
+  uint32_t unused = invalid_id;
+  if (arcs_between(network, v, v, unused) != 0) return false;
+  for (uint32_t w : neighbours[v]) {
+    if (arcs_between(network, v, w, unused) > 1 || arcs_between(network, w, v, unused) > 1)
+      return false;
+  }
+  return true;
+}
+
+// Walks from core node `end` through its interior neighbour `first` to the next core node,
+// appending one chain's slots and pieces.
+void walk_chain(const geodata::RoadNetwork& network,
+                const std::vector<std::vector<uint32_t>>& neighbours,
+                const std::vector<uint8_t>& interior, uint32_t end, uint32_t first, Cch& cch) {
+  uint32_t previous = end;
+  uint32_t at = first;
+  cch.slot_node.push_back(end);
+  while (interior[at]) {
+    cch.node_slot[at] = static_cast<uint32_t>(cch.slot_node.size());
+    cch.slot_node.push_back(at);
+    const uint32_t next = neighbours[at][0] == previous ? neighbours[at][1] : neighbours[at][0];
+    previous = at;
+    at = next;
+  }
+  cch.slot_node.push_back(at);
+  const uint32_t first_slot = cch.first_chain_slot.back();
+  const uint32_t end_slot = static_cast<uint32_t>(cch.slot_node.size());
+  cch.slot_forward_arc.resize(end_slot, invalid_id);
+  cch.slot_backward_arc.resize(end_slot, invalid_id);
+  for (uint32_t slot = first_slot; slot + 1 < end_slot; ++slot) {
+    cch.slot_forward_arc[slot] = arc_between(network, cch.slot_node[slot], cch.slot_node[slot + 1]);
+    cch.slot_backward_arc[slot] =
+        arc_between(network, cch.slot_node[slot + 1], cch.slot_node[slot]);
+  }
+  cch.first_chain_slot.push_back(end_slot);
+}
+
+// Finds every chain; returns which nodes are inside one. A ring with no other node is cut at its
+// lowest node, which becomes a core node.
+std::vector<uint8_t> compress_chains(const geodata::RoadNetwork& network,
+                                     const std::vector<std::vector<uint32_t>>& neighbours,
+                                     Cch& cch) {
+  const uint32_t n = network.node_count();
+  std::vector<uint8_t> interior(n);
+  for (uint32_t v = 0; v < n; ++v) interior[v] = chain_interior(network, neighbours, v);
+  cch.node_slot.assign(n, invalid_id);
+  cch.first_chain_slot.assign(1, 0);
+  auto walk_from = [&](uint32_t v) {
+    for (uint32_t w : neighbours[v]) {
+      if (interior[w] && cch.node_slot[w] == invalid_id)
+        walk_chain(network, neighbours, interior, v, w, cch);
+    }
+  };
+  for (uint32_t v = 0; v < n; ++v) {
+    if (!interior[v]) walk_from(v);
+  }
+  for (uint32_t v = 0; v < n; ++v) {
+    if (interior[v] && cch.node_slot[v] == invalid_id) {
+      interior[v] = 0;
+      walk_from(v);
+    }
+  }
+  return interior;
+}
+
+// Fill-reducing nested-dissection order: rank of every node.
+std::vector<uint32_t> nested_dissection_rank(const std::vector<std::vector<uint32_t>>& neighbours) {
+  idx_t n = static_cast<idx_t>(neighbours.size());
+  std::vector<idx_t> xadj{0}, adjncy;
+  for (const auto& list : neighbours) {
+    adjncy.insert(adjncy.end(), list.begin(), list.end());
+    xadj.push_back(static_cast<idx_t>(adjncy.size()));
+  }
+  std::vector<idx_t> perm(neighbours.size()), iperm(neighbours.size());
+  idx_t options[METIS_NOPTIONS];
+  METIS_SetDefaultOptions(options);
+  options[METIS_OPTION_SEED] = 112;  // same order every build
+  if (n > 0 && METIS_NodeND(&n, xadj.data(), adjncy.data(), nullptr, options, perm.data(),
+                            iperm.data()) != METIS_OK) {
+    throw Error("METIS_NodeND failed to order the road graph");
+  }
+  return std::vector<uint32_t>(iperm.begin(), iperm.end());
+}
+
+uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
+  const auto begin = cch.up_head.begin() + cch.first_up[low];
+  const auto end = cch.up_head.begin() + cch.first_up[low + 1];
+  const auto it = std::lower_bound(begin, end, high);
+  return it != end && *it == high ? static_cast<uint32_t>(it - cch.up_head.begin()) : invalid_id;
+}
+
+// Chordal completion along the elimination order: each node's upward neighbours, minus its
+// parent (the lowest), become upward neighbours of the parent.
+void build_upward_graph(Cch& cch, std::vector<std::vector<uint32_t>> up) {
+  const uint32_t n = static_cast<uint32_t>(up.size());
+  cch.parent.assign(n, invalid_id);
+  std::vector<uint32_t> merged;
+  for (uint32_t x = 0; x < n; ++x) {
+    if (up[x].empty()) continue;
+    const uint32_t parent = up[x].front();
+    cch.parent[x] = parent;
+    merged.clear();
+    std::set_union(up[parent].begin(), up[parent].end(), up[x].begin() + 1, up[x].end(),
+                   std::back_inserter(merged));
+    up[parent].swap(merged);
+  }
+  cch.first_up.assign(n + 1, 0);
+  for (uint32_t x = 0; x < n; ++x) cch.first_up[x + 1] = cch.first_up[x] + up[x].size();
+  cch.up_head.reserve(cch.first_up[n]);
+  for (uint32_t x = 0; x < n; ++x)
+    cch.up_head.insert(cch.up_head.end(), up[x].begin(), up[x].end());
+}
+
+// Lower triangles of every edge, grouped by edge (CSR) so customization walks edges in order.
+void build_triangles(Cch& cch) {
+  const uint32_t n = cch.node_count();
+  std::vector<uint32_t> count(cch.edge_count() + 1, 0);
+  std::vector<std::array<uint32_t, 3>> triangles;  // yz, xy, xz
+  for (uint32_t x = 0; x < n; ++x) {
+    for (uint32_t xy = cch.first_up[x]; xy < cch.first_up[x + 1]; ++xy) {
+      const uint32_t y = cch.up_head[xy];
+      uint32_t yz = cch.first_up[y];  // walks y's upward edges alongside x's
+      for (uint32_t xz = xy + 1; xz < cch.first_up[x + 1]; ++xz) {
+        const uint32_t z = cch.up_head[xz];
+        while (cch.up_head[yz] < z) ++yz;  // chordality guarantees (y, z) exists
+        triangles.push_back({yz, xy, xz});
+        ++count[yz + 1];
+      }
+    }
+  }
+  std::partial_sum(count.begin(), count.end(), count.begin());
+  cch.first_triangle = count;
+  cch.triangle_xy.resize(triangles.size());
+  cch.triangle_xz.resize(triangles.size());
+  for (const auto& [yz, xy, xz] : triangles) {
+    const uint32_t slot = count[yz]++;
+    cch.triangle_xy[slot] = xy;
+    cch.triangle_xz[slot] = xz;
+  }
+}
+
+// Neighbour lists of the core by core id: direct arcs between core nodes, and chains' ends.
+std::vector<std::vector<uint32_t>> core_neighbours(
+    const Cch& cch, const std::vector<std::vector<uint32_t>>& neighbours,
+    const std::vector<uint32_t>& core_id) {
+  std::vector<std::vector<uint32_t>> core(cch.node_at_rank.size());
+  for (uint32_t v = 0; v < core_id.size(); ++v) {
+    if (core_id[v] == invalid_id) continue;
+    for (uint32_t w : neighbours[v]) {
+      if (core_id[w] != invalid_id) core[core_id[v]].push_back(core_id[w]);
+    }
+  }
+  for (uint32_t chain = 0; chain + 1 < cch.first_chain_slot.size(); ++chain) {
+    const uint32_t a = core_id[cch.slot_node[cch.first_chain_slot[chain]]];
+    const uint32_t b = core_id[cch.slot_node[cch.first_chain_slot[chain + 1] - 1]];
+    if (a == b) continue;  // a loop back to its own end: no core edge
+    core[a].push_back(b);
+    core[b].push_back(a);
+  }
+  for (auto& list : core) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+  return core;
+}
+
+// Each network arc between two core nodes, and each chain, onto the CCH edge it drives.
+void map_arcs_and_chains(const geodata::RoadNetwork& network, Cch& cch) {
+  cch.arc_edge.assign(network.arc_count(), invalid_id);
+  cch.arc_upward.assign(network.arc_count(), 0);
+  for (uint32_t u = 0; u < network.node_count(); ++u) {
+    for (uint32_t arc = network.first_out[u]; arc < network.first_out[u + 1]; ++arc) {
+      const uint32_t a = cch.rank[u];
+      const uint32_t b = cch.rank[network.arc_head[arc]];
+      if (a == b || a == invalid_id || b == invalid_id) continue;
+      cch.arc_edge[arc] = find_edge(cch, std::min(a, b), std::max(a, b));
+      cch.arc_upward[arc] = a < b;
+    }
+  }
+  const uint32_t chains = static_cast<uint32_t>(cch.first_chain_slot.size() - 1);
+  cch.chain_edge.assign(chains, invalid_id);
+  cch.chain_upward.assign(chains, 0);
+  for (uint32_t chain = 0; chain < chains; ++chain) {
+    const uint32_t a = cch.rank[cch.slot_node[cch.first_chain_slot[chain]]];
+    const uint32_t b = cch.rank[cch.slot_node[cch.first_chain_slot[chain + 1] - 1]];
+    if (a == b) continue;
+    cch.chain_edge[chain] = find_edge(cch, std::min(a, b), std::max(a, b));
+    cch.chain_upward[chain] = a < b;
+  }
+}
+
+}  // namespace
+
+Cch Cch::build(const geodata::RoadNetwork& network) {
+  Cch cch;
+  const std::vector<std::vector<uint32_t>> neighbours = undirected_neighbours(network);
+  const std::vector<uint8_t> interior = compress_chains(network, neighbours, cch);
+  const uint32_t n = network.node_count();
+  std::vector<uint32_t> core_id(n, invalid_id);
+  std::vector<uint32_t> core_node;  // core id → network node
+  for (uint32_t v = 0; v < n; ++v) {
+    if (interior[v]) continue;
+    core_id[v] = static_cast<uint32_t>(core_node.size());
+    core_node.push_back(v);
+  }
+  cch.node_at_rank.resize(core_node.size());
+  const std::vector<std::vector<uint32_t>> core = core_neighbours(cch, neighbours, core_id);
+  const std::vector<uint32_t> core_rank = nested_dissection_rank(core);
+  cch.rank.assign(n, invalid_id);
+  for (uint32_t c = 0; c < core_node.size(); ++c) {
+    cch.rank[core_node[c]] = core_rank[c];
+    cch.node_at_rank[core_rank[c]] = core_node[c];
+  }
+  std::vector<std::vector<uint32_t>> up(core_node.size());
+  for (uint32_t c = 0; c < core_node.size(); ++c) {
+    for (uint32_t d : core[c]) {
+      if (core_rank[d] > core_rank[c]) up[core_rank[c]].push_back(core_rank[d]);
+    }
+  }
+  for (auto& list : up) std::sort(list.begin(), list.end());
+  build_upward_graph(cch, std::move(up));
+  build_triangles(cch);
+  map_arcs_and_chains(network, cch);
+  return cch;
+}
+
+}  // namespace siaga::routing

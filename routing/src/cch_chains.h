@@ -1,0 +1,73 @@
+// Driving along the degree-2 chains that the CCH compresses away: what a walk between two slots
+// of one chain costs and which arcs it takes, and seeds inside a chain turned into seeds at its
+// two ends (the core nodes the CCH knows).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "csr.h"
+#include "siaga/routing/cch.h"
+
+namespace siaga::routing {
+
+inline uint32_t chain_of_slot(const Cch& cch, uint32_t slot) {
+  return csr_row_of(cch.first_chain_slot, slot);
+}
+
+// Cost of driving from slot `from` to slot `to` of the same chain, unreachable if a piece on the
+// way has no arc that direction or is blocked.
+inline uint32_t walk_cost(const CchMetric& metric, uint32_t from, uint32_t to) {
+  const std::vector<uint32_t>& weight =
+      from < to ? metric.slot_forward_weight : metric.slot_backward_weight;
+  uint64_t sum = 0;
+  for (uint32_t slot = std::min(from, to); slot < std::max(from, to); ++slot) {
+    if (weight[slot] == blocked) return unreachable;
+    sum += weight[slot];
+  }
+  return sum >= unreachable ? unreachable : static_cast<uint32_t>(sum);
+}
+
+// Appends the arcs of that walk in driving order.
+inline void append_walk(const Cch& cch, uint32_t from, uint32_t to, std::vector<uint32_t>& arcs) {
+  for (uint32_t slot = from; slot < to; ++slot) arcs.push_back(cch.slot_forward_arc[slot]);
+  for (uint32_t slot = from; slot > to; --slot) arcs.push_back(cch.slot_backward_arc[slot - 1]);
+}
+
+// Seeds on core nodes are kept; a seed inside a chain becomes one seed at each end it can reach
+// (as a source) or be reached from (as a target).
+inline void expand_seeds(const Cch& cch, const CchMetric& metric, std::span<const Seed> seeds,
+                         bool as_source, std::vector<CoreSeed>& out) {
+  out.clear();
+  for (uint32_t i = 0; i < seeds.size(); ++i) {
+    expects(seeds[i].node < cch.network_node_count(), "CchQuery: every seed is a network node");
+    const uint32_t slot = cch.node_slot[seeds[i].node];
+    if (slot == geodata::invalid_id) {
+      out.push_back({seeds[i].node, seeds[i].cost_ms, i});
+      continue;
+    }
+    const uint32_t chain = chain_of_slot(cch, slot);
+    for (uint32_t end : {cch.first_chain_slot[chain], cch.first_chain_slot[chain + 1] - 1}) {
+      const uint32_t from = as_source ? slot : end;
+      const uint32_t to = as_source ? end : slot;
+      const uint32_t walk = walk_cost(metric, from, to);
+      if (walk == unreachable || uint64_t{walk} + seeds[i].cost_ms >= unreachable) continue;
+      out.push_back({cch.slot_node[end], walk + seeds[i].cost_ms, i, from, to});
+    }
+  }
+}
+
+// The cheapest way from a source seed to a target seed inside the same chain without leaving
+// it, unreachable when they are not in one chain.
+inline uint32_t cost_within_chain(const Cch& cch, const CchMetric& metric, const Seed& source,
+                                  const Seed& target) {
+  const uint32_t from = cch.node_slot[source.node];
+  const uint32_t to = cch.node_slot[target.node];
+  if (from == geodata::invalid_id || to == geodata::invalid_id ||
+      chain_of_slot(cch, from) != chain_of_slot(cch, to))
+    return unreachable;
+  const uint64_t cost = uint64_t{walk_cost(metric, from, to)} + source.cost_ms + target.cost_ms;
+  return cost >= unreachable ? unreachable : static_cast<uint32_t>(cost);
+}
+
+}  // namespace siaga::routing
