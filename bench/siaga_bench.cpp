@@ -200,6 +200,32 @@ void nearest100(benchmark::State& state) {
 }
 BENCHMARK(nearest100)->Name("nearest100/engine")->Unit(benchmark::kMicrosecond);
 
+// One profile, one flood zone toggled: only the CCH edges above the arcs it changes are
+// recomputed (compare customize/full, the same profile in full).
+void customize_partial(benchmark::State& state) {
+  const std::filesystem::path dir = std::filesystem::path(SIAGA_SOURCE_DIR);
+  auto layer = geodata::load_hazards(dir / "geodata/ambon/hazards-illustrative.geojson");
+  const auto profiles = routing::load_profiles(dir / "routing/vehicle-profiles.json");
+  const geodata::HazardIndex hazards = geodata::overlay_hazards(network(), std::move(layer.zones));
+  std::vector<uint8_t> active(hazards.zones.size(), 0);
+  const auto dry = routing::profile_weights(network(), profiles[0], hazards, active);
+  active[hazards.find("flood-wai-batu-merah-25cm")] = 1;
+  const auto flooded = routing::profile_weights(network(), profiles[0], hazards, active);
+  std::vector<uint32_t> changed;
+  for (uint32_t arc = 0; arc < dry.size(); ++arc) {
+    if (dry[arc] != flooded[arc]) changed.push_back(arc);
+  }
+  routing::CchMetric metric = routing::customize(cch(), dry);
+  bool on = false;
+  for (auto _ : state) {
+    on = !on;
+    metric = routing::customize(cch(), metric, on ? flooded : dry, changed);
+    benchmark::DoNotOptimize(metric.up.data());
+  }
+  state.counters["changed_arcs"] = static_cast<double>(changed.size());
+}
+BENCHMARK(customize_partial)->Name("customize/partial")->Unit(benchmark::kMillisecond);
+
 // One hazard zone toggled: new weights and a customization for every vehicle profile, published.
 void customize_toggle(benchmark::State& state) {
   const std::filesystem::path dir = std::filesystem::path(SIAGA_SOURCE_DIR);

@@ -1,6 +1,8 @@
 // Paths and shared fixtures for the test suite.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -50,6 +52,25 @@ inline const geodata::ImportResult& ambon() {
 inline const routing::Cch& ambon_cch() {
   static const routing::Cch cch = routing::Cch::build(ambon().network);
   return cch;
+}
+
+// Two metrics equal in every array: costs, what drives each edge, the inputs they came from.
+inline ::testing::AssertionResult same_metric(const routing::CchMetric& a,
+                                              const routing::CchMetric& b) {
+  auto pairs = [](const std::vector<routing::CchUnpacking>& unpacking) {
+    std::vector<std::pair<uint32_t, uint32_t>> legs;
+    for (const auto& how : unpacking) legs.push_back({how.down_leg, how.up_leg});
+    return legs;
+  };
+  if (a.arc_weight != b.arc_weight) return ::testing::AssertionFailure() << "arc weights differ";
+  if (a.up != b.up || a.down != b.down) return ::testing::AssertionFailure() << "costs differ";
+  if (pairs(a.up_unpacking) != pairs(b.up_unpacking) ||
+      pairs(a.down_unpacking) != pairs(b.down_unpacking))
+    return ::testing::AssertionFailure() << "unpacking differs";
+  if (a.slot_forward_weight != b.slot_forward_weight ||
+      a.slot_backward_weight != b.slot_backward_weight)
+    return ::testing::AssertionFailure() << "chain piece weights differ";
+  return ::testing::AssertionSuccess();
 }
 
 // A small hand-drawn network for hand-computed answers: nodes 0..n-1 on a line 1 km apart (at

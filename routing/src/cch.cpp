@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <tuple>
 
-#include "cch_chains.h"
+#include "cch_internal.h"
 #include "csr.h"
 
 namespace siaga::routing {
@@ -14,41 +14,6 @@ namespace siaga::routing {
 using geodata::invalid_id;
 
 namespace {
-
-// Weights at or above this are "no edge"; two of them still add up without overflow.
-constexpr uint32_t infinite_weight = 0x7fffffff;
-
-uint32_t to_internal(uint32_t weight) {
-  return std::min(weight, infinite_weight);
-}
-
-// The leaf that drives chain `chain` forward (first end → last) or backward.
-uint32_t chain_leaf(const Cch& cch, uint32_t chain, bool forward) {
-  return static_cast<uint32_t>(cch.arc_edge.size()) + 2 * chain + (forward ? 0 : 1);
-}
-
-// A network arc or a chain direction as a candidate for one direction of a CCH edge.
-void offer_leaf(CchMetric& metric, uint32_t edge, bool upward, uint32_t weight, uint32_t leaf) {
-  weight = to_internal(weight);
-  if (edge == invalid_id || weight >= infinite_weight) return;
-  auto& best = upward ? metric.up : metric.down;
-  if (weight < best[edge]) {
-    best[edge] = weight;
-    (upward ? metric.up_unpacking : metric.down_unpacking)[edge] = {leaf, invalid_id};
-  }
-}
-
-// Each chain piece's weight both ways, in slot order.
-void set_slot_weights(const Cch& cch, std::span<const uint32_t> arc_weights, CchMetric& metric) {
-  auto weight_of = [&](uint32_t arc) { return arc == invalid_id ? blocked : arc_weights[arc]; };
-  const size_t slots = cch.slot_node.size();
-  metric.slot_forward_weight.resize(slots);
-  metric.slot_backward_weight.resize(slots);
-  for (size_t slot = 0; slot < slots; ++slot) {
-    metric.slot_forward_weight[slot] = weight_of(cch.slot_forward_arc[slot]);
-    metric.slot_backward_weight[slot] = weight_of(cch.slot_backward_arc[slot]);
-  }
-}
 
 void expects_metric_of(const Cch& cch, const CchMetric& metric) {
   expects(metric.up.size() == cch.edge_count() &&
@@ -58,61 +23,6 @@ void expects_metric_of(const Cch& cch, const CchMetric& metric) {
 }
 
 }  // namespace
-
-CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
-  expects(arc_weights.size() == cch.arc_edge.size(), "customize: one weight per network arc");
-  CchMetric metric;
-  metric.arc_weight.assign(arc_weights.begin(), arc_weights.end());
-  const uint32_t m = cch.edge_count();
-  metric.up.assign(m, infinite_weight);
-  metric.down.assign(m, infinite_weight);
-  metric.up_unpacking.assign(m, {invalid_id, invalid_id});
-  metric.down_unpacking.assign(m, {invalid_id, invalid_id});
-  for (uint32_t arc = 0; arc < arc_weights.size(); ++arc) {
-    offer_leaf(metric, cch.arc_edge[arc], cch.arc_upward[arc], arc_weights[arc], arc);
-  }
-  set_slot_weights(cch, arc_weights, metric);
-  for (uint32_t chain = 0; chain < cch.chain_count(); ++chain) {
-    const uint32_t first = cch.first_chain_slot[chain];
-    const uint32_t last = cch.first_chain_slot[chain + 1] - 1;
-    const uint32_t edge = cch.chain_edge[chain];
-    offer_leaf(metric, edge, cch.chain_upward[chain], walk_cost(metric, first, last),
-               chain_leaf(cch, chain, true));
-    offer_leaf(metric, edge, !cch.chain_upward[chain], walk_cost(metric, last, first),
-               chain_leaf(cch, chain, false));
-  }
-  // Edges in CSR order have non-decreasing lower endpoints, so both edges of every lower
-  // triangle are final before the edge they improve.
-  uint32_t* up = metric.up.data();
-  uint32_t* down = metric.down.data();
-  for (uint32_t yz = 0; yz < m; ++yz) {
-    uint32_t best_up = up[yz];
-    uint32_t best_down = down[yz];
-    uint32_t up_via = invalid_id;
-    uint32_t down_via = invalid_id;
-    for (uint32_t t = cch.first_triangle[yz]; t < cch.first_triangle[yz + 1]; ++t) {
-      const uint32_t xy = cch.triangle_xy[t];
-      const uint32_t xz = cch.triangle_xz[t];
-      const uint32_t through_up = down[xy] + up[xz];    // y → x → z
-      const uint32_t through_down = down[xz] + up[xy];  // z → x → y
-      if (through_up < best_up) best_up = through_up, up_via = t;
-      if (through_down < best_down) best_down = through_down, down_via = t;
-    }
-    if (best_up >= infinite_weight) {  // a sum of two infinite weights is no shortcut
-      best_up = infinite_weight;
-    } else if (up_via != invalid_id) {
-      metric.up_unpacking[yz] = {cch.triangle_xy[up_via], cch.triangle_xz[up_via]};
-    }
-    if (best_down >= infinite_weight) {
-      best_down = infinite_weight;
-    } else if (down_via != invalid_id) {
-      metric.down_unpacking[yz] = {cch.triangle_xz[down_via], cch.triangle_xy[down_via]};
-    }
-    up[yz] = best_up;
-    down[yz] = best_down;
-  }
-  return metric;
-}
 
 CchQuery::CchQuery(const Cch& cch) : cch_(&cch), in_search_space_(cch.node_count(), 0) {
   for (Search* side : {&forward_, &backward_}) {
@@ -486,7 +396,8 @@ size_t memory_bytes(const Cch& cch) {
   return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.parent,
                         cch.first_triangle, cch.triangle_xy, cch.triangle_xz, cch.arc_edge,
                         cch.arc_upward, cch.first_chain_slot, cch.slot_node, cch.slot_forward_arc,
-                        cch.slot_backward_arc, cch.node_slot, cch.chain_edge, cch.chain_upward);
+                        cch.slot_backward_arc, cch.node_slot, cch.chain_edge, cch.chain_upward,
+                        cch.arc_piece, cch.first_edge_leaf, cch.edge_leaf);
 }
 
 size_t memory_bytes(const CchMetric& metric) {

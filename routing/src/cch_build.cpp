@@ -6,6 +6,7 @@
 #include <array>
 #include <numeric>
 
+#include "cch_internal.h"
 #include "siaga/routing/cch.h"
 
 namespace siaga::routing {
@@ -137,13 +138,6 @@ std::vector<uint32_t> nested_dissection_rank(const std::vector<std::vector<uint3
   return std::vector<uint32_t>(iperm.begin(), iperm.end());
 }
 
-uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
-  const auto begin = cch.up_head.begin() + cch.first_up[low];
-  const auto end = cch.up_head.begin() + cch.first_up[low + 1];
-  const auto it = std::lower_bound(begin, end, high);
-  return it != end && *it == high ? static_cast<uint32_t>(it - cch.up_head.begin()) : invalid_id;
-}
-
 // Chordal completion along the elimination order: each node's upward neighbours, minus its
 // parent (the lowest), become upward neighbours of the parent.
 void build_upward_graph(Cch& cch, std::vector<std::vector<uint32_t>> up) {
@@ -242,6 +236,36 @@ void map_arcs_and_chains(const geodata::RoadNetwork& network, Cch& cch) {
     cch.chain_edge[chain] = find_edge(cch, std::min(a, b), std::max(a, b));
     cch.chain_upward[chain] = a < b;
   }
+  cch.arc_piece.assign(network.arc_count(), invalid_id);
+  for (uint32_t slot = 0; slot < cch.slot_node.size(); ++slot) {
+    if (cch.slot_forward_arc[slot] != invalid_id)
+      cch.arc_piece[cch.slot_forward_arc[slot]] = 2 * slot;
+    if (cch.slot_backward_arc[slot] != invalid_id)
+      cch.arc_piece[cch.slot_backward_arc[slot]] = 2 * slot + 1;
+  }
+}
+
+// Leaves by edge, in leaf id order (arcs, then chains): the order a full customization offers
+// them in, so that a partial one picks the same leaf among equals.
+void group_leaves_by_edge(Cch& cch) {
+  const uint32_t arcs = static_cast<uint32_t>(cch.arc_edge.size());
+  std::vector<std::pair<uint32_t, uint32_t>> leaves;  // edge, leaf
+  for (uint32_t arc = 0; arc < arcs; ++arc) {
+    if (cch.arc_edge[arc] != invalid_id) leaves.push_back({cch.arc_edge[arc], arc});
+  }
+  for (uint32_t chain = 0; chain < cch.chain_count(); ++chain) {
+    if (cch.chain_edge[chain] == invalid_id) continue;
+    leaves.push_back({cch.chain_edge[chain], arcs + 2 * chain});
+    leaves.push_back({cch.chain_edge[chain], arcs + 2 * chain + 1});
+  }
+  std::stable_sort(leaves.begin(), leaves.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  cch.first_edge_leaf.assign(cch.edge_count() + 1, 0);
+  for (const auto& [edge, leaf] : leaves) ++cch.first_edge_leaf[edge + 1];
+  std::partial_sum(cch.first_edge_leaf.begin(), cch.first_edge_leaf.end(),
+                   cch.first_edge_leaf.begin());
+  cch.edge_leaf.reserve(leaves.size());
+  for (const auto& [edge, leaf] : leaves) cch.edge_leaf.push_back(leaf);
 }
 
 }  // namespace
@@ -276,6 +300,7 @@ Cch Cch::build(const geodata::RoadNetwork& network) {
   build_upward_graph(cch, std::move(up));
   build_triangles(cch);
   map_arcs_and_chains(network, cch);
+  group_leaves_by_edge(cch);
   return cch;
 }
 

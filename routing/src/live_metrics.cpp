@@ -1,13 +1,43 @@
 #include "siaga/routing/live_metrics.h"
 
+#include <algorithm>
 #include <future>
+#include <numeric>
+#include <thread>
 
 namespace siaga::routing {
 
 LiveMetrics::LiveMetrics(const geodata::RoadNetwork& network, const Cch& cch,
                          std::vector<VehicleProfile> profiles, geodata::HazardIndex hazards)
     : network_(&network), cch_(&cch), profiles_(std::move(profiles)), hazards_(std::move(hazards)) {
+  first_zone_arc_.assign(hazards_.zones.size() + 1, 0);
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    for (const geodata::ArcHazard& hazard : hazards_.hazards_of(arc)) {
+      if (hazard.zone < hazards_.zones.size()) ++first_zone_arc_[hazard.zone + 1];
+    }
+  }
+  std::partial_sum(first_zone_arc_.begin(), first_zone_arc_.end(), first_zone_arc_.begin());
+  zone_arc_.resize(first_zone_arc_.back());
+  std::vector<uint32_t> fill(first_zone_arc_.begin(), first_zone_arc_.end() - 1);
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    for (const geodata::ArcHazard& hazard : hazards_.hazards_of(arc)) {
+      if (hazard.zone < hazards_.zones.size()) zone_arc_[fill[hazard.zone]++] = arc;
+    }
+  }
   publish(std::vector<uint8_t>(hazards_.zones.size(), 0));
+}
+
+std::vector<uint32_t> LiveMetrics::arcs_of_changed_zones(std::span<const uint8_t> before,
+                                                         std::span<const uint8_t> after) const {
+  std::vector<uint32_t> arcs;
+  for (uint32_t zone = 0; zone < after.size(); ++zone) {
+    if (before[zone] == after[zone]) continue;
+    arcs.insert(arcs.end(), zone_arc_.begin() + first_zone_arc_[zone],
+                zone_arc_.begin() + first_zone_arc_[zone + 1]);
+  }
+  std::sort(arcs.begin(), arcs.end());
+  arcs.erase(std::unique(arcs.begin(), arcs.end()), arcs.end());
+  return arcs;
 }
 
 uint32_t LiveMetrics::zone_index(std::string_view zone_id) const {
@@ -50,12 +80,32 @@ uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
   next->version = previous ? previous->version + 1 : 1;
   next->active = std::move(active);
   next->metrics.resize(profiles_.size());
-  // One task per profile: customizations are independent and the machine has two cores.
-  std::vector<std::future<void>> tasks;
-  for (size_t i = 0; i < profiles_.size(); ++i) {
-    tasks.push_back(std::async(std::launch::async, [&, i] {
+  const std::vector<uint32_t> touched =
+      previous ? arcs_of_changed_zones(previous->active, next->active) : std::vector<uint32_t>{};
+  // A change touching a quarter of the island costs a full customization anyway.
+  const bool partial = previous && touched.size() * 4 < network_->arc_count();
+  auto customize_profile = [&](size_t i) {
+    if (!partial) {
       next->metrics[i] =
           customize(*cch_, profile_weights(*network_, profiles_[i], hazards_, next->active));
+      return;
+    }
+    const CchMetric& before = previous->metrics[i];
+    std::vector<uint32_t> weights = before.arc_weight;
+    std::vector<uint32_t> changed;
+    for (uint32_t arc : touched) {
+      weights[arc] = profile_weight(*network_, profiles_[i], hazards_, next->active, arc);
+      if (weights[arc] != before.arc_weight[arc]) changed.push_back(arc);
+    }
+    next->metrics[i] = customize(*cch_, before, weights, changed);
+  };
+  // Customizations are independent: one task per core, each taking every n-th profile.
+  const size_t task_count =
+      std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), profiles_.size()));
+  std::vector<std::future<void>> tasks;
+  for (size_t t = 0; t < task_count; ++t) {
+    tasks.push_back(std::async(std::launch::async, [&, t] {
+      for (size_t i = t; i < profiles_.size(); i += task_count) customize_profile(i);
     }));
   }
   for (auto& task : tasks) task.get();

@@ -136,43 +136,42 @@ uint32_t profile_index(std::span<const VehicleProfile> profiles, std::string_vie
   throw UnknownVehicle("unknown vehicle '" + std::string(name) + "' (known: " + known + ")");
 }
 
+uint32_t profile_weight(const geodata::RoadNetwork& network, const VehicleProfile& profile,
+                        const geodata::HazardIndex& hazards, std::span<const uint8_t> active,
+                        uint32_t arc) {
+  const geodata::RoadClass road_class = network.arc_class[arc];
+  double time_ms = network.arc_time_ms[arc];
+  if (road_class == geodata::RoadClass::ferry) {
+    if (!profile.use_ferry) return blocked;
+  } else {
+    time_ms /= profile.speed_factor[static_cast<size_t>(road_class)];
+  }
+  bool closed = false;
+  double slowest = 1;
+  double overlap = 0;
+  for (const geodata::ArcHazard& hazard : hazards.hazards_of(arc)) {
+    if (hazard.zone >= active.size() || active[hazard.zone] == 0) continue;
+    const geodata::HazardZone& zone = hazards.zones[hazard.zone];
+    const HazardBand band = profile.effect(zone.kind, zone.intensity());
+    closed = closed || band.closed;
+    slowest = std::min(slowest, band.speed_factor);
+    overlap += hazard.overlap_m;
+  }
+  if (closed) return blocked;
+  if (slowest < 1 && network.arc_length_m[arc] > 0) {
+    const double inside = std::min(1.0, overlap / network.arc_length_m[arc]);
+    time_ms *= (1 - inside) + inside / slowest;
+  }
+  return static_cast<uint32_t>(std::max(1.0, std::round(time_ms)));
+}
+
 std::vector<uint32_t> profile_weights(const geodata::RoadNetwork& network,
                                       const VehicleProfile& profile,
                                       const geodata::HazardIndex& hazards,
                                       std::span<const uint8_t> active) {
   std::vector<uint32_t> weights(network.arc_count());
-  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
-    const geodata::RoadClass road_class = network.arc_class[arc];
-    double time_ms = network.arc_time_ms[arc];
-    if (road_class == geodata::RoadClass::ferry) {
-      if (!profile.use_ferry) {
-        weights[arc] = blocked;
-        continue;
-      }
-    } else {
-      time_ms /= profile.speed_factor[static_cast<size_t>(road_class)];
-    }
-    bool closed = false;
-    double slowest = 1;
-    double overlap = 0;
-    for (const geodata::ArcHazard& hazard : hazards.hazards_of(arc)) {
-      if (hazard.zone >= active.size() || active[hazard.zone] == 0) continue;
-      const geodata::HazardZone& zone = hazards.zones[hazard.zone];
-      const HazardBand band = profile.effect(zone.kind, zone.intensity());
-      closed = closed || band.closed;
-      slowest = std::min(slowest, band.speed_factor);
-      overlap += hazard.overlap_m;
-    }
-    if (closed) {
-      weights[arc] = blocked;
-      continue;
-    }
-    if (slowest < 1 && network.arc_length_m[arc] > 0) {
-      const double inside = std::min(1.0, overlap / network.arc_length_m[arc]);
-      time_ms *= (1 - inside) + inside / slowest;
-    }
-    weights[arc] = static_cast<uint32_t>(std::max(1.0, std::round(time_ms)));
-  }
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc)
+    weights[arc] = profile_weight(network, profile, hazards, active, arc);
   return weights;
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <numeric>
 #include <random>
 
 #include "siaga/geodata/osm_import.h"
@@ -248,10 +249,17 @@ TEST(Cch, HandMadeChainsLoopsAndRingsMatchDijkstra) {
   Dijkstra dijkstra(network);
   CchQuery query(cch);
   std::mt19937_64 random(21);
+  CchMetric previous;
   for (int round = 0; round < 40; ++round) {
     std::vector<uint32_t> weights(network.arc_count());
     for (uint32_t& w : weights) w = random() % 7 == 0 ? blocked : 1 + random() % 1000;
     const CchMetric metric = customize(cch, weights);
+    if (round > 0) {
+      std::vector<uint32_t> every_arc(network.arc_count());
+      std::iota(every_arc.begin(), every_arc.end(), 0u);
+      EXPECT_TRUE(test::same_metric(customize(cch, previous, weights, every_arc), metric));
+    }
+    previous = metric;
     std::vector<std::vector<Seed>> singles;
     for (uint32_t v = 0; v < network.node_count(); ++v) singles.push_back({{v, 0}});
     const ManyToOne to(cch, metric, singles);
@@ -346,6 +354,33 @@ TEST(Cch, RealKotaAmbonIsCompressedAndExact) {
     if (got.cost_ms != unreachable) {
       EXPECT_EQ(sum, got.cost_ms);
     }
+  }
+}
+
+// A partial customization after a few arcs change gives the metric a full one gives, array for
+// array (same costs, same legs chosen among equals): arcs closed, slowed, sped up and restored,
+// chained one partial customization on another, on the island and on every arc of a small
+// hand-made network.
+TEST(Cch, PartialCustomizationEqualsFull) {
+  const auto& network = test::ambon().network;
+  const Cch& cch = ambon_cch();
+  std::mt19937_64 random(26);
+  std::vector<uint32_t> weights = network.arc_time_ms;
+  CchMetric metric = customize(cch, weights);
+  for (int round = 0; round < test::scaled(60); ++round) {
+    std::vector<uint32_t> changed;
+    const int count = 1 + static_cast<int>(random() % (round % 3 == 0 ? 400 : 12));
+    const uint32_t around = static_cast<uint32_t>(random() % network.arc_count());
+    for (int k = 0; k < count; ++k) {
+      const uint32_t arc = (around + random() % 2000) % network.arc_count();  // a neighbourhood
+      const uint32_t choice = random() % 4;
+      weights[arc] = choice == 0   ? blocked
+                     : choice == 1 ? network.arc_time_ms[arc]
+                                   : static_cast<uint32_t>(1 + random() % 200000);
+      changed.push_back(arc);
+    }
+    metric = customize(cch, metric, weights, changed);
+    ASSERT_TRUE(test::same_metric(metric, customize(cch, weights))) << "round " << round;
   }
 }
 

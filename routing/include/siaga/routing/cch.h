@@ -39,6 +39,12 @@ struct Cch {
   std::vector<uint32_t> node_slot;          // network node → its slot if inside a chain
   std::vector<uint32_t> chain_edge;         // per chain, CCH edge between its ends (not loops)
   std::vector<uint8_t> chain_upward;        // per chain, its first end has the lower rank
+  std::vector<uint32_t> arc_piece;  // network arc → 2 × slot, + 1 driven backward, if a piece
+
+  // Per CCH edge, CSR over the leaves (see CchUnpacking) that drive it directly, by leaf id: what
+  // a partial customization re-reads when an arc's weight changes.
+  std::vector<uint32_t> first_edge_leaf;
+  std::vector<uint32_t> edge_leaf;
 
   uint32_t node_count() const { return static_cast<uint32_t>(node_at_rank.size()); }
   uint32_t network_node_count() const { return static_cast<uint32_t>(rank.size()); }
@@ -76,6 +82,12 @@ struct CchMetric {
 // One weight per network arc (ContractViolation otherwise); weights may contain `blocked`,
 // everything else must stay below 2^31 ms (~24 days).
 CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights);
+
+// The same result when only `changed_arcs` differ from `previous` (customized on this `cch`):
+// only the CCH edges above those arcs are recomputed, in rank order, as far as their costs
+// change (RoutingKit's partial customization).
+CchMetric customize(const Cch& cch, const CchMetric& previous,
+                    std::span<const uint32_t> arc_weights, std::span<const uint32_t> changed_arcs);
 
 // A seed as the CCH sees it: a core node, the cost so far, the caller's seed it comes from, and
 // the walk along a chain between that seed and the core node (none when from_slot == to_slot).

@@ -1,7 +1,8 @@
 // Live hazard state: which zones are active, and the customized metric of every vehicle profile
-// under them. A change re-customizes all profiles off to the side and then publishes the new set
-// with one atomic pointer swap; a query holds the set it started with until it ends, so it never
-// sees half a customization. Writers are serialised; readers never wait.
+// under them. A change re-customizes all profiles off to the side (partially: only above the arcs
+// whose weights the change touched) and then publishes the new set with one atomic pointer swap; a
+// query holds the set it started with until it ends, so it never sees half a customization. Writers
+// are serialised; readers never wait.
 #pragma once
 
 #include <atomic>
@@ -51,11 +52,16 @@ class LiveMetrics {
  private:
   uint32_t zone_index(std::string_view zone_id) const;
   uint64_t publish(std::vector<uint8_t> active);
+  // The arcs touched by a zone whose activity differs between the two sets, each once.
+  std::vector<uint32_t> arcs_of_changed_zones(std::span<const uint8_t> before,
+                                              std::span<const uint8_t> after) const;
 
   const geodata::RoadNetwork* network_;
   const Cch* cch_;
   std::vector<VehicleProfile> profiles_;
   geodata::HazardIndex hazards_;
+  std::vector<uint32_t> first_zone_arc_;  // per zone, CSR over zone_arc_: the arcs it touches
+  std::vector<uint32_t> zone_arc_;
   std::mutex writer_;
   std::atomic<std::shared_ptr<const MetricSet>> current_;
 };

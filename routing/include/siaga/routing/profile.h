@@ -55,5 +55,9 @@ std::vector<uint32_t> profile_weights(const geodata::RoadNetwork& network,
                                       const VehicleProfile& profile,
                                       const geodata::HazardIndex& hazards,
                                       std::span<const uint8_t> active);
+// The same for one arc: what a hazard toggle recomputes for the arcs its zone touches.
+uint32_t profile_weight(const geodata::RoadNetwork& network, const VehicleProfile& profile,
+                        const geodata::HazardIndex& hazards, std::span<const uint8_t> active,
+                        uint32_t arc);
 
 }  // namespace siaga::routing

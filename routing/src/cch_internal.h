@@ -1,6 +1,7 @@
-// Driving along the degree-2 chains that the CCH compresses away: what a walk between two slots
-// of one chain costs and which arcs it takes, and seeds inside a chain turned into seeds at its
-// two ends (the core nodes the CCH knows).
+// What the CCH's source files share: the internal "no edge" weight, finding an edge, and driving
+// along the degree-2 chains that the CCH compresses away (what a walk between two slots of one
+// chain costs and which arcs it takes, and seeds inside a chain turned into seeds at its two
+// ends, the core nodes the CCH knows).
 #pragma once
 
 #include <span>
@@ -10,6 +11,18 @@
 #include "siaga/routing/cch.h"
 
 namespace siaga::routing {
+
+// Weights at or above this are "no edge"; two of them still add up without overflow.
+inline constexpr uint32_t infinite_weight = 0x7fffffff;
+
+// The CCH edge between ranks low < high, invalid_id if there is none.
+inline uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
+  const auto begin = cch.up_head.begin() + cch.first_up[low];
+  const auto end = cch.up_head.begin() + cch.first_up[low + 1];
+  const auto it = std::lower_bound(begin, end, high);
+  return it != end && *it == high ? static_cast<uint32_t>(it - cch.up_head.begin())
+                                  : geodata::invalid_id;
+}
 
 inline uint32_t chain_of_slot(const Cch& cch, uint32_t slot) {
   return csr_row_of(cch.first_chain_slot, slot);
