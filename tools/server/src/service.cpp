@@ -2,6 +2,8 @@
 
 #include <siaga.pb.h>
 
+#include <malloc.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -350,6 +352,9 @@ Service::~Service() {
 }
 
 void Service::start() {
+  // Importing, building the CCH and the first customizations leave tens of MB freed inside the
+  // heap, which glibc keeps unless asked: on the island 117 MB resident before, 90 MB after.
+  malloc_trim(0);
   parts_->replication.start("http://" + parts_->options.http.host + ":" +
                             std::to_string(http_port()));
   if (parts_->options.mqtt) parts_->ingest.start();
