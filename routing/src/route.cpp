@@ -93,6 +93,8 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
     const uint32_t arc = from.forward_arc != invalid_id ? from.forward_arc : from.backward_arc;
     route.distance_m = network.arc_length_m[arc] * std::abs(to.fraction - from.fraction);
     route.geometry = {from.position, to.position};
+    route.start_arc = arc;
+    route.start_fraction = std::abs(to.fraction - from.fraction);
     return route;
   }
   if (path.cost_ms == unreachable) {
@@ -107,6 +109,10 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   route.distance_m =
       network.arc_length_m[sources.arc[path.source]] * sources.fraction[path.source] +
       network.arc_length_m[targets.arc[path.target]] * targets.fraction[path.target];
+  route.start_arc = sources.arc[path.source];
+  route.start_fraction = sources.fraction[path.source];
+  route.end_arc = targets.arc[path.target];
+  route.end_fraction = targets.fraction[path.target];
   route.geometry.push_back(from.position);
   route.geometry.push_back(network.node_position[sources.seeds[path.source].node]);
   for (uint32_t arc : path.arcs) {

@@ -16,6 +16,7 @@
 #include "siaga/dispatch/recommendation.h"
 #include "siaga/mqtt/client.h"
 #include "siaga/routing/route.h"
+#include "siaga/routing/steps.h"
 #include "siaga/server/http_server.h"
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/polyline.h"
@@ -104,6 +105,57 @@ TEST(HttpOsrm, PolylineGeometryDecodesToTheGeoJsonOneAndViaPointsMakeLegs) {
   ASSERT_EQ(s5, 200);
   EXPECT_NEAR(again["routes"][0]["duration"].get<double>(),
               none["routes"][0]["duration"].get<double>(), 5.0);  // points rounded to 1 m
+}
+
+// steps=true: every leg's steps in the shape OSRM clients read, adding up to the leg, from a
+// depart to an arrive, with the road names and manoeuvres route_steps gives; a bad value is 400.
+TEST(HttpOsrm, StepsAreTurnByTurnInOsrmShape) {
+  Served served;
+  const std::string coordinates =
+      lon_lat(fire_station) + ";" + lon_lat(galala) + ";" + lon_lat(airport);
+  const auto [status, body] =
+      served.get("/route/v1/car/" + coordinates + "?steps=true&geometries=geojson");
+  ASSERT_EQ(status, 200);
+  const Json& legs = body["routes"][0]["legs"];
+  ASSERT_EQ(legs.size(), 2u);
+  for (const Json& leg : legs) {
+    const Json& steps = leg["steps"];
+    ASSERT_GE(steps.size(), 3u);
+    EXPECT_EQ(steps.front()["maneuver"]["type"], "depart");
+    EXPECT_EQ(steps.back()["maneuver"]["type"], "arrive");
+    double distance = 0, duration = 0;
+    for (const Json& step : steps) {
+      distance += step["distance"].get<double>();
+      duration += step["duration"].get<double>();
+      EXPECT_EQ(step["mode"] == "driving" || step["mode"] == "ferry", true);
+      EXPECT_EQ(step["driving_side"], "left");
+      EXPECT_TRUE(step["name"].is_string());
+      EXPECT_EQ(step["geometry"]["type"], "LineString");
+      EXPECT_EQ(step["maneuver"]["location"], step["geometry"]["coordinates"][0]);
+      EXPECT_EQ(step["intersections"][0]["location"], step["maneuver"]["location"]);
+    }
+    EXPECT_NEAR(distance, leg["distance"].get<double>(), 0.1 * steps.size());
+    EXPECT_NEAR(duration, leg["duration"].get<double>(), 0.051 * steps.size());
+  }
+  // The first leg's steps are route_steps' own on the same engine's route.
+  const auto set = served.live.current();
+  const routing::CchMetric& car =
+      set->metrics[routing::profile_index(served.live.profiles(), "car")];
+  routing::CchQuery query(test::ambon_cch());
+  const routing::Route first = routing::route_between(
+      served.network, car, served.snapper.snap(fire_station), served.snapper.snap(galala), query);
+  const std::vector<routing::Step> expected =
+      routing::route_steps(served.network, car.arc_weight, first);
+  const Json& steps = legs[0]["steps"];
+  ASSERT_EQ(steps.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(steps[i]["name"], expected[i].name);
+    EXPECT_EQ(steps[i]["maneuver"]["type"], expected[i].type);
+    EXPECT_EQ(steps[i]["maneuver"].value("modifier", ""), expected[i].modifier);
+  }
+  const auto [none_status, without] = served.get("/route/v1/car/" + coordinates);
+  EXPECT_TRUE(without["routes"][0]["legs"][0]["steps"].empty());
+  EXPECT_EQ(served.get("/route/v1/car/" + coordinates + "?steps=yes").first, 400);
 }
 
 TEST(HttpOsrm, ErrorsHaveOsrmCodesAnd400) {

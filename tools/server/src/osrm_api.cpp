@@ -6,6 +6,7 @@
 
 #include "siaga/routing/drive_times.h"
 #include "siaga/routing/route.h"
+#include "siaga/routing/steps.h"
 #include "siaga/server/polyline.h"
 
 namespace siaga::server {
@@ -190,6 +191,32 @@ Json geometry(std::span<const geodata::LatLon> points, std::string_view format) 
   return encode_polyline(points, format == "polyline6" ? 6 : 5);
 }
 
+// One step as OSRM clients read it (Indonesia drives on the left).
+Json step_json(const routing::Step& step, std::string_view format) {
+  Json maneuver = {{"location", location(step.geometry.front())},
+                   {"bearing_before", step.bearing_before},
+                   {"bearing_after", step.bearing_after},
+                   {"type", step.type}};
+  if (!step.modifier.empty()) maneuver["modifier"] = step.modifier;
+  Json intersection = {{"location", location(step.geometry.front())}, {"entry", {true}}};
+  if (step.type == "arrive") {
+    intersection["bearings"] = {(step.bearing_before + 180) % 360};
+    intersection["in"] = 0;
+  } else {
+    intersection["bearings"] = {step.bearing_after};
+    intersection["out"] = 0;
+  }
+  return {{"geometry", geometry(step.geometry, format)},
+          {"maneuver", maneuver},
+          {"mode", step.ferry ? "ferry" : "driving"},
+          {"driving_side", "left"},
+          {"name", step.name},
+          {"intersections", Json::array({intersection})},
+          {"weight", seconds(step.duration_ms)},
+          {"duration", seconds(step.duration_ms)},
+          {"distance", metres(step.distance_m)}};
+}
+
 Json with_label(const Api& api, Json body) {
   body.update(dispatch::dataset_label(api.network));
   return body;
@@ -214,6 +241,9 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
     return osrm_error("InvalidOptions", "geometries must be polyline, polyline6 or geojson");
   if (overview != "simplified" && overview != "full" && overview != "false")
     return osrm_error("InvalidOptions", "overview must be simplified, full or false");
+  const std::string steps = option("steps", "false");
+  if (steps != "true" && steps != "false")
+    return osrm_error("InvalidOptions", "steps must be true or false");
   const Snapped snapped = snap_all(api, request);
   if (snapped.error) return *snapped.error;
 
@@ -232,7 +262,12 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
     distance_m += leg.distance_m;
     points.insert(points.end(), leg.geometry.begin() + (points.empty() ? 0 : 1),
                   leg.geometry.end());
-    legs.push_back({{"steps", Json::array()},
+    Json leg_steps = Json::array();
+    if (steps == "true") {
+      for (const routing::Step& step : routing::route_steps(api.network, metric.arc_weight, leg))
+        leg_steps.push_back(step_json(step, geometries));
+    }
+    legs.push_back({{"steps", std::move(leg_steps)},
                     {"summary", ""},
                     {"weight", seconds(leg.duration_ms)},
                     {"duration", seconds(leg.duration_ms)},

@@ -1,8 +1,7 @@
 #include "siaga/server/service.h"
 
-#include <siaga.pb.h>
-
 #include <malloc.h>
+#include <siaga.pb.h>
 
 #include <fstream>
 #include <sstream>

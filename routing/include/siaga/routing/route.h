@@ -19,7 +19,13 @@ struct Route {
   std::string reason;  // why there is no route, when !found
   uint32_t duration_ms = 0;
   double distance_m = 0;
-  std::vector<uint32_t> arcs;             // whole arcs driven
+  std::vector<uint32_t> arcs;  // whole arcs driven
+  // The arcs driven in part at the start and at the end, and the part driven (invalid_id when
+  // none; a route along one segment has only a start arc).
+  uint32_t start_arc = geodata::invalid_id;
+  double start_fraction = 0;
+  uint32_t end_arc = geodata::invalid_id;
+  double end_fraction = 0;
   std::vector<geodata::LatLon> geometry;  // snapped start, nodes, snapped end
   double from_snap_m = 0;
   double to_snap_m = 0;
