@@ -15,6 +15,7 @@
 #include "siaga/dispatch/dataset.h"
 #include "siaga/dispatch/recommendation.h"
 #include "siaga/mqtt/client.h"
+#include "siaga/routing/alternatives.h"
 #include "siaga/routing/route.h"
 #include "siaga/routing/steps.h"
 #include "siaga/server/http_server.h"
@@ -156,6 +157,37 @@ TEST(HttpOsrm, StepsAreTurnByTurnInOsrmShape) {
   const auto [none_status, without] = served.get("/route/v1/car/" + coordinates);
   EXPECT_TRUE(without["routes"][0]["legs"][0]["steps"].empty());
   EXPECT_EQ(served.get("/route/v1/car/" + coordinates + "?steps=yes").first, 400);
+}
+
+// alternatives=true|N: the routes routes_with_alternatives finds on the same engine, fastest
+// first; via points get one route (as OSRM); more than three is refused.
+TEST(HttpOsrm, AlternativesAreTheEnginesSecondWaysRound) {
+  Served served;
+  const auto set = served.live.current();
+  const routing::CchMetric& car =
+      set->metrics[routing::profile_index(served.live.profiles(), "car")];
+  routing::CchQuery query(test::ambon_cch());
+  routing::AlternativeOptions options;
+  options.max_alternatives = 2;
+  int offered = 0;
+  for (const auto& [from, to] : {std::pair{fire_station, airport}, std::pair{fire_station, galala},
+                                 std::pair{galala, airport}}) {
+    const auto expected = routing::routes_with_alternatives(
+        served.network, test::ambon_cch(), car, served.snapper.snap(from), served.snapper.snap(to),
+        query, options);
+    const auto [status, body] = served.get("/route/v1/car/" + lon_lat(from) + ";" + lon_lat(to) +
+                                           "?alternatives=2&overview=false");
+    ASSERT_EQ(status, 200);
+    ASSERT_EQ(body["routes"].size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i)
+      EXPECT_EQ(body["routes"][i]["duration"], seconds(expected[i].duration_ms));
+    offered += expected.size() > 1;
+  }
+  EXPECT_GT(offered, 0) << "somewhere on the island there is a second way";
+  const std::string three = lon_lat(fire_station) + ";" + lon_lat(galala) + ";" + lon_lat(airport);
+  EXPECT_EQ(served.get("/route/v1/car/" + three + "?alternatives=true").second["routes"].size(),
+            1u);
+  EXPECT_EQ(served.get("/route/v1/car/" + three + "?alternatives=4").first, 400);
 }
 
 TEST(HttpOsrm, ErrorsHaveOsrmCodesAnd400) {

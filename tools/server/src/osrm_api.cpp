@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "siaga/routing/alternatives.h"
 #include "siaga/routing/drive_times.h"
 #include "siaga/routing/route.h"
 #include "siaga/routing/steps.h"
@@ -217,6 +218,45 @@ Json step_json(const routing::Step& step, std::string_view format) {
           {"distance", metres(step.distance_m)}};
 }
 
+struct RouteFormat {
+  std::string geometries;
+  bool overview = true;
+  bool steps = false;
+};
+
+// One OSRM route object from its legs.
+Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& metric,
+                std::span<const routing::Route> legs, const RouteFormat& format) {
+  Json leg_objects = Json::array();
+  std::vector<geodata::LatLon> points;
+  uint32_t duration_ms = 0;
+  double distance_m = 0;
+  for (const routing::Route& leg : legs) {
+    duration_ms += leg.duration_ms;
+    distance_m += leg.distance_m;
+    points.insert(points.end(), leg.geometry.begin() + (points.empty() ? 0 : 1),
+                  leg.geometry.end());
+    Json leg_steps = Json::array();
+    if (format.steps) {
+      for (const routing::Step& step : routing::route_steps(network, metric.arc_weight, leg))
+        leg_steps.push_back(step_json(step, format.geometries));
+    }
+    leg_objects.push_back({{"steps", std::move(leg_steps)},
+                           {"summary", ""},
+                           {"weight", seconds(leg.duration_ms)},
+                           {"duration", seconds(leg.duration_ms)},
+                           {"distance", metres(leg.distance_m)}});
+  }
+  Json route = Json::object();
+  if (format.overview) route["geometry"] = geometry(points, format.geometries);
+  route["legs"] = std::move(leg_objects);
+  route["weight_name"] = "duration";
+  route["weight"] = seconds(duration_ms);
+  route["duration"] = seconds(duration_ms);
+  route["distance"] = metres(distance_m);
+  return route;
+}
+
 Json with_label(const Api& api, Json body) {
   body.update(dispatch::dataset_label(api.network));
   return body;
@@ -244,47 +284,42 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
   const std::string steps = option("steps", "false");
   if (steps != "true" && steps != "false")
     return osrm_error("InvalidOptions", "steps must be true or false");
+  const std::string alternatives = option("alternatives", "false");
+  uint32_t alternative_count = alternatives == "true" ? 1 : 0;
+  if (alternatives != "true" && alternatives != "false") {
+    const auto count = parse_index(alternatives);
+    if (!count || *count > 3)
+      return osrm_error("InvalidOptions", "alternatives must be true, false or 0 to 3");
+    alternative_count = static_cast<uint32_t>(*count);
+  }
   const Snapped snapped = snap_all(api, request);
   if (snapped.error) return *snapped.error;
 
   const auto set = api.live.current();
   const routing::CchMetric& metric = set->metrics[request.profile];
   auto query = api.queries.borrow();
-  Json legs = Json::array();
-  std::vector<geodata::LatLon> points;
-  uint32_t duration_ms = 0;
-  double distance_m = 0;
-  for (size_t i = 0; i + 1 < snapped.snaps.size(); ++i) {
-    const routing::Route leg =
-        routing::route_between(api.network, metric, snapped.snaps[i], snapped.snaps[i + 1], *query);
-    if (!leg.found) return osrm_error("NoRoute", "Impossible route between points");
-    duration_ms += leg.duration_ms;
-    distance_m += leg.distance_m;
-    points.insert(points.end(), leg.geometry.begin() + (points.empty() ? 0 : 1),
-                  leg.geometry.end());
-    Json leg_steps = Json::array();
-    if (steps == "true") {
-      for (const routing::Step& step : routing::route_steps(api.network, metric.arc_weight, leg))
-        leg_steps.push_back(step_json(step, geometries));
+  const RouteFormat format{geometries, overview != "false", steps == "true"};
+  Json routes = Json::array();
+  if (alternative_count > 0 && snapped.snaps.size() == 2) {  // as OSRM: no alternatives via points
+    routing::AlternativeOptions options;
+    options.max_alternatives = alternative_count;
+    const std::vector<routing::Route> found = routing::routes_with_alternatives(
+        api.network, api.live.cch(), metric, snapped.snaps[0], snapped.snaps[1], *query, options);
+    if (found.empty()) return osrm_error("NoRoute", "Impossible route between points");
+    for (const routing::Route& route : found)
+      routes.push_back(route_json(api.network, metric, {&route, 1}, format));
+  } else {
+    std::vector<routing::Route> legs;
+    for (size_t i = 0; i + 1 < snapped.snaps.size(); ++i) {
+      legs.push_back(routing::route_between(api.network, metric, snapped.snaps[i],
+                                            snapped.snaps[i + 1], *query));
+      if (!legs.back().found) return osrm_error("NoRoute", "Impossible route between points");
     }
-    legs.push_back({{"steps", std::move(leg_steps)},
-                    {"summary", ""},
-                    {"weight", seconds(leg.duration_ms)},
-                    {"duration", seconds(leg.duration_ms)},
-                    {"distance", metres(leg.distance_m)}});
+    routes.push_back(route_json(api.network, metric, legs, format));
   }
-  Json route = Json::object();
-  if (overview != "false") route["geometry"] = geometry(points, geometries);
-  route["legs"] = legs;
-  route["weight_name"] = "duration";
-  route["weight"] = seconds(duration_ms);
-  route["duration"] = seconds(duration_ms);
-  route["distance"] = metres(distance_m);
   Json waypoints = Json::array();
   for (const geodata::Snap& snap : snapped.snaps) waypoints.push_back(waypoint(api.network, snap));
-  return {200,
-          with_label(api,
-                     {{"code", "Ok"}, {"routes", Json::array({route})}, {"waypoints", waypoints}})};
+  return {200, with_label(api, {{"code", "Ok"}, {"routes", routes}, {"waypoints", waypoints}})};
 }
 
 namespace {

@@ -1,0 +1,85 @@
+#include "siaga/routing/alternatives.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace siaga::routing {
+
+using geodata::invalid_id;
+
+namespace {
+
+// Every arc a route drives, in part or whole.
+std::vector<uint32_t> arcs_driven(const Route& route) {
+  std::vector<uint32_t> arcs = route.arcs;
+  if (route.start_arc != invalid_id) arcs.push_back(route.start_arc);
+  if (route.end_arc != invalid_id) arcs.push_back(route.end_arc);
+  return arcs;
+}
+
+// The route's duration under `weights`, partial arcs rounded as the search rounds them.
+uint64_t duration_under(const Route& route, std::span<const uint32_t> weights) {
+  uint64_t total = 0;
+  for (uint32_t arc : route.arcs) total += weights[arc];
+  if (route.start_arc != invalid_id)
+    total += partial_cost(weights[route.start_arc], route.start_fraction);
+  if (route.end_arc != invalid_id)
+    total += partial_cost(weights[route.end_arc], route.end_fraction);
+  return total;
+}
+
+// Metres of `route` on arcs in `used` (partial arcs counted by the part driven).
+double shared_length(const geodata::RoadNetwork& network, const Route& route,
+                     const std::unordered_set<uint32_t>& used) {
+  double shared = 0;
+  for (uint32_t arc : route.arcs) {
+    if (used.contains(arc)) shared += network.arc_length_m[arc];
+  }
+  if (route.start_arc != invalid_id && used.contains(route.start_arc))
+    shared += network.arc_length_m[route.start_arc] * route.start_fraction;
+  if (route.end_arc != invalid_id && used.contains(route.end_arc))
+    shared += network.arc_length_m[route.end_arc] * route.end_fraction;
+  return shared;
+}
+
+}  // namespace
+
+std::vector<Route> routes_with_alternatives(const geodata::RoadNetwork& network, const Cch& cch,
+                                            const CchMetric& metric, const geodata::Snap& from,
+                                            const geodata::Snap& to, CchQuery& query,
+                                            const AlternativeOptions& options) {
+  std::vector<Route> routes;
+  Route best = route_between(network, metric, from, to, query);
+  if (!best.found) return routes;
+  std::vector<uint32_t> to_penalise = arcs_driven(best);
+  std::unordered_set<uint32_t> used(to_penalise.begin(), to_penalise.end());  // kept routes' arcs
+  routes.push_back(std::move(best));
+  std::vector<uint32_t> weights = metric.arc_weight;
+  CchMetric penalised = metric;
+  for (uint32_t round = 0; round < options.rounds && routes.size() <= options.max_alternatives;
+       ++round) {
+    // The last route found, kept or not, is made slower, so the next search looks elsewhere.
+    std::vector<uint32_t> changed;
+    for (uint32_t arc : to_penalise) {
+      if (weights[arc] == blocked) continue;
+      weights[arc] = static_cast<uint32_t>(
+          std::min<double>(weights[arc] * options.penalty, static_cast<double>(blocked - 1)));
+      changed.push_back(arc);
+    }
+    penalised = customize(cch, penalised, weights, changed);
+    Route candidate = route_between(network, penalised, from, to, query);
+    if (!candidate.found) break;
+    to_penalise = arcs_driven(candidate);
+    const uint64_t duration = duration_under(candidate, metric.arc_weight);
+    const bool quick_enough = duration <= options.max_stretch * routes[0].duration_ms;
+    const bool different =
+        shared_length(network, candidate, used) <= options.max_shared * candidate.distance_m;
+    if (!quick_enough || !different) continue;
+    used.insert(to_penalise.begin(), to_penalise.end());
+    candidate.duration_ms = static_cast<uint32_t>(duration);
+    routes.push_back(std::move(candidate));
+  }
+  return routes;
+}
+
+}  // namespace siaga::routing
