@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "internal/strongly_connected.h"
+#include "internal/way_import.h"
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/projection.h"
 
@@ -497,22 +498,16 @@ std::optional<double> parse_duration_s(std::string_view value) {
   return std::nullopt;
 }
 
-ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  if (!std::filesystem::exists(osm_file)) {
-    throw IoError("OSM file " + osm_file.string() + " not found");
-  }
-  ImportResult result;
-  result.report.source = osm_file.string();
-  CollectHandler handler(options, result.report);
-  std::string generator;
-  try {
-    read_osm(osm_file, handler, generator);
-  } catch (const std::exception& error) {
-    throw MapDataError("cannot read OSM file " + osm_file.string() + ": " + error.what());
-  }
+namespace {
+
+// Everything after reading: the graph from the collected ways, the largest strongly connected
+// component, the report.
+ImportResult finish_import(CollectHandler& handler, ImportResult result,
+                           const std::filesystem::path& source, const std::string& generator,
+                           const ImportOptions& options,
+                           std::chrono::steady_clock::time_point started) {
   if (handler.ways().empty()) {
-    throw MapDataError("OSM file " + osm_file.string() + " has no drivable roads");
+    throw MapDataError("road data " + source.string() + " has no drivable roads");
   }
   std::vector<LatLon> way_starts;
   for (const RawWay& way : handler.ways()) way_starts.push_back(way.positions.front());
@@ -536,8 +531,8 @@ ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptio
   network = to_network(raw, handler.ways(), keep);
   network.utm_epsg = epsg;
   network.facilities = std::move(handler.facilities());
-  network.dataset = dataset_name(osm_file, generator, network.schematic);
-  network.source_checksum = file_checksum(osm_file);
+  network.dataset = dataset_name(source, generator, network.schematic);
+  network.source_checksum = file_checksum(source);
   check_consistent(network);
 
   result.report.nodes_dropped = result.report.nodes_before - network.node_count();
@@ -550,5 +545,39 @@ ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptio
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
+
+}  // namespace
+
+ImportResult import_osm(const std::filesystem::path& osm_file, const ImportOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  if (!std::filesystem::exists(osm_file)) {
+    throw IoError("OSM file " + osm_file.string() + " not found");
+  }
+  ImportResult result;
+  result.report.source = osm_file.string();
+  CollectHandler handler(options, result.report);
+  std::string generator;
+  try {
+    read_osm(osm_file, handler, generator);
+  } catch (const std::exception& error) {
+    throw MapDataError("cannot read OSM file " + osm_file.string() + ": " + error.what());
+  }
+  return finish_import(handler, std::move(result), osm_file, generator, options, started);
+}
+
+namespace internal {
+
+ImportResult import_way_buffer(const osmium::memory::Buffer& ways, ImportReport report,
+                               const std::filesystem::path& source, const std::string& generator,
+                               const ImportOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  ImportResult result;
+  result.report = std::move(report);
+  CollectHandler handler(options, result.report);
+  osmium::apply(ways, handler);
+  return finish_import(handler, std::move(result), source, generator, options, started);
+}
+
+}  // namespace internal
 
 }  // namespace siaga::geodata

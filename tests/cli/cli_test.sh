@@ -45,6 +45,13 @@ check import ok '"components_dropped": 1' -- "$siaga" import --out "$work/island
 printf 'SIAGAGRFgarbage' >"$work/bad.graph"
 check corrupt-graph fail "truncated" -- "$siaga" route --osm "$work/none.osm.pbf" --graph "$work/bad.graph" --from -3.6960,128.1830 --to -3.6480,128.1960
 check missing-osm fail "not found" -- "$siaga" import --osm "$work/none.osm.pbf" --out "$work/x.graph"
+roads="$source_dir/tests/data/roads"
+check import-roads ok '"no road class (no `highway` value)": 2' -- "$siaga" import \
+  --roads "$roads/inventory.geojson" --mapping "$roads/inventory-mapping.json" --out "$work/inv.graph"
+check import-roads-no-crs fail "no coordinate reference system" -- "$siaga" import \
+  --roads "$roads/no-crs.csv" --out "$work/x.graph"
+check import-roads-bad-mapping fail "road mapping" -- "$siaga" import \
+  --roads "$roads/inventory.geojson" --mapping "$roads/mixed.geojson" --out "$work/x.graph"
 
 hazards="$(dirname "$0")/../../geodata/ambon/hazards-illustrative.geojson"
 check route-vehicle ok '"vehicle": "fire_truck"' -- "$siaga" route --from -3.6960,128.1830 --to -3.6700,128.2000 --vehicle fire_truck --hazards "$hazards"

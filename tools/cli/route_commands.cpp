@@ -8,20 +8,46 @@
 #include "siaga/dispatch/route_questions.h"
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/osm_import.h"
+#include "siaga/geodata/road_layer_import.h"
 #include "siaga/geodata/snapper.h"
 
 namespace siaga::cli {
 
 namespace {
 
+struct RoadLayerArguments {
+  std::string roads;
+  std::string mapping;
+  double join_m = 0;
+};
+
 CommandRegistration import_command(CLI::App& app, CommandOptions& options) {
-  CLI::App* command = app.add_subcommand("import", "Build the road graph from OSM data");
+  CLI::App* command = app.add_subcommand(
+      "import", "Build the road graph from OSM data, or from a GIS line layer (--roads)");
   command->add_option("--osm", options.osm, "OSM file (default: the island's data)");
+  auto layer = std::make_shared<RoadLayerArguments>();
+  command->add_option("--roads", layer->roads,
+                      "a GIS line layer (any OGR format: Shapefile, GeoJSON, GeoPackage…) instead");
+  command->add_option("--mapping", layer->mapping,
+                      "JSON mapping the layer's fields to OSM tags (default: fields are tags)");
+  command
+      ->add_option("--join-m", layer->join_m,
+                   "lines join where their points lie within this many metres (default: equal)")
+      ->check(CLI::Range(0.0, 50.0));
   command->add_option("--out", options.graph, "graph file to write");
   command->add_option("--data-dir", options.data_dir, "folder of the island's data");
-  return {command, [&options] {
+  return {command, [&options, layer] {
             const dispatch::DataPaths paths = paths_of(options);
-            const geodata::ImportResult result = geodata::import_osm(paths.osm);
+            geodata::ImportResult result;
+            if (layer->roads.empty()) {
+              result = geodata::import_osm(paths.osm);
+            } else {
+              geodata::RoadLayerOptions layer_options;
+              if (!layer->mapping.empty())
+                layer_options.mapping = geodata::load_road_mapping(layer->mapping);
+              layer_options.join_tolerance_m = layer->join_m;
+              result = geodata::import_road_layer(layer->roads, layer_options);
+            }
             geodata::save_graph(result.network, paths.graph);
             std::cout << dispatch::import_summary_json(result, paths.graph).dump(2) << "\n";
             return 0;
