@@ -123,6 +123,10 @@ std::vector<const OGRLineString*> lines_of(const OGRGeometry* geometry) {
   return lines;
 }
 
+// No road runs 50 km without a bend: longer pieces are coordinates gone wrong (a swapped axis, a
+// dropped digit), and would give travel times beyond what the engine's weights hold.
+constexpr double max_piece_m = 50'000;
+
 struct LayerReader {
   const RoadLayerOptions& options;
   ImportReport& report;
@@ -149,6 +153,11 @@ struct LayerReader {
       }
       const auto [id, place] = joiner.join(point);
       if (!refs.empty() && refs.back().ref() == id) continue;  // a repeated point
+      if (!refs.empty() && haversine_m(place, {refs.back().location().lat(),
+                                               refs.back().location().lon()}) > max_piece_m) {
+        skip("a piece longer than 50 km (coordinates wrong?)");
+        return;
+      }
       refs.emplace_back(id, osmium::Location(place.lon, place.lat));
     }
     if (refs.size() < 2) {

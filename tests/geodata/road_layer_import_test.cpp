@@ -56,7 +56,7 @@ TEST(RoadLayer, KotaAmbonGeoJsonImportsToItsPbfTwin) {
   }
 }
 
-// Every kind of bad feature is skipped with its reason, the roads join where they share a
+// Every kind of bad feature (a longitude gone wrong too) is skipped with its reason, the roads join where they share a
 // point (a MultiLineString's parts too, a repeated point once, a line closing on itself as a
 // loop), and nothing else enters the graph.
 TEST(RoadLayer, BadFeaturesAreSkippedAndCountedByReason) {
@@ -68,6 +68,7 @@ TEST(RoadLayer, BadFeaturesAreSkippedAndCountedByReason) {
   EXPECT_EQ(excluded.at("no road class (no `highway` value)"), 1u);
   EXPECT_EQ(excluded.at("fewer than two distinct points"), 1u);
   EXPECT_EQ(excluded.at("no geometry"), 1u);
+  EXPECT_EQ(excluded.at("a piece longer than 50 km (coordinates wrong?)"), 1u);
   // Points: A 3, B 2 more (its repeated point once), C's two parts 2 more, the loop 2 more.
   EXPECT_EQ(result.network.node_count(), 9u);
   std::set<std::string> names(result.network.way_name.begin(), result.network.way_name.end());

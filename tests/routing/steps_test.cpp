@@ -135,7 +135,7 @@ TEST(Steps, OnTheIslandStepsAddUpToTheirRoute) {
     EXPECT_NEAR(distance, route.distance_m, 1e-6 * route.distance_m + 1e-6);
     EXPECT_EQ(duration, route.duration_ms);
   }
-  EXPECT_GT(turns, 100) << "routes across a city turn";
+  EXPECT_GT(turns, test::scaled(100)) << "routes across a city turn";
 }
 
 }  // namespace
