@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "siaga/geodata/osm_import.h"
+#include "siaga/geodata/projection.h"
 #include "siaga/routing/cch.h"
 
 namespace siaga::test {
@@ -102,6 +103,29 @@ inline geodata::RoadNetwork network_from_arcs(uint32_t node_count,
   network.way_name = {"Jl. Garis"};
   geodata::check_consistent(network);
   return network;
+}
+
+// network_from_arcs with node v placed at metres_east_north[v] from -3.7 N 128.1 E (0.009° is
+// about 1 km here), in the projection a Snapper uses, so that points snap where they are drawn.
+inline geodata::RoadNetwork network_in_metres(
+    const std::vector<std::pair<double, double>>& metres_east_north,
+    std::vector<std::pair<uint32_t, uint32_t>> arcs, uint32_t ms_per_arc = 60'000) {
+  const uint32_t node_count = static_cast<uint32_t>(metres_east_north.size());
+  geodata::RoadNetwork network = network_from_arcs(node_count, std::move(arcs), ms_per_arc);
+  const geodata::UtmProjection utm;
+  for (uint32_t v = 0; v < node_count; ++v) {
+    const auto [east, north] = metres_east_north[v];
+    network.node_position[v] = {-3.7 + north / 111'320.0, 128.1 + east / 111'320.0};
+    network.node_xy[v] = utm.forward(network.node_position[v]);
+  }
+  return network;
+}
+
+// The node an arc leaves from (a binary search of first_out: for tests, not for hot loops).
+inline uint32_t tail_of(const geodata::RoadNetwork& network, uint32_t arc) {
+  return static_cast<uint32_t>(
+      std::upper_bound(network.first_out.begin(), network.first_out.end(), arc) -
+      network.first_out.begin() - 1);
 }
 
 // Polls until `done` holds or the time is up.

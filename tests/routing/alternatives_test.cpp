@@ -8,7 +8,6 @@
 #include <random>
 #include <unordered_set>
 
-#include "siaga/geodata/projection.h"
 #include "siaga/geodata/snapper.h"
 #include "test_support.h"
 
@@ -22,21 +21,11 @@ geodata::RoadNetwork two_roads() {
     arcs.push_back({a, b});
     arcs.push_back({b, a});
   }
-  geodata::RoadNetwork network = test::network_from_arcs(6, arcs);
-  const double xy[6][2] = {{0, 0}, {1000, 500}, {2000, 500}, {3000, 0}, {1000, -500}, {2000, -500}};
-  const geodata::UtmProjection utm;
-  for (uint32_t v = 0; v < 6; ++v) {
-    network.node_position[v] = {-3.7 + xy[v][1] / 111'320.0, 128.1 + xy[v][0] / 111'320.0};
-    network.node_xy[v] = utm.forward(network.node_position[v]);
-  }
-  return network;
+  return test::network_in_metres(
+      {{0, 0}, {1000, 500}, {2000, 500}, {3000, 0}, {1000, -500}, {2000, -500}}, arcs);
 }
 
-uint32_t tail_of(const geodata::RoadNetwork& network, uint32_t arc) {
-  return static_cast<uint32_t>(
-      std::upper_bound(network.first_out.begin(), network.first_out.end(), arc) -
-      network.first_out.begin() - 1);
-}
+using test::tail_of;
 
 std::vector<uint32_t> south_slower_by(const geodata::RoadNetwork& network, uint32_t factor) {
   std::vector<uint32_t> weights(network.arc_count());

@@ -46,9 +46,7 @@ TEST(Cch, StructureIsAnEliminationTreeOfAChordalGraph) {
     }
   }
   for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
-    const uint32_t tail = static_cast<uint32_t>(
-        std::upper_bound(network.first_out.begin(), network.first_out.end(), arc) -
-        network.first_out.begin() - 1);
+    const uint32_t tail = test::tail_of(network, arc);
     const bool between_core = cch.rank[tail] != geodata::invalid_id &&
                               cch.rank[network.arc_head[arc]] != geodata::invalid_id;
     if (between_core && tail != network.arc_head[arc]) {

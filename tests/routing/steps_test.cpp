@@ -6,7 +6,6 @@
 
 #include <random>
 
-#include "siaga/geodata/projection.h"
 #include "siaga/geodata/snapper.h"
 #include "test_support.h"
 
@@ -17,22 +16,14 @@ namespace {
 // then north (2) on Jl. Sultan Hairun, south (3) on Jl. Sam Ratulangi, east (4) still on
 // Jl. Pattimura. Metres: x east, y north; 0.009° is 1 km near the equator.
 geodata::RoadNetwork crossroads() {
-  geodata::RoadNetwork network = test::network_from_arcs(
-      5, {{0, 1}, {1, 0}, {1, 2}, {2, 1}, {1, 3}, {3, 1}, {1, 4}, {4, 1}}, 60'000);
-  const double xy[5][2] = {{0, 0}, {1000, 0}, {1000, 1000}, {1000, -1000}, {2000, 0}};
-  const geodata::UtmProjection utm;
-  for (uint32_t v = 0; v < 5; ++v) {
-    network.node_position[v] = {-3.7 + xy[v][1] / 111'320.0, 128.1 + xy[v][0] / 111'320.0};
-    network.node_xy[v] = utm.forward(network.node_position[v]);
-  }
+  geodata::RoadNetwork network =
+      test::network_in_metres({{0, 0}, {1000, 0}, {1000, 1000}, {1000, -1000}, {2000, 0}},
+                              {{0, 1}, {1, 0}, {1, 2}, {2, 1}, {1, 3}, {3, 1}, {1, 4}, {4, 1}});
   network.way_name = {"Jl. Pattimura", "Jl. Sultan Hairun", "Jl. Sam Ratulangi"};
   network.way_osm_id = {1, 2, 3};
   for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
     const uint32_t head = network.arc_head[arc];
-    const uint32_t tail = static_cast<uint32_t>(
-        std::upper_bound(network.first_out.begin(), network.first_out.end(), arc) -
-        network.first_out.begin() - 1);
-    const uint32_t other = head == 1 ? tail : head;
+    const uint32_t other = head == 1 ? test::tail_of(network, arc) : head;
     network.arc_way[arc] = other == 2 ? 1 : other == 3 ? 2 : 0;
   }
   return network;

@@ -3,7 +3,9 @@
 #include <pthread.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "siaga/dispatch/dataset.h"
 #include "siaga/server/broker_credentials.h"
@@ -100,6 +102,28 @@ void sync_and_report_stopped(tracking::TrackingStore& store) {
   store.sync();
   std::cout << Json{{"stopped", true}, {"counters", server::counters_json(store.counters())}}.dump()
             << std::endl;
+}
+
+std::vector<std::pair<std::string, std::string>> read_tokens(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw IoError("cannot read the token file " + file);
+  std::vector<std::pair<std::string, std::string>> tokens;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::istringstream words(line);
+    std::string first, second, more;
+    words >> first >> second >> more;
+    if (first.empty() || first[0] == '#') continue;
+    if (!more.empty())
+      throw InputError(file + ":" + std::to_string(number) + ": NAME TOKEN, or TOKEN");
+    auto& token =
+        tokens.emplace_back(second.empty() ? "dispatcher" : first, second.empty() ? first : second);
+    if (token.second.size() < 16)
+      throw InputError("the token on line " + std::to_string(number) + " of " + file +
+                       " is shorter than 16 characters");
+  }
+  if (tokens.empty()) throw InputError("no token in " + file);
+  return tokens;
 }
 
 }  // namespace siaga::cli

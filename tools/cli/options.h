@@ -1,11 +1,14 @@
 // Options shared by the commands that open a tracking store or an MQTT session (track, units,
-// fleet-sim, serve, nearest), and the signal handling of the long-running ones.
+// fleet-sim, serve, nearest), the signal handling of the long-running ones, and the token file
+// that serve, promote and drill read.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.h"
 #include "siaga/mqtt/client.h"
@@ -56,5 +59,9 @@ sigset_t block_stop_signals();
 // After a stop signal: makes everything accepted durable and prints the engine's last line,
 // {"stopped":true,"counters":{...}}.
 void sync_and_report_stopped(tracking::TrackingStore& store);
+
+// The writers' tokens of a token file: one per line, "NAME TOKEN" or "TOKEN" (named
+// "dispatcher"), '#' comments; each at least 16 characters. Throws IoError / InputError.
+std::vector<std::pair<std::string, std::string>> read_tokens(const std::string& file);
 
 }  // namespace siaga::cli

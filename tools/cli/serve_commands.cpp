@@ -49,28 +49,6 @@ struct ServeArguments {
 // The tokens that writes need: one per line, "NAME TOKEN" (the name goes into the incidents' log)
 // or a bare TOKEN (named "dispatcher"); blank lines and # comments are skipped. Each token is 16
 // characters at least.
-std::vector<std::pair<std::string, std::string>> read_tokens(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read the token file " + file);
-  std::vector<std::pair<std::string, std::string>> tokens;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    std::istringstream words(line);
-    std::string first, second, more;
-    words >> first >> second >> more;
-    if (first.empty() || first[0] == '#') continue;
-    if (!more.empty())
-      throw InputError(file + ":" + std::to_string(number) + ": NAME TOKEN, or TOKEN");
-    auto& token =
-        tokens.emplace_back(second.empty() ? "dispatcher" : first, second.empty() ? first : second);
-    if (token.second.size() < 16)
-      throw InputError("the token on line " + std::to_string(number) + " of " + file +
-                       " is shorter than 16 characters");
-  }
-  if (tokens.empty()) throw InputError("no token in " + file);
-  return tokens;
-}
-
 std::vector<std::string> hazard_files(const CommandOptions& options, const std::string& given) {
   if (!given.empty()) return split_list(given);
   const fs::path illustrative =

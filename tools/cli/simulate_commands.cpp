@@ -108,25 +108,13 @@ struct DrillArguments {
 
 // The first token of a `serve --token-file` file: the last word of its first line that is
 // neither blank nor a comment.
-std::string first_token(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read the token file " + file);
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream words(line);
-    std::string word, last;
-    while (words >> word) last = word;
-    if (!last.empty() && line.find_first_not_of(" \t") != line.find('#')) return last;
-  }
-  throw InputError("the token file " + file + " holds no token");
-}
-
 int run_drill(const CommandOptions& options, DrillArguments& arguments) {
   const mqtt::Endpoint server = mqtt::parse_endpoint(arguments.server);
   synth::DrillOptions drill = arguments.drill;
   drill.server_host = server.host;
   drill.server_port = server.port;
   drill.run_crews = !arguments.no_crews;
-  if (!arguments.token_file.empty()) drill.token = first_token(arguments.token_file);
+  if (!arguments.token_file.empty()) drill.token = read_tokens(arguments.token_file).front().second;
   drill.crews.mqtt = mqtt_client(arguments.tracking, "siaga-drill-crews", server::simulator_user);
   const dispatch::DataPaths paths = paths_of(options);
   const geodata::RoadNetwork network = dispatch::load_or_import(paths, std::cerr);
