@@ -128,7 +128,6 @@ std::vector<const OGRLineString*> lines_of(const OGRGeometry* geometry) {
 constexpr double max_piece_m = 50'000;
 
 struct LayerReader {
-  const RoadLayerOptions& options;
   ImportReport& report;
   OGRCoordinateTransformation* to_wgs84;
   PointJoiner joiner;
@@ -222,7 +221,7 @@ ImportResult import_road_layer(const std::filesystem::path& file, const RoadLaye
 
   ImportReport report;
   report.source = file.string();
-  LayerReader reader{options, report, to_wgs84.get(), PointJoiner(options.join_tolerance_m)};
+  LayerReader reader{report, to_wgs84.get(), PointJoiner(options.join_tolerance_m)};
   layer.ResetReading();
   for (auto& feature : layer) {  // osm_ways counts the lines handed on to the OSM rules
     const std::vector<const OGRLineString*> lines = lines_of(feature->GetGeometryRef());

@@ -15,6 +15,13 @@ using geodata::invalid_id;
 
 namespace {
 
+void sort_and_deduplicate(std::vector<std::vector<uint32_t>>& lists) {
+  for (auto& list : lists) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+}
+
 // Undirected, duplicate-free neighbour lists of the network (self-loops dropped).
 std::vector<std::vector<uint32_t>> undirected_neighbours(const geodata::RoadNetwork& network) {
   std::vector<std::vector<uint32_t>> neighbours(network.node_count());
@@ -26,10 +33,7 @@ std::vector<std::vector<uint32_t>> undirected_neighbours(const geodata::RoadNetw
       neighbours[v].push_back(u);
     }
   }
-  for (auto& list : neighbours) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-  }
+  sort_and_deduplicate(neighbours);
   return neighbours;
 }
 
@@ -206,10 +210,7 @@ std::vector<std::vector<uint32_t>> core_neighbours(
     core[a].push_back(b);
     core[b].push_back(a);
   }
-  for (auto& list : core) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-  }
+  sort_and_deduplicate(core);
   return core;
 }
 
