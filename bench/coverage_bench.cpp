@@ -63,13 +63,14 @@ void coverage_fields(benchmark::State& state) {
         if (std::find(station.unit_types.begin(), station.unit_types.end(), target.unit_type) ==
             station.unit_types.end())
           continue;
-        const auto snap =
-            routing::source_seeds(snapper.snap(station.position, {5000}), metric.arc_weight);
+        const auto snap = routing::source_seeds(
+            s.setup.network, snapper.snap(station.position, {5000}), metric.arc_weight);
         seeds.insert(seeds.end(), snap.seeds.begin(), snap.seeds.end());
       }
       const auto field =
           use_cch ? query.all_costs(metric, seeds) : dijkstra.all_costs(seeds, metric.arc_weight);
-      benchmark::DoNotOptimize(routing::segment_arrivals(segments, metric.arc_weight, field));
+      benchmark::DoNotOptimize(
+          routing::segment_arrivals(s.setup.network, segments, metric.arc_weight, field));
     }
   }
 }

@@ -98,7 +98,7 @@ void drive_times_only(benchmark::State& state) {
   for (auto _ : state) {
     const geodata::Snap incident = s.snapper.snap(s.incidents[i++ % s.incidents.size()]);
     const auto start = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(routing::drive_times(*set, responders, incident, query));
+    benchmark::DoNotOptimize(routing::drive_times(s.network, *set, responders, incident, query));
     micros.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
             .count());

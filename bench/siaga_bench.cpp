@@ -159,7 +159,7 @@ void query_only(benchmark::State& state) {
   const auto points = random_points(512, 2);
   std::vector<routing::SnapSeeds> seeds;
   for (const auto& p : points)
-    seeds.push_back(routing::source_seeds(snapper.snap(p), network().arc_time_ms));
+    seeds.push_back(routing::source_seeds(network(), snapper.snap(p), network().arc_time_ms));
   const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
   routing::CchQuery engine(cch());
   routing::Dijkstra dijkstra(network());

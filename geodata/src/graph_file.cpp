@@ -124,6 +124,8 @@ void write_payload(PayloadWriter& out, const RoadNetwork& network) {
   out.array(network.arc_flags);
   out.array(network.arc_way);
   out.array(network.way_osm_id);
+  out.array(network.copy_node_of);
+  out.array(network.copy_arc_of);
   out.scalar<uint64_t>(network.way_name.size());
   for (const std::string& name : network.way_name) out.string(name);
   out.scalar<uint64_t>(network.facilities.size());
@@ -152,6 +154,8 @@ RoadNetwork read_payload(PayloadReader& in) {
   network.arc_flags = in.array<uint8_t>();
   network.arc_way = in.array<uint32_t>();
   network.way_osm_id = in.array<int64_t>();
+  network.copy_node_of = in.array<uint32_t>();
+  network.copy_arc_of = in.array<uint32_t>();
   const uint64_t way_names = in.scalar<uint64_t>();
   if (way_names != network.way_osm_id.size())
     throw MapDataError("graph file: way name count mismatch");

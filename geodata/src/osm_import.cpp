@@ -181,7 +181,9 @@ std::string display_name(const osmium::TagList& tags) {
 class CollectHandler : public osmium::handler::Handler {
  public:
   explicit CollectHandler(const ImportOptions& options, ImportReport& report)
-      : options_(options), report_(report) {}
+      : options_(options), report_(report), restrictions_(report.restrictions) {}
+
+  void relation(const osmium::Relation& relation) { restrictions_.relation(relation); }
 
   void node(const osmium::Node& node) {
     ++report_.osm_nodes;
@@ -221,6 +223,7 @@ class CollectHandler : public osmium::handler::Handler {
 
   std::vector<RawWay>& ways() { return ways_; }
   std::vector<Facility>& facilities() { return facilities_; }
+  std::vector<RestrictionRelation>& restriction_relations() { return restrictions_.relations(); }
 
  private:
   void add_way_facility(const osmium::Way& way, FacilityKind kind) {
@@ -244,6 +247,7 @@ class CollectHandler : public osmium::handler::Handler {
   ImportReport& report_;
   std::vector<RawWay> ways_;
   std::vector<Facility> facilities_;
+  RestrictionCollector restrictions_;
 };
 
 // Reads the whole file through the location index and the collecting handler.
@@ -252,8 +256,9 @@ void read_osm(const std::filesystem::path& file, CollectHandler& handler, std::s
   Index index;
   osmium::handler::NodeLocationsForWays<Index> locations(index);
   locations.ignore_errors();  // ways with missing nodes are counted, not fatal
-  osmium::io::Reader reader(file.string(),
-                            osmium::osm_entity_bits::node | osmium::osm_entity_bits::way);
+  osmium::io::Reader reader(file.string(), osmium::osm_entity_bits::node |
+                                               osmium::osm_entity_bits::way |
+                                               osmium::osm_entity_bits::relation);
   generator = reader.header().get("generator");
   osmium::apply(reader, locations, handler);
   reader.close();
@@ -538,6 +543,13 @@ ImportResult finish_import(CollectHandler& handler, ImportResult result,
   result.report.nodes_dropped = result.report.nodes_before - network.node_count();
   result.report.arcs_dropped = result.report.arcs_before - network.arc_count();
   result.report.km_by_class = km_by_class(network);
+  result.restrictions =
+      resolve_restrictions(network, handler.restriction_relations(), result.report.restrictions);
+  if (options.turn_restrictions && !result.restrictions.empty()) {
+    network = apply_restrictions(network, result.restrictions);
+    result.report.junction_copies = static_cast<uint32_t>(network.copy_node_of.size());
+    result.report.arc_copies = static_cast<uint32_t>(network.copy_arc_of.size());
+  }
   for (const Facility& facility : network.facilities) {
     ++result.report.facilities_by_kind[std::string(facility_kind_name(facility.kind))];
   }

@@ -62,10 +62,24 @@ std::vector<uint32_t> arc_tails(const RoadNetwork& network) {
 uint32_t find_arc(const RoadNetwork& network, uint32_t from, uint32_t to) {
   uint32_t best = invalid_id;
   for (uint32_t arc = network.first_out[from]; arc < network.first_out[from + 1]; ++arc) {
-    if (network.arc_head[arc] != to) continue;
+    if (network.map_node(network.arc_head[arc]) != to) continue;
     if (best == invalid_id || network.arc_time_ms[arc] < network.arc_time_ms[best]) best = arc;
   }
   return best;
+}
+
+std::vector<RoadSegment> road_segments(const RoadNetwork& network) {
+  std::vector<RoadSegment> segments;
+  const std::vector<uint32_t> tails = arc_tails(network);
+  for (uint32_t arc = 0; arc < network.map_arc_count(); ++arc) {
+    const uint32_t tail = tails[arc], head = network.map_node(network.arc_head[arc]);
+    if (tail == head) continue;
+    const uint32_t reverse = find_arc(network, head, tail);
+    if (reverse != invalid_id && tail > head) continue;  // listed from the other end
+    if (find_arc(network, tail, head) != arc) continue;  // a slower parallel arc
+    segments.push_back({tail, head, arc, reverse});
+  }
+  return segments;
 }
 
 void check_consistent(const RoadNetwork& network) {
@@ -92,6 +106,24 @@ void check_consistent(const RoadNetwork& network) {
     require(static_cast<int>(network.arc_class[arc]) < road_class_count, "arc class out of range");
     require(std::isfinite(network.arc_length_m[arc]) && network.arc_length_m[arc] >= 0,
             "arc length must be finite and non-negative");
+  }
+  require(network.copy_node_of.size() <= nodes && network.copy_arc_of.size() <= arcs,
+          "more copies than nodes or arcs");
+  require(std::is_sorted(network.copy_node_of.begin(), network.copy_node_of.end()),
+          "copy nodes must be sorted by junction");
+  for (uint32_t junction : network.copy_node_of) {
+    require(junction < network.map_node_count(), "copy of a node that is not on the map");
+  }
+  const uint32_t map_arcs = network.map_arc_count();
+  require(network.first_out[network.map_node_count()] == map_arcs,
+          "copy arcs must be exactly the copy nodes' arcs");
+  for (uint32_t copy = network.map_node_count(); copy < nodes; ++copy) {
+    for (uint32_t arc = network.first_out[copy]; arc < network.first_out[copy + 1]; ++arc) {
+      const uint32_t map_arc = network.copy_arc_of[arc - map_arcs];
+      require(map_arc < map_arcs && network.first_out[network.map_node(copy)] <= map_arc &&
+                  map_arc < network.first_out[network.map_node(copy) + 1],
+              "a copy arc must drive an arc of its copy's junction");
+    }
   }
   for (const Facility& facility : network.facilities) {
     require(static_cast<int>(facility.kind) < facility_kind_count, "facility kind out of range");

@@ -18,13 +18,6 @@ using Point = bg::model::point<double, 2, bg::cs::cartesian>;
 using Segment = bg::model::segment<Point>;
 using IndexValue = std::pair<Segment, uint32_t>;  // segment, index into Impl::segments
 
-struct SegmentArcs {
-  uint32_t tail;
-  uint32_t head;
-  uint32_t forward_arc;
-  uint32_t backward_arc;
-};
-
 std::string format_point(LatLon point) {
   char text[64];
   std::snprintf(text, sizeof(text), "%.6f,%.6f", point.lat, point.lon);
@@ -36,13 +29,13 @@ std::string format_point(LatLon point) {
 struct Snapper::Impl {
   const RoadNetwork* network;
   UtmProjection projection;
-  std::vector<SegmentArcs> segments;
+  std::vector<RoadSegment> segments;
   bgi::rtree<IndexValue, bgi::rstar<16>> index;
   LatLon min_corner{90, 180};
   LatLon max_corner{-90, -180};
 
   explicit Impl(const RoadNetwork& net) : network(&net), projection(net.utm_epsg) {
-    collect_segments();
+    segments = road_segments(net);
     std::vector<IndexValue> values;
     values.reserve(segments.size());
     for (uint32_t i = 0; i < segments.size(); ++i) {
@@ -54,20 +47,6 @@ struct Snapper::Impl {
     for (const LatLon& p : net.node_position) {
       min_corner = {std::min(min_corner.lat, p.lat), std::min(min_corner.lon, p.lon)};
       max_corner = {std::max(max_corner.lat, p.lat), std::max(max_corner.lon, p.lon)};
-    }
-  }
-
-  // One entry per undirected segment; a two-way street's two arcs share it.
-  void collect_segments() {
-    const std::vector<uint32_t> tails = arc_tails(*network);
-    for (uint32_t arc = 0; arc < network->arc_count(); ++arc) {
-      const uint32_t tail = tails[arc];
-      const uint32_t head = network->arc_head[arc];
-      if (tail == head) continue;
-      const uint32_t reverse = find_arc(*network, head, tail);
-      if (reverse != invalid_id && tail > head) continue;   // listed from the other side
-      if (find_arc(*network, tail, head) != arc) continue;  // a slower parallel arc
-      segments.push_back({tail, head, arc, reverse});
     }
   }
 
@@ -106,7 +85,7 @@ Snap Snapper::snap(LatLon point, const SnapOptions& options) const {
   const Xy xy = impl_->projection.forward(point);
   std::vector<IndexValue> nearest;
   impl_->index.query(bgi::nearest(Point(xy.x, xy.y), 1), std::back_inserter(nearest));
-  const SegmentArcs& segment = impl_->segments[nearest.front().second];
+  const RoadSegment& segment = impl_->segments[nearest.front().second];
 
   const Xy a = impl_->network->node_xy[segment.tail];
   const Xy b = impl_->network->node_xy[segment.head];

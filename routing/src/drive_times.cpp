@@ -6,7 +6,8 @@
 
 namespace siaga::routing {
 
-std::vector<uint32_t> drive_times(const MetricSet& set, std::span<const Responder> responders,
+std::vector<uint32_t> drive_times(const geodata::RoadNetwork& network, const MetricSet& set,
+                                  std::span<const Responder> responders,
                                   const geodata::Snap& incident, CchQuery& query) {
   std::vector<uint32_t> times(responders.size(), unreachable);
   for (uint32_t profile = 0; profile < set.metrics.size(); ++profile) {
@@ -15,11 +16,11 @@ std::vector<uint32_t> drive_times(const MetricSet& set, std::span<const Responde
     std::vector<size_t> responder_of;
     for (size_t i = 0; i < responders.size(); ++i) {
       if (responders[i].profile != profile) continue;
-      sources.push_back(source_seeds(responders[i].position, metric.arc_weight).seeds);
+      sources.push_back(source_seeds(network, responders[i].position, metric.arc_weight).seeds);
       responder_of.push_back(i);
     }
     if (sources.empty()) continue;
-    const SnapSeeds targets = target_seeds(incident, metric.arc_weight);
+    const SnapSeeds targets = target_seeds(network, incident, metric.arc_weight);
     const std::vector<uint32_t> costs = query.many_to_one(metric, sources, targets.seeds);
     for (size_t s = 0; s < sources.size(); ++s) {
       const Responder& responder = responders[responder_of[s]];

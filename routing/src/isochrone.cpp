@@ -8,11 +8,16 @@ namespace siaga::routing {
 
 namespace {
 
-// When the far end of `arc` is reached from its tail, or unreachable.
-uint64_t far_end_ms(std::span<const uint32_t> weights, std::span<const uint32_t> node_cost,
-                    uint32_t tail, uint32_t arc) {
-  if (node_cost[tail] == unreachable || weights[arc] == blocked) return unreachable;
-  return uint64_t{node_cost[tail]} + weights[arc];
+// When the far end of map arc `arc` is reached from its tail (or from a copy of the tail that
+// turn restrictions allow into it), or unreachable.
+uint64_t far_end_ms(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
+                    std::span<const uint32_t> node_cost, uint32_t tail, uint32_t arc) {
+  uint64_t best = unreachable;
+  geodata::for_each_arc_copy(network, tail, arc, [&](uint32_t entry, uint32_t from) {
+    if (node_cost[from] == unreachable || weights[entry] == blocked) return;
+    best = std::min(best, uint64_t{node_cost[from]} + weights[entry]);
+  });
+  return best;
 }
 
 }  // namespace
@@ -27,16 +32,17 @@ std::vector<BandedArc> band_arcs(const geodata::RoadNetwork& network,
           "band_arcs: band limits in ascending order");
   std::vector<BandedArc> banded;
   const std::vector<uint32_t> tails = geodata::arc_tails(network);
-  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
-    const uint32_t tail = tails[arc], head = network.arc_head[arc];
-    const uint64_t end_ms = far_end_ms(weights, node_cost, tail, arc);
+  // Map arcs only: a copy drives the same street, and far_end_ms takes the best of them.
+  for (uint32_t arc = 0; arc < network.map_arc_count(); ++arc) {
+    const uint32_t tail = tails[arc], head = network.map_node(network.arc_head[arc]);
+    const uint64_t end_ms = far_end_ms(network, weights, node_cost, tail, arc);
     if (end_ms == unreachable) continue;
     const auto band = std::lower_bound(band_limits_ms.begin(), band_limits_ms.end(), end_ms);
     if (band == band_limits_ms.end()) continue;
     // A two-way street reached both ways is drawn once, in its earlier direction.
     const uint32_t reverse = geodata::find_arc(network, head, tail);
     if (reverse != geodata::invalid_id) {
-      const uint64_t other_ms = far_end_ms(weights, node_cost, head, reverse);
+      const uint64_t other_ms = far_end_ms(network, weights, node_cost, head, reverse);
       if (other_ms < end_ms || (other_ms == end_ms && reverse < arc)) continue;
     }
     banded.push_back(

@@ -26,26 +26,31 @@ void add_seed(SnapSeeds& seeds, uint32_t node, uint32_t arc, double fraction,
 
 }  // namespace
 
-SnapSeeds source_seeds(const Snap& from, std::span<const uint32_t> weights) {
+SnapSeeds source_seeds(const geodata::RoadNetwork& network, const Snap& from,
+                       std::span<const uint32_t> weights) {
   SnapSeeds seeds;
   // Drive on to the head, or back to the tail where the street allows it.
   if (usable(from.forward_arc, weights)) {
-    add_seed(seeds, from.head, from.forward_arc, 1 - from.fraction, weights);
+    add_seed(seeds, network.arc_head[from.forward_arc], from.forward_arc, 1 - from.fraction,
+             weights);
   }
   if (usable(from.backward_arc, weights)) {
-    add_seed(seeds, from.tail, from.backward_arc, from.fraction, weights);
+    add_seed(seeds, network.arc_head[from.backward_arc], from.backward_arc, from.fraction, weights);
   }
   return seeds;
 }
 
-SnapSeeds target_seeds(const Snap& to, std::span<const uint32_t> weights) {
+SnapSeeds target_seeds(const geodata::RoadNetwork& network, const Snap& to,
+                       std::span<const uint32_t> weights) {
   SnapSeeds seeds;
   // Arrive from the tail driving forward, or from the head driving backward.
-  if (usable(to.forward_arc, weights))
-    add_seed(seeds, to.tail, to.forward_arc, to.fraction, weights);
-  if (usable(to.backward_arc, weights)) {
-    add_seed(seeds, to.head, to.backward_arc, 1 - to.fraction, weights);
-  }
+  auto arrive = [&](uint32_t from, uint32_t arc, double fraction) {
+    geodata::for_each_arc_copy(network, from, arc, [&](uint32_t entry, uint32_t tail) {
+      if (weights[entry] != blocked) add_seed(seeds, tail, entry, fraction, weights);
+    });
+  };
+  if (usable(to.forward_arc, weights)) arrive(to.tail, to.forward_arc, to.fraction);
+  if (usable(to.backward_arc, weights)) arrive(to.head, to.backward_arc, 1 - to.fraction);
   return seeds;
 }
 
@@ -82,8 +87,8 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   Route route;
   route.from_snap_m = from.distance_m;
   route.to_snap_m = to.distance_m;
-  const SnapSeeds sources = source_seeds(from, weights);
-  const SnapSeeds targets = target_seeds(to, weights);
+  const SnapSeeds sources = source_seeds(network, from, weights);
+  const SnapSeeds targets = target_seeds(network, to, weights);
   const uint32_t direct = same_segment_cost(from, to, weights);
   const PathResult path = find_path(sources.seeds, targets.seeds);
 

@@ -45,6 +45,10 @@ check import ok '"components_dropped": 1' -- "$siaga" import --out "$work/island
 printf 'SIAGAGRFgarbage' >"$work/bad.graph"
 check corrupt-graph fail "truncated" -- "$siaga" route --osm "$work/none.osm.pbf" --graph "$work/bad.graph" --from -3.6960,128.1830 --to -3.6480,128.1960
 check missing-osm fail "not found" -- "$siaga" import --osm "$work/none.osm.pbf" --out "$work/x.graph"
+check import-turn-restrictions ok '"via way (not supported)": 1' -- "$siaga" import \
+  --osm "$source_dir/tests/data/junctions.osm" --out "$work/junctions.graph"
+check import-turn-restrictions-applied ok '"applied": 3' -- "$siaga" import \
+  --osm "$source_dir/tests/data/junctions.osm" --out "$work/junctions.graph"
 roads="$source_dir/tests/data/roads"
 check import-roads ok '"no road class (no `highway` value)": 2' -- "$siaga" import \
   --roads "$roads/inventory.geojson" --mapping "$roads/inventory-mapping.json" --out "$work/inv.graph"

@@ -33,18 +33,19 @@ TEST(Coverage, SegmentArrivalsOnAHandBuiltLine) {
   routing::Dijkstra dijkstra(network);
   const routing::Seed station[] = {{0, 0}};
   const auto cost = dijkstra.all_costs(station, network.arc_time_ms);
-  const auto arrivals = routing::segment_arrivals(segments, network.arc_time_ms, cost);
+  const auto arrivals = routing::segment_arrivals(network, segments, network.arc_time_ms, cost);
   // Middles reached at 0.5, 1.5, 2.5 and 3.5 minutes.
   EXPECT_EQ(arrivals, (std::vector<uint32_t>{30'000, 90'000, 150'000, 210'000}));
   // From node 4 nothing can be reached: the one-way leads into it.
   const routing::Seed stuck[] = {{4, 0}};
-  const auto none = routing::segment_arrivals(segments, network.arc_time_ms,
+  const auto none = routing::segment_arrivals(network, segments, network.arc_time_ms,
                                               dijkstra.all_costs(stuck, network.arc_time_ms));
   EXPECT_EQ(none, std::vector<uint32_t>(4, routing::unreachable));
   // The middle street closed both ways: unreachable itself, and the streets beyond it too.
   std::vector<uint32_t> closed = network.arc_time_ms;
   closed[2] = closed[3] = routing::blocked;
-  const auto cut = routing::segment_arrivals(segments, closed, dijkstra.all_costs(station, closed));
+  const auto cut =
+      routing::segment_arrivals(network, segments, closed, dijkstra.all_costs(station, closed));
   EXPECT_EQ(cut, (std::vector<uint32_t>{30'000, routing::unreachable, routing::unreachable,
                                         routing::unreachable}));
 }
@@ -86,10 +87,11 @@ TEST(Coverage, AmbonFieldEqualsMultiSourceDijkstra) {
       if (std::find(station.unit_types.begin(), station.unit_types.end(),
                     target.target.unit_type) == station.unit_types.end())
         continue;
-      const auto snap = routing::source_seeds(snapper.snap(station.position, {5000}), weights);
+      const auto snap =
+          routing::source_seeds(network, snapper.snap(station.position, {5000}), weights);
       seeds.insert(seeds.end(), snap.seeds.begin(), snap.seeds.end());
     }
-    const auto expected = routing::segment_arrivals(base.coverage.segments, weights,
+    const auto expected = routing::segment_arrivals(network, base.coverage.segments, weights,
                                                     dijkstra.all_costs(seeds, weights));
     EXPECT_EQ(target.arrival_ms, expected) << target.target.name;
     EXPECT_GT(target.covered_km, 0);

@@ -58,8 +58,9 @@ std::vector<uint32_t> dijkstra_arrivals(const World& w, const routing::MetricSet
   const auto& weights =
       set.metrics[routing::profile_index(w.setup->live->profiles(), type)].arc_weight;
   routing::Dijkstra dijkstra(w.setup->network);
-  const auto seeds = routing::source_seeds(from, weights).seeds;
-  return routing::segment_arrivals(w.ground.segments, weights, dijkstra.all_costs(seeds, weights));
+  const auto seeds = routing::source_seeds(w.setup->network, from, weights).seeds;
+  return routing::segment_arrivals(w.setup->network, w.ground.segments, weights,
+                                   dijkstra.all_costs(seeds, weights));
 }
 
 void expect_live_coverage_equals_dijkstra(const World& w, std::span<const LiveUnit> units) {

@@ -1,15 +1,17 @@
-// GIS road layers: the first byte picks the format by file extension (GeoJSON, KML, GML, CSV with
-// WKT, GPX) and, in its high bits, a join tolerance and the inventory mapping; the rest is the
-// file. What imports becomes a compressed CCH, customized, then queried from its first node to
-// every node and checked against Dijkstra: odd graphs (rings, loops, parallel lines, one node)
-// reach the chain compression. Anything but a deliberate siaga::Error, or a wrong cost, is a
-// finding.
+// GIS road layers and OSM XML: the first byte picks the format by file extension (GeoJSON, KML,
+// GML, CSV with WKT, GPX; OSM XML with its turn restriction relations when bit 3 is set) and, in
+// its high bits, a join tolerance and the inventory mapping; the rest is the file. What imports
+// becomes a compressed CCH, customized, then queried from its first node to every node and checked
+// against Dijkstra: odd graphs (rings, loops, parallel lines, one node) reach the chain
+// compression, and split junctions the turn restrictions. Anything but a deliberate siaga::Error,
+// or a wrong cost, is a finding.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 
 #include "fuzz_support.h"
+#include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/road_layer_import.h"
 #include "siaga/routing/cch.h"
 #include "siaga/routing/dijkstra.h"
@@ -46,9 +48,10 @@ void check_engine(const geodata::RoadNetwork& network) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   static constexpr const char* extensions[] = {"geojson", "kml", "gml", "csv", "gpx"};
+  const bool osm = (data[0] & 0x08) != 0;
   const std::filesystem::path file =
-      std::filesystem::temp_directory_path() /
-      ("siaga-fuzz-roads-" + std::to_string(::getpid()) + "." + extensions[data[0] % 5]);
+      std::filesystem::temp_directory_path() / ("siaga-fuzz-roads-" + std::to_string(::getpid()) +
+                                                "." + (osm ? "osm" : extensions[data[0] % 5]));
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << fuzz::text(data + 1, size - 1);
@@ -61,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                                  "tests/data/roads/inventory-mapping.json");
   }
   try {
-    const geodata::ImportResult result = geodata::import_road_layer(file, options);
+    const geodata::ImportResult result =
+        osm ? geodata::import_osm(file, options.import) : geodata::import_road_layer(file, options);
     check_engine(result.network);
   } catch (const siaga::Error&) {
   }

@@ -36,11 +36,11 @@ struct ServedWithCoverage : Served {
     for (const tracking::UnitState& state : store.units(tracking::now_ms())) {
       if (state.unit.type != target->unit_type || state.status != tracking::UnitStatus::available)
         continue;
-      const auto unit_seeds = routing::source_seeds(state.road->snap, weights).seeds;
+      const auto unit_seeds = routing::source_seeds(network, state.road->snap, weights).seeds;
       seeds.insert(seeds.end(), unit_seeds.begin(), unit_seeds.end());
     }
     routing::Dijkstra dijkstra(network);
-    const auto arrivals = routing::segment_arrivals(coverage.ground.segments, weights,
+    const auto arrivals = routing::segment_arrivals(network, coverage.ground.segments, weights,
                                                     dijkstra.all_costs(seeds, weights));
     double covered = 0;
     for (size_t s = 0; s < arrivals.size(); ++s)

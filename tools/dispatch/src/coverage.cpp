@@ -25,8 +25,8 @@ std::vector<uint32_t> station_field(const RoutingSetup& setup, const geodata::Sn
     if (std::find(station.unit_types.begin(), station.unit_types.end(), unit_type) ==
         station.unit_types.end())
       continue;
-    const routing::SnapSeeds snap =
-        routing::source_seeds(snapper.snap(station.position, {5000}), metric.arc_weight);
+    const routing::SnapSeeds snap = routing::source_seeds(
+        setup.network, snapper.snap(station.position, {5000}), metric.arc_weight);
     seeds.insert(seeds.end(), snap.seeds.begin(), snap.seeds.end());
     ++used;
   }
@@ -164,7 +164,8 @@ Coverage compute_coverage(const RoutingSetup& setup, const Scenario& scenario) {
     TargetCoverage result{target, 0, {}, 0, 0};
     const std::vector<uint32_t> field = station_field(
         setup, snapper, scenario.stations, target.unit_type, metric, query, result.stations);
-    result.arrival_ms = routing::segment_arrivals(coverage.segments, metric.arc_weight, field);
+    result.arrival_ms =
+        routing::segment_arrivals(setup.network, coverage.segments, metric.arc_weight, field);
     tally(coverage, result);
     coverage.targets.push_back(std::move(result));
   }

@@ -129,8 +129,8 @@ Json import_summary_json(const geodata::ImportResult& result,
   Json out = dataset_label(result.network);
   out["source"] = report.source;
   out["graph_file"] = graph_file.string();
-  out["nodes"] = result.network.node_count();
-  out["edges"] = result.network.arc_count();
+  out["nodes"] = result.network.map_node_count();
+  out["edges"] = result.network.map_arc_count();
   Json km = Json::object();
   double total = 0;
   for (const auto& [road_class, value] : report.km_by_class) {
@@ -149,6 +149,11 @@ Json import_summary_json(const geodata::ImportResult& result,
   out["edges_dropped"] = report.arcs_dropped;
   out["dropped_because"] = "not in the largest strongly connected component";
   out["facilities"] = report.facilities_by_kind;
+  out["turn_restrictions"] = {{"relations", report.restrictions.relations},
+                              {"applied", report.restrictions.applied},
+                              {"skipped", report.restrictions.skipped},
+                              {"junction_copies", report.junction_copies},
+                              {"edge_copies", report.arc_copies}};
   out["elapsed_ms"] = std::round(report.elapsed_ms * 10) / 10;
   return out;
 }

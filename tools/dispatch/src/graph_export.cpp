@@ -24,9 +24,10 @@ void export_graph(const RoutingSetup& setup, const std::filesystem::path& out) {
   const geodata::RoadNetwork& network = setup.network;
   const auto set = setup.live->current();
   const std::vector<uint32_t> tails = geodata::arc_tails(network);
-  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+  // The map's arcs: a turn restriction's copies drive the same streets (see geodata/README.md).
+  for (uint32_t arc = 0; arc < network.map_arc_count(); ++arc) {
     OGRFeature feature(output.definition());
-    const uint32_t tail = tails[arc], head = network.arc_head[arc];
+    const uint32_t tail = tails[arc], head = network.map_node(network.arc_head[arc]);
     feature.SetField("edge", static_cast<int>(arc));
     feature.SetField("from_node", static_cast<int>(tail));
     feature.SetField("to_node", static_cast<int>(head));

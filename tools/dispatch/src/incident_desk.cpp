@@ -146,8 +146,8 @@ int64_t IncidentDesk::first_eta(const UnitState& state, const geodata::Snap& inc
   const routing::Responder responder{routing::profile_index(profiles, state.unit.type),
                                      state.road->snap};
   auto query = queries_.borrow();
-  const uint32_t ms =
-      routing::drive_times(*context_.live.current(), {&responder, 1}, incident, *query)[0];
+  const uint32_t ms = routing::drive_times(context_.network, *context_.live.current(),
+                                           {&responder, 1}, incident, *query)[0];
   return ms == routing::unreachable ? -1 : int64_t{ms};
 }
 
@@ -219,8 +219,8 @@ void IncidentDesk::refresh_eta(Followed& followed, const UnitState& state, int64
   const routing::Responder responder{
       routing::profile_index(context_.live.profiles(), state.unit.type), state.road->snap};
   auto query = queries_.borrow();
-  const uint32_t ms =
-      routing::drive_times(*context_.live.current(), {&responder, 1}, followed.incident, *query)[0];
+  const uint32_t ms = routing::drive_times(context_.network, *context_.live.current(),
+                                           {&responder, 1}, followed.incident, *query)[0];
   LiveEta& eta = followed.eta;
   eta.computed_ms = now_ms;
   eta.reachable = ms != routing::unreachable;

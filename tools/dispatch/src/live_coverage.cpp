@@ -17,7 +17,8 @@ std::vector<uint32_t> arrivals_from(const LiveCoverageContext& context,
                                     routing::CchQuery& query, std::vector<uint32_t>* node_cost) {
   std::vector<routing::Seed> seeds;
   for (const geodata::Snap* position : positions) {
-    const routing::SnapSeeds snap = routing::source_seeds(*position, metric.arc_weight);
+    const routing::SnapSeeds snap =
+        routing::source_seeds(context.network, *position, metric.arc_weight);
     seeds.insert(seeds.end(), snap.seeds.begin(), snap.seeds.end());
   }
   if (seeds.empty()) {  // every way out closed
@@ -26,17 +27,18 @@ std::vector<uint32_t> arrivals_from(const LiveCoverageContext& context,
   }
   std::vector<uint32_t> costs = query.all_costs(metric, seeds);
   std::vector<uint32_t> arrivals =
-      routing::segment_arrivals(context.ground.segments, metric.arc_weight, costs);
+      routing::segment_arrivals(context.network, context.ground.segments, metric.arc_weight, costs);
   if (node_cost) *node_cost = std::move(costs);
   return arrivals;
 }
 
 // The cost of reaching `to` given every node's cost from the source: what route_between finds,
 // except for a source on the same segment as `to`.
-uint32_t cost_to(const std::vector<uint32_t>& node_cost, const geodata::Snap& to,
-                 const geodata::Snap& from, std::span<const uint32_t> weights) {
+uint32_t cost_to(const geodata::RoadNetwork& network, const std::vector<uint32_t>& node_cost,
+                 const geodata::Snap& to, const geodata::Snap& from,
+                 std::span<const uint32_t> weights) {
   uint64_t best = routing::same_segment_cost(from, to, weights);
-  for (const routing::Seed& seed : routing::target_seeds(to, weights).seeds) {
+  for (const routing::Seed& seed : routing::target_seeds(network, to, weights).seeds) {
     if (node_cost[seed.node] == routing::unreachable) continue;
     best = std::min<uint64_t>(best, uint64_t{node_cost[seed.node]} + seed.cost_ms);
   }
@@ -200,8 +202,8 @@ std::vector<MoveUp> suggest_moveups(const LiveCoverageContext& context,
       for (Candidate& candidate : candidates) {
         if (candidate.moved || !candidate.unit->movable) continue;
         for (size_t p = 0; p < posts.size(); ++p) {
-          if (cost_to(*candidate.node_cost, posts[p].second, candidate.unit->position,
-                      metric.arc_weight) == routing::unreachable)
+          if (cost_to(context.network, *candidate.node_cost, posts[p].second,
+                      candidate.unit->position, metric.arc_weight) == routing::unreachable)
             continue;
           const double gain = search.gain(candidate.reach, post_reach[p]);
           if (gain > best_gain) best_gain = gain, best_unit = &candidate, best_post = p;
@@ -209,10 +211,10 @@ std::vector<MoveUp> suggest_moveups(const LiveCoverageContext& context,
       }
       if (!best_unit) break;
       const auto& [station, snap] = posts[best_post];
-      moves.push_back(
-          {best_unit->unit->id, type, station->name, station->position,
-           cost_to(*best_unit->node_cost, snap, best_unit->unit->position, metric.arc_weight),
-           best_gain, search.q});
+      moves.push_back({best_unit->unit->id, type, station->name, station->position,
+                       cost_to(context.network, *best_unit->node_cost, snap,
+                               best_unit->unit->position, metric.arc_weight),
+                       best_gain, search.q});
       search.apply(best_unit->reach, post_reach[best_post]);
       best_unit->reach = post_reach[best_post];
       best_unit->moved = true;

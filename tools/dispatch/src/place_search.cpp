@@ -170,7 +170,7 @@ PlaceIndex::PlaceIndex(const geodata::RoadNetwork& network,
   }
   // Streets: every arc's middle under its way's name, one entry per name.
   std::map<std::string, std::vector<geodata::LatLon>> streets;
-  for (uint32_t tail = 0; tail < network.node_count(); ++tail) {
+  for (uint32_t tail = 0; tail < network.map_node_count(); ++tail) {  // copies: the same streets
     for (uint32_t arc = network.first_out[tail]; arc < network.first_out[tail + 1]; ++arc) {
       const std::string& name = network.way_name[network.arc_way[arc]];
       if (name.empty()) continue;  // both directions of a two-way street: the same middle twice

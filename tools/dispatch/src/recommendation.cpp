@@ -57,7 +57,7 @@ Candidates time_candidates(const DispatchContext& context, std::span<const UnitS
     states.push_back(&state);
   }
   const std::vector<uint32_t> times =
-      routing::drive_times(*timed.metrics, responders, timed.incident, query);
+      routing::drive_times(context.network, *timed.metrics, responders, timed.incident, query);
   for (size_t i = 0; i < states.size(); ++i) {
     if (times[i] == routing::unreachable) {
       const routing::VehicleProfile& profile = profiles[responders[i].profile];

@@ -115,7 +115,7 @@ Json isochrone_answer(const RoutingSetup& setup, geodata::LatLon from, std::stri
   const auto set = setup.live->current();
   const routing::CchMetric& metric = set->metrics[profile];
   routing::CchQuery query(*setup.cch);
-  const routing::SnapSeeds seeds = routing::source_seeds(snap, metric.arc_weight);
+  const routing::SnapSeeds seeds = routing::source_seeds(setup.network, snap, metric.arc_weight);
   std::vector<uint32_t> limits_ms;
   for (double minutes : bands_minutes) limits_ms.push_back(std::llround(minutes * 60'000));
   const std::vector<routing::BandedArc> banded = routing::band_arcs(

@@ -18,7 +18,7 @@ std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Cover
   std::vector<uint32_t> candidates;
   const std::vector<uint32_t> tails = geodata::arc_tails(setup.network);
   std::vector<uint8_t> seen(setup.network.node_count(), 0);
-  for (uint32_t arc = 0; arc < setup.network.arc_count(); ++arc) {
+  for (uint32_t arc = 0; arc < setup.network.map_arc_count(); ++arc) {  // map nodes only
     if (setup.network.arc_class[arc] > geodata::RoadClass::tertiary || seen[tails[arc]]) continue;
     seen[tails[arc]] = 1;
     candidates.push_back(tails[arc]);
@@ -32,7 +32,7 @@ std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Cover
   for (size_t c = 0; c < candidates.size(); ++c) {
     const routing::Seed seed[] = {{candidates[c], 0}};
     query.all_costs(metric, seed, field);
-    routing::segment_arrivals(coverage.segments, metric.arc_weight, field, arrivals);
+    routing::segment_arrivals(setup.network, coverage.segments, metric.arc_weight, field, arrivals);
     for (size_t s = 0; s < arrivals.size(); ++s) {
       if (!covered[s] && coverage.demand_km[s] > 0 && arrivals[s] <= limit)
         gains[c].push_back(static_cast<uint32_t>(s));

@@ -220,8 +220,8 @@ Reply health(Api& api, MqttLink mqtt) {
 Json network_geojson(const geodata::RoadNetwork& network) {
   std::vector<Json> lines(geodata::road_class_count, Json::array());
   const std::vector<uint32_t> tails = geodata::arc_tails(network);
-  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
-    const uint32_t tail = tails[arc], head = network.arc_head[arc];
+  for (uint32_t arc = 0; arc < network.map_arc_count(); ++arc) {  // copies: the same street
+    const uint32_t tail = tails[arc], head = network.map_node(network.arc_head[arc]);
     // A two-way street is drawn once, from its lower node id.
     if (tail > head && geodata::find_arc(network, head, tail) != geodata::invalid_id) continue;
     const geodata::LatLon a = network.node_position[tail], b = network.node_position[head];

@@ -369,7 +369,7 @@ Reply osrm_table(Api& api, std::string_view profile, std::string_view coordinate
   for (size_t s : *sources) from.push_back({request.profile, snapped.snaps[s]});
   std::vector<std::vector<uint32_t>> column_ms;  // per destination, per source
   for (size_t d : *destinations)
-    column_ms.push_back(routing::drive_times(*set, from, snapped.snaps[d], *query));
+    column_ms.push_back(routing::drive_times(api.network, *set, from, snapped.snaps[d], *query));
   Json durations = Json::array(), distances = Json::array();
   for (size_t i = 0; i < sources->size(); ++i) {
     Json duration_row = Json::array(), distance_row = Json::array();

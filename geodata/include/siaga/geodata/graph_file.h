@@ -8,7 +8,7 @@
 
 namespace siaga::geodata {
 
-inline constexpr uint32_t graph_file_version = 1;
+inline constexpr uint32_t graph_file_version = 2;  // 2: turn restrictions' junction copies
 
 void save_graph(const RoadNetwork& network, const std::filesystem::path& file);
 

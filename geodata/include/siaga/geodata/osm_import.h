@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "siaga/geodata/road_network.h"
+#include "siaga/geodata/turn_restrictions.h"
 
 namespace siaga::geodata {
 
@@ -15,6 +16,8 @@ struct ImportOptions {
   double ferry_speed_kmh = 15;  // used when a ferry way has no `duration`
   bool include_tracks = false;
   bool keep_largest_component_only = true;
+  bool turn_restrictions =
+      true;  // split junctions by the restriction relations (else only list them)
 };
 
 struct ImportReport {
@@ -30,12 +33,17 @@ struct ImportReport {
   uint32_t arcs_dropped = 0;
   std::map<std::string, double> km_by_class;  // undirected road length of the kept graph
   std::map<std::string, uint32_t> facilities_by_kind;
+  RestrictionReport restrictions;
+  uint32_t junction_copies = 0;  // nodes added by splitting restricted junctions
+  uint32_t arc_copies = 0;
   double elapsed_ms = 0;
 };
 
 struct ImportResult {
   RoadNetwork network;
   ImportReport report;
+  // The car's turn restrictions on the network's map arcs (applied to it or not, as asked).
+  std::vector<TurnRestriction> restrictions;
 };
 
 // Reads .osm, .osm.pbf, .osm.bz2 (anything libosmium reads). Throws IoError on a missing file,

@@ -3,6 +3,7 @@
 // live elsewhere (routing/); this is only what the map says.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -93,15 +94,64 @@ struct RoadNetwork {
 
   std::vector<Facility> facilities;
 
+  // Turn restrictions split junctions (turn_restrictions.h): nodes from map_node_count() on are
+  // copies of a junction, entered only by arcs whose allowed turns they offer, and their arcs
+  // (from map_arc_count() on) duplicate the junction's. Empty without restrictions. A copy has
+  // its junction's position and OSM id; a copy arc its map arc's attributes.
+  std::vector<uint32_t> copy_node_of;  // per copy node, its junction (non-decreasing)
+  std::vector<uint32_t> copy_arc_of;   // per copy arc, the map arc it drives
+
   uint32_t node_count() const { return static_cast<uint32_t>(node_position.size()); }
   uint32_t arc_count() const { return static_cast<uint32_t>(arc_head.size()); }
+  uint32_t map_node_count() const {
+    return node_count() - static_cast<uint32_t>(copy_node_of.size());
+  }
+  uint32_t map_arc_count() const { return arc_count() - static_cast<uint32_t>(copy_arc_of.size()); }
+  // The place on the map a node or arc stands for (itself unless a copy).
+  uint32_t map_node(uint32_t node) const {
+    return node < map_node_count() ? node : copy_node_of[node - map_node_count()];
+  }
+  uint32_t map_arc(uint32_t arc) const {
+    return arc < map_arc_count() ? arc : copy_arc_of[arc - map_arc_count()];
+  }
 };
+
+// Calls visit(arc, tail) for a map arc leaving the map node `tail` and visit(copy arc, copy) for
+// each copy arc that drives it out of a copy of `tail`: every way a search may start driving it.
+template <class Visit>
+void for_each_arc_copy(const RoadNetwork& network, uint32_t tail, uint32_t arc, Visit&& visit) {
+  visit(arc, tail);
+  const auto& copies = network.copy_node_of;
+  const auto first = std::lower_bound(copies.begin(), copies.end(), tail);
+  const uint32_t map_nodes = network.map_node_count(), map_arcs = network.map_arc_count();
+  for (auto it = first; it != copies.end() && *it == tail; ++it) {
+    const uint32_t copy = map_nodes + static_cast<uint32_t>(it - copies.begin());
+    for (uint32_t out = network.first_out[copy]; out < network.first_out[copy + 1]; ++out) {
+      if (network.copy_arc_of[out - map_arcs] == arc) visit(out, copy);
+    }
+  }
+}
 
 // Tail node of every arc (the inverse of first_out), computed on demand.
 std::vector<uint32_t> arc_tails(const RoadNetwork& network);
 
-// The arc from `from` to `to`, or invalid_id. Picks the fastest when there are several.
+// The arc from `from` to `to` (map nodes: an arc ending at a copy of `to` counts), or invalid_id.
+// Picks the fastest when there are several.
 uint32_t find_arc(const RoadNetwork& network, uint32_t from, uint32_t to);
+
+// A street between two map nodes, once however many directions it can be driven in: driven
+// tail → head through forward_arc and head → tail through backward_arc (invalid_id on a one-way;
+// a one-way is listed its own way). Map arcs only: copies drive the same street.
+struct RoadSegment {
+  uint32_t tail = invalid_id;
+  uint32_t head = invalid_id;
+  uint32_t forward_arc = invalid_id;
+  uint32_t backward_arc = invalid_id;
+};
+
+// Every street of the network once (a two-way street from its lower node id; of parallel arcs
+// between the same nodes, the fastest stands for the street).
+std::vector<RoadSegment> road_segments(const RoadNetwork& network);
 
 // Throws MapDataError when the arrays are inconsistent (sizes, CSR order, ids out of range).
 void check_consistent(const RoadNetwork& network);

@@ -20,7 +20,8 @@ struct Responder {
 
 // Drive time in ms from each responder to the incident in its own profile's metric of `set`
 // (`unreachable` where none): the same cost route_between reports for that pair.
-std::vector<uint32_t> drive_times(const MetricSet& set, std::span<const Responder> responders,
+std::vector<uint32_t> drive_times(const geodata::RoadNetwork& network, const MetricSet& set,
+                                  std::span<const Responder> responders,
                                   const geodata::Snap& incident, CchQuery& query);
 
 }  // namespace siaga::routing

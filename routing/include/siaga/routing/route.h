@@ -35,14 +35,18 @@ struct Route {
 uint32_t partial_cost(uint32_t arc_cost, double fraction);
 
 // Where a search may start on a snapped segment, and what that start costs (and which partial
-// arc it drives). The route engine and every oracle use these same seeds.
+// arc it drives). The route engine and every oracle use these same seeds. A source drives on into
+// the node its arc ends at (a junction's copy, if turn restrictions split it); a target is reached
+// from its arc's tail or from any copy of it allowed to turn into that arc.
 struct SnapSeeds {
   std::vector<Seed> seeds;
   std::vector<uint32_t> arc;     // the arc partly driven by each seed
   std::vector<double> fraction;  // the part of that arc driven
 };
-SnapSeeds source_seeds(const geodata::Snap& from, std::span<const uint32_t> weights);
-SnapSeeds target_seeds(const geodata::Snap& to, std::span<const uint32_t> weights);
+SnapSeeds source_seeds(const geodata::RoadNetwork& network, const geodata::Snap& from,
+                       std::span<const uint32_t> weights);
+SnapSeeds target_seeds(const geodata::RoadNetwork& network, const geodata::Snap& to,
+                       std::span<const uint32_t> weights);
 
 // Cost of driving directly along one segment when both points lie on it (unreachable if the
 // segment's direction forbids it or the points are on different segments).
