@@ -9,12 +9,22 @@ using geodata::invalid_id;
 
 namespace {
 
-// Every arc a route drives, in part or whole.
-std::vector<uint32_t> arcs_driven(const Route& route) {
-  std::vector<uint32_t> arcs = route.arcs;
-  if (route.start_arc != invalid_id) arcs.push_back(route.start_arc);
-  if (route.end_arc != invalid_id) arcs.push_back(route.end_arc);
+// Every street (map arc) a route drives, in part or whole: a copy of an arc at a junction split by
+// turn restrictions is the same street.
+std::vector<uint32_t> arcs_driven(const geodata::RoadNetwork& network, const Route& route) {
+  std::vector<uint32_t> arcs;
+  for (uint32_t arc : route.arcs) arcs.push_back(network.map_arc(arc));
+  if (route.start_arc != invalid_id) arcs.push_back(network.map_arc(route.start_arc));
+  if (route.end_arc != invalid_id) arcs.push_back(network.map_arc(route.end_arc));
   return arcs;
+}
+
+// The map arc and every copy of it.
+template <class Visit>
+void each_copy(const geodata::RoadNetwork& network, uint32_t map_arc, Visit&& visit) {
+  const auto after = std::upper_bound(network.first_out.begin(), network.first_out.end(), map_arc);
+  const auto tail = static_cast<uint32_t>(after - network.first_out.begin() - 1);
+  geodata::for_each_arc_copy(network, tail, map_arc, [&](uint32_t arc, uint32_t) { visit(arc); });
 }
 
 // The route's duration under `weights`, partial arcs rounded as the search rounds them.
@@ -28,16 +38,17 @@ uint64_t duration_under(const Route& route, std::span<const uint32_t> weights) {
   return total;
 }
 
-// Metres of `route` on arcs in `used` (partial arcs counted by the part driven).
+// Metres of `route` on streets in `used` (partial arcs counted by the part driven).
 double shared_length(const geodata::RoadNetwork& network, const Route& route,
                      const std::unordered_set<uint32_t>& used) {
   double shared = 0;
+  auto on_used = [&](uint32_t arc) { return used.contains(network.map_arc(arc)); };
   for (uint32_t arc : route.arcs) {
-    if (used.contains(arc)) shared += network.arc_length_m[arc];
+    if (on_used(arc)) shared += network.arc_length_m[arc];
   }
-  if (route.start_arc != invalid_id && used.contains(route.start_arc))
+  if (route.start_arc != invalid_id && on_used(route.start_arc))
     shared += network.arc_length_m[route.start_arc] * route.start_fraction;
-  if (route.end_arc != invalid_id && used.contains(route.end_arc))
+  if (route.end_arc != invalid_id && on_used(route.end_arc))
     shared += network.arc_length_m[route.end_arc] * route.end_fraction;
   return shared;
 }
@@ -51,25 +62,29 @@ std::vector<Route> routes_with_alternatives(const geodata::RoadNetwork& network,
   std::vector<Route> routes;
   Route best = route_between(network, metric, from, to, query);
   if (!best.found) return routes;
-  std::vector<uint32_t> to_penalise = arcs_driven(best);
-  std::unordered_set<uint32_t> used(to_penalise.begin(), to_penalise.end());  // kept routes' arcs
+  std::vector<uint32_t> to_penalise = arcs_driven(network, best);
+  std::unordered_set<uint32_t> used(to_penalise.begin(),
+                                    to_penalise.end());  // kept routes' streets
   routes.push_back(std::move(best));
   std::vector<uint32_t> weights = metric.arc_weight;
-  CchMetric penalised = metric;
+  CchMetric penalised;
   for (uint32_t round = 0; round < options.rounds && routes.size() <= options.max_alternatives;
        ++round) {
-    // The last route found, kept or not, is made slower, so the next search looks elsewhere.
+    // The last route found, kept or not, is made slower (every copy of its streets too), so the
+    // next search looks elsewhere.
     std::vector<uint32_t> changed;
-    for (uint32_t arc : to_penalise) {
-      if (weights[arc] == blocked) continue;
-      weights[arc] = static_cast<uint32_t>(
-          std::min<double>(weights[arc] * options.penalty, static_cast<double>(blocked - 1)));
-      changed.push_back(arc);
+    for (uint32_t street : to_penalise) {
+      each_copy(network, street, [&](uint32_t arc) {
+        if (weights[arc] == blocked) return;
+        weights[arc] = static_cast<uint32_t>(
+            std::min<double>(weights[arc] * options.penalty, static_cast<double>(blocked - 1)));
+        changed.push_back(arc);
+      });
     }
-    penalised = customize(cch, penalised, weights, changed);
+    penalised = customize(cch, round == 0 ? metric : penalised, weights, changed);
     Route candidate = route_between(network, penalised, from, to, query);
     if (!candidate.found) break;
-    to_penalise = arcs_driven(candidate);
+    to_penalise = arcs_driven(network, candidate);
     const uint64_t duration = duration_under(candidate, metric.arc_weight);
     const bool quick_enough = duration <= options.max_stretch * routes[0].duration_ms;
     const bool different =

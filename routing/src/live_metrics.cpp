@@ -97,7 +97,7 @@ uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
       weights[arc] = profile_weight(*network_, profiles_[i], hazards_, next->active, arc);
       if (weights[arc] != before.arc_weight[arc]) changed.push_back(arc);
     }
-    next->metrics[i] = customize(*cch_, before, weights, changed);
+    next->metrics[i] = customize(*cch_, before, std::move(weights), changed);
   };
   // Customizations are independent: one task per core, each taking every n-th profile.
   const size_t task_count =

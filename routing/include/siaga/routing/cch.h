@@ -88,6 +88,9 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights);
 // change (RoutingKit's partial customization).
 CchMetric customize(const Cch& cch, const CchMetric& previous,
                     std::span<const uint32_t> arc_weights, std::span<const uint32_t> changed_arcs);
+// The same, taking the new weights over instead of copying them.
+CchMetric customize(const Cch& cch, const CchMetric& previous, std::vector<uint32_t> arc_weights,
+                    std::span<const uint32_t> changed_arcs);
 
 // A seed as the CCH sees it: a core node, the cost so far, the caller's seed it comes from, and
 // the walk along a chain between that seed and the core node (none when from_slot == to_slot).
