@@ -392,10 +392,21 @@ size_t capacity_bytes(const Vectors&... vectors) {
 }
 }  // namespace
 
+uint64_t Cch::triangle_count() const {
+  // Every pair of upward neighbours of x closes one lower triangle (chordality).
+  uint64_t triangles = 0;
+  for (uint32_t x = 0; x < node_count(); ++x) {
+    const uint64_t degree = first_up[x + 1] - first_up[x];
+    triangles += degree * (degree - (degree > 0 ? 1 : 0)) / 2;
+  }
+  return triangles;
+}
+
 size_t memory_bytes(const Cch& cch) {
   return capacity_bytes(cch.rank, cch.node_at_rank, cch.first_up, cch.up_head, cch.parent,
-                        cch.first_triangle, cch.triangle_xy, cch.triangle_xz, cch.arc_edge,
-                        cch.arc_upward, cch.first_chain_slot, cch.slot_node, cch.slot_forward_arc,
+                        cch.first_down, cch.down_tail, cch.down_edge, cch.first_triangle,
+                        cch.triangle_xy, cch.triangle_xz, cch.arc_edge, cch.arc_upward,
+                        cch.first_chain_slot, cch.slot_node, cch.slot_forward_arc,
                         cch.slot_backward_arc, cch.node_slot, cch.chain_edge, cch.chain_upward,
                         cch.arc_piece, cch.first_edge_leaf, cch.edge_leaf);
 }

@@ -54,35 +54,60 @@ void set_slot_weights(const Cch& cch, CchMetric& metric) {
   }
 }
 
-// Edge yz, its leaves offered already: the best of them and of every lower triangle, whose two
-// edges have lower endpoints below y and so are final.
+// The lower triangle {x, y, z} offered to edge yz: y → x → z up, z → x → y down. Its two legs have
+// the lower endpoint x < y, so they are final when edges are completed in order of their lower
+// endpoint. Two weights below 2^31 never overflow; a sum of infinite ones never beats infinite.
+inline void relax_triangle(CchMetric& metric, uint32_t yz, uint32_t xy, uint32_t xz) {
+  const uint32_t through_up = metric.down[xy] + metric.up[xz];
+  if (through_up < metric.up[yz]) {
+    metric.up[yz] = through_up;
+    metric.up_unpacking[yz] = {xy, xz};
+  }
+  const uint32_t through_down = metric.down[xz] + metric.up[xy];
+  if (through_down < metric.down[yz]) {
+    metric.down[yz] = through_down;
+    metric.down_unpacking[yz] = {xz, xy};
+  }
+}
+
+// Every edge, its leaves offered already, completed in order of its lower endpoint y: each lower
+// neighbour x of y (ascending, so every edge meets its triangles in the same order as one edge
+// recustomized alone) closes a triangle with each upward neighbour z of x above y. `edge_to[z]`
+// holds the edge (y, z), which chordality guarantees.
+void customize_all_edges(const Cch& cch, CchMetric& metric) {
+  std::vector<uint32_t> edge_to(cch.node_count(), invalid_id);
+  for (uint32_t y = 0; y < cch.node_count(); ++y) {
+    for (uint32_t yz = cch.first_up[y]; yz < cch.first_up[y + 1]; ++yz) {
+      edge_to[cch.up_head[yz]] = yz;
+    }
+    for (uint32_t k = cch.first_down[y]; k < cch.first_down[y + 1]; ++k) {
+      const uint32_t x = cch.down_tail[k], xy = cch.down_edge[k];
+      for (uint32_t xz = xy + 1; xz < cch.first_up[x + 1]; ++xz) {
+        relax_triangle(metric, edge_to[cch.up_head[xz]], xy, xz);
+      }
+    }
+  }
+}
+
+// One edge yz's lower triangles, stored or else the common lower neighbours x of y and z by one
+// merge of their downward lists (both ascending; sequential reads, where a search per x would
+// jump about). Both in order of x, as customize_all_edges meets them.
 void customize_edge(const Cch& cch, CchMetric& metric, uint32_t yz) {
-  uint32_t* up = metric.up.data();
-  uint32_t* down = metric.down.data();
-  uint32_t best_up = up[yz];
-  uint32_t best_down = down[yz];
-  uint32_t up_via = invalid_id;
-  uint32_t down_via = invalid_id;
-  for (uint32_t t = cch.first_triangle[yz]; t < cch.first_triangle[yz + 1]; ++t) {
-    const uint32_t xy = cch.triangle_xy[t];
-    const uint32_t xz = cch.triangle_xz[t];
-    const uint32_t through_up = down[xy] + up[xz];    // y → x → z
-    const uint32_t through_down = down[xz] + up[xy];  // z → x → y
-    if (through_up < best_up) best_up = through_up, up_via = t;
-    if (through_down < best_down) best_down = through_down, down_via = t;
+  if (!cch.first_triangle.empty()) {
+    for (uint32_t t = cch.first_triangle[yz]; t < cch.first_triangle[yz + 1]; ++t) {
+      relax_triangle(metric, yz, cch.triangle_xy[t], cch.triangle_xz[t]);
+    }
+    return;
   }
-  if (best_up >= infinite_weight) {  // a sum of two infinite weights is no shortcut
-    best_up = infinite_weight;
-  } else if (up_via != invalid_id) {
-    metric.up_unpacking[yz] = {cch.triangle_xy[up_via], cch.triangle_xz[up_via]};
+  const uint32_t y = csr_row_of(cch.first_up, yz), z = cch.up_head[yz];
+  uint32_t j = cch.first_down[z];
+  const uint32_t j_end = cch.first_down[z + 1];
+  for (uint32_t k = cch.first_down[y]; k < cch.first_down[y + 1]; ++k) {
+    const uint32_t x = cch.down_tail[k];
+    while (j < j_end && cch.down_tail[j] < x) ++j;
+    if (j == j_end) return;
+    if (cch.down_tail[j] == x) relax_triangle(metric, yz, cch.down_edge[k], cch.down_edge[j]);
   }
-  if (best_down >= infinite_weight) {
-    best_down = infinite_weight;
-  } else if (down_via != invalid_id) {
-    metric.down_unpacking[yz] = {cch.triangle_xz[down_via], cch.triangle_xy[down_via]};
-  }
-  up[yz] = best_up;
-  down[yz] = best_down;
 }
 
 // The CCH edge a changed arc drives directly: its own, or its chain's.
@@ -133,9 +158,13 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   // Leaves in id order, as a partial customization re-offers them edge by edge.
   const uint32_t leaves = arc_count(cch) + 2 * cch.chain_count();
   for (uint32_t leaf = 0; leaf < leaves; ++leaf) offer(cch, metric, leaf);
-  // Edges in CSR order have non-decreasing lower endpoints, so both edges of every lower
-  // triangle are final before the edge they improve.
-  for (uint32_t yz = 0; yz < m; ++yz) customize_edge(cch, metric, yz);
+  if (cch.first_triangle.empty()) {
+    customize_all_edges(cch, metric);
+  } else {
+    // Edges in CSR order have non-decreasing lower endpoints: both legs of every stored lower
+    // triangle are final before the edge they improve.
+    for (uint32_t yz = 0; yz < m; ++yz) customize_edge(cch, metric, yz);
+  }
   return metric;
 }
 

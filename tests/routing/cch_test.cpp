@@ -362,9 +362,15 @@ TEST(Cch, RealKotaAmbonIsCompressedAndExact) {
 TEST(Cch, PartialCustomizationEqualsFull) {
   const auto& network = test::ambon().network;
   const Cch& cch = ambon_cch();
+  // The same structure with its lower triangles found while customizing, not stored.
+  const Cch found = Cch::build(network, CchOptions{.max_stored_triangles = 0});
+  ASSERT_TRUE(found.first_triangle.empty());
+  ASSERT_FALSE(cch.first_triangle.empty());
   std::mt19937_64 random(26);
   std::vector<uint32_t> weights = network.arc_time_ms;
   CchMetric metric = customize(cch, weights);
+  CchMetric metric_found = customize(found, weights);
+  ASSERT_TRUE(test::same_metric(metric, metric_found));
   for (int round = 0; round < test::scaled(60); ++round) {
     std::vector<uint32_t> changed;
     const int count = 1 + static_cast<int>(random() % (round % 3 == 0 ? 400 : 12));
@@ -378,7 +384,41 @@ TEST(Cch, PartialCustomizationEqualsFull) {
       changed.push_back(arc);
     }
     metric = customize(cch, metric, weights, changed);
-    ASSERT_TRUE(test::same_metric(metric, customize(cch, weights))) << "round " << round;
+    const CchMetric full = customize(cch, weights);
+    ASSERT_TRUE(test::same_metric(metric, full)) << "round " << round;
+    metric_found = customize(found, metric_found, weights, changed);
+    ASSERT_TRUE(test::same_metric(metric_found, full)) << "found triangles, round " << round;
+    ASSERT_TRUE(test::same_metric(customize(found, weights), full)) << "round " << round;
+  }
+}
+
+// A square street grid (the worst case for nested dissection) with its lower triangles found
+// while customizing: every cost from random sources equals Dijkstra's, under random weights.
+TEST(Cch, GridWithTrianglesFoundWhileCustomizingMatchesDijkstra) {
+  constexpr uint32_t side = 30;
+  std::vector<std::pair<double, double>> metres;
+  std::vector<std::pair<uint32_t, uint32_t>> arcs;
+  for (uint32_t row = 0; row < side; ++row) {
+    for (uint32_t col = 0; col < side; ++col) {
+      metres.emplace_back(col * 100.0, row * 100.0);
+      const uint32_t v = row * side + col;
+      if (col + 1 < side) arcs.insert(arcs.end(), {{v, v + 1}, {v + 1, v}});
+      if (row + 1 < side) arcs.insert(arcs.end(), {{v, v + side}, {v + side, v}});
+    }
+  }
+  const geodata::RoadNetwork grid = test::network_in_metres(metres, arcs);
+  const Cch cch = Cch::build(grid, CchOptions{.max_stored_triangles = 0});
+  ASSERT_TRUE(cch.first_triangle.empty());
+  ASSERT_GT(cch.triangle_count(), 0u);
+  std::mt19937_64 random(30);
+  std::vector<uint32_t> weights(grid.arc_count());
+  for (uint32_t& w : weights) w = random() % 10 == 0 ? blocked : 1 + random() % 1000;
+  const CchMetric metric = customize(cch, weights);
+  CchQuery query(cch);
+  Dijkstra dijkstra(grid);
+  for (int i = 0; i < test::scaled(20); ++i) {
+    const Seed source[] = {{static_cast<uint32_t>(random() % grid.node_count()), 0}};
+    ASSERT_EQ(query.all_costs(metric, source), dijkstra.all_costs(source, weights));
   }
 }
 

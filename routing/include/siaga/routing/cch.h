@@ -1,6 +1,6 @@
 // Customizable Contraction Hierarchy (Dibbelt, Strasser, Wagner 2016), after RoutingKit's split:
 // `Cch` is the weight-free structure (nested-dissection order from METIS, chordal upward graph,
-// elimination tree, lower triangles), built once per road network; `CchMetric` is one weight
+// elimination tree, downward lists), built once per road network; `CchMetric` is one weight
 // vector customized onto it, in milliseconds; `CchQuery` answers point-to-point, one-to-all and
 // many-to-one questions on a metric. A hazard or vehicle change is a new metric, never a rebuild.
 #pragma once
@@ -14,15 +14,28 @@
 
 namespace siaga::routing {
 
+struct CchOptions {
+  // Lower triangles are stored (8 bytes each) up to this many, which makes a partial
+  // customization read them instead of finding them (twice as fast on the island); beyond it,
+  // on grid-like graphs where they grow as n^1.5, they are found while customizing.
+  uint64_t max_stored_triangles = uint64_t{1} << 24;
+};
+
 struct Cch {
   // Node ids in the CCH are ranks of core nodes: 0 is contracted first, the top separator last.
-  std::vector<uint32_t> rank;            // network node → rank (invalid_id inside a chain)
-  std::vector<uint32_t> node_at_rank;    // rank → network node
-  std::vector<uint32_t> first_up;        // per rank, CSR over upward edges (rank + 1 entries)
-  std::vector<uint32_t> up_head;         // per edge, the higher endpoint's rank
-  std::vector<uint32_t> parent;          // per rank, elimination tree parent (invalid_id at roots)
-  std::vector<uint32_t> first_triangle;  // per edge, CSR over its lower triangles
-  // Lower triangle {x, y, z} of edge (y, z), x < y < z: the edges (x, y) and (x, z).
+  std::vector<uint32_t> rank;          // network node → rank (invalid_id inside a chain)
+  std::vector<uint32_t> node_at_rank;  // rank → network node
+  std::vector<uint32_t> first_up;      // per rank, CSR over upward edges (rank + 1 entries)
+  std::vector<uint32_t> up_head;       // per edge, the higher endpoint's rank
+  std::vector<uint32_t> parent;        // per rank, elimination tree parent (invalid_id at roots)
+  // Per rank y, CSR over its lower neighbours x (ascending) and the edges (x, y): the lower
+  // triangles {x, y, z} of an edge (y, z) are found from them while customizing, never stored.
+  std::vector<uint32_t> first_down;
+  std::vector<uint32_t> down_tail;
+  std::vector<uint32_t> down_edge;
+  // Per edge, CSR over its lower triangles {x, y, z} (x ascending): the edges (x, y) and (x, z).
+  // Empty when there are more than CchOptions::max_stored_triangles.
+  std::vector<uint32_t> first_triangle;
   std::vector<uint32_t> triangle_xy;
   std::vector<uint32_t> triangle_xz;
   // Network arc between two core nodes → CCH edge; invalid_id for self-loops and chain pieces.
@@ -49,11 +62,11 @@ struct Cch {
   uint32_t node_count() const { return static_cast<uint32_t>(node_at_rank.size()); }
   uint32_t network_node_count() const { return static_cast<uint32_t>(rank.size()); }
   uint32_t edge_count() const { return static_cast<uint32_t>(up_head.size()); }
-  uint32_t triangle_count() const { return static_cast<uint32_t>(triangle_xy.size()); }
+  uint64_t triangle_count() const;  // lower triangles, counted (customization's work)
   uint32_t chain_count() const { return static_cast<uint32_t>(chain_edge.size()); }
 
   // Nested-dissection order of the core by METIS; deterministic for a given network.
-  static Cch build(const geodata::RoadNetwork& network);
+  static Cch build(const geodata::RoadNetwork& network, const CchOptions& options = {});
 };
 
 // How one direction of a CCH edge is driven: a leaf (`down_leg` is a network arc id, or, at and
