@@ -49,6 +49,10 @@ check import-turn-restrictions ok '"via way (not supported)": 1' -- "$siaga" imp
   --osm "$source_dir/tests/data/junctions.osm" --out "$work/junctions.graph"
 check import-turn-restrictions-applied ok '"applied": 3' -- "$siaga" import \
   --osm "$source_dir/tests/data/junctions.osm" --out "$work/junctions.graph"
+# North up 2–5 then left into 5–4 is forbidden (relation 1): round by 2, 1 and 4, 3 km not 1 km.
+check route-turn-restriction ok '"distance_m": 29' -- "$siaga" route \
+  --osm "$source_dir/tests/data/junctions.osm" --graph "$work/junctions-route.graph" \
+  --from -3.6955,128.109 --to -3.691,128.1045
 roads="$source_dir/tests/data/roads"
 check import-roads ok '"no road class (no `highway` value)": 2' -- "$siaga" import \
   --roads "$roads/inventory.geojson" --mapping "$roads/inventory-mapping.json" --out "$work/inv.graph"
