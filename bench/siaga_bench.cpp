@@ -1,5 +1,6 @@
-// Google Benchmark on the embedded island: import, graph load, snapping and routing. Pairs are
-// random with a fixed seed, so runs compare like with like.
+// Google Benchmark on the embedded island: import, graph load, snapping and routing; the routing
+// figures again on real Kota Ambon (kota/…) when ../shared/data has it. Pairs are random with a
+// fixed seed, so runs compare like with like.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -26,12 +27,13 @@ using namespace siaga;
 using bench::ambon_pbf;
 using bench::network;
 
-// Random points on the island: node positions nudged by up to ~50 m, fixed seed.
-std::vector<geodata::LatLon> random_points(size_t count, uint64_t seed) {
+// Random points on a network: node positions nudged by up to ~50 m, fixed seed.
+std::vector<geodata::LatLon> random_points(const geodata::RoadNetwork& on, size_t count,
+                                           uint64_t seed) {
   std::mt19937_64 random(seed);
   std::vector<geodata::LatLon> points;
   for (size_t i = 0; i < count; ++i) {
-    const geodata::LatLon node = network().node_position[random() % network().node_count()];
+    const geodata::LatLon node = on.node_position[random() % on.node_count()];
     const double dlat = (static_cast<double>(random() % 1000) - 500) * 1e-6;
     const double dlon = (static_cast<double>(random() % 1000) - 500) * 1e-6;
     points.push_back({node.lat + dlat, node.lon + dlon});
@@ -67,7 +69,7 @@ BENCHMARK(graph_load)->Name("graph/load")->Unit(benchmark::kMillisecond);
 
 void snap(benchmark::State& state) {
   const geodata::Snapper snapper(network());
-  const auto points = random_points(1024, 1);
+  const auto points = random_points(network(), 1024, 1);
   size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(snapper.snap(points[i++ % points.size()]));
 }
@@ -76,7 +78,7 @@ BENCHMARK(snap)->Name("snap")->Unit(benchmark::kMicrosecond);
 // snap's baseline: the nearest segment by looking at every arc (what the rtree saves).
 void snap_brute_force(benchmark::State& state) {
   const geodata::UtmProjection projection(network().utm_epsg);
-  const auto points = random_points(1024, 1);
+  const auto points = random_points(network(), 1024, 1);
   const std::vector<uint32_t> tails = geodata::arc_tails(network());
   size_t i = 0;
   for (auto _ : state) {
@@ -96,27 +98,59 @@ void snap_brute_force(benchmark::State& state) {
 }
 BENCHMARK(snap_brute_force)->Name("snap/brute_force")->Unit(benchmark::kMicrosecond);
 
-void route_dijkstra(benchmark::State& state) {
-  const geodata::Snapper snapper(network());
-  const auto points = random_points(512, 2);
+const routing::Cch& cch() {
+  static const routing::Cch built = routing::Cch::build(network());
+  return built;
+}
+
+// A road network the routing figures run on, with its CCH.
+struct Net {
+  const geodata::RoadNetwork& network;
+  const routing::Cch& cch;
+};
+using NetOf = const Net& (*)();
+
+const Net& island() {
+  static const Net net{network(), cch()};
+  return net;
+}
+
+std::filesystem::path kota_pbf() {
+  return std::filesystem::path(SIAGA_SHARED_DATA_DIR) /
+         "ambon/kota-ambon-osm/kota-ambon-2025-09-17.osm.pbf";
+}
+
+const Net& kota() {
+  static const geodata::RoadNetwork network = geodata::import_osm(kota_pbf()).network;
+  static const routing::Cch cch = routing::Cch::build(network);
+  static const Net net{network, cch};
+  return net;
+}
+
+// 512 snapped points of a network, the same every run.
+std::vector<geodata::Snap> snapped_points(const geodata::RoadNetwork& on) {
+  const geodata::Snapper snapper(on);
   std::vector<geodata::Snap> snaps;
-  for (const auto& p : points) snaps.push_back(snapper.snap(p));
-  routing::Dijkstra engine(network());
+  for (const auto& p : random_points(on, 512, 2)) snaps.push_back(snapper.snap(p));
+  return snaps;
+}
+
+void route_dijkstra(benchmark::State& state, NetOf net_of) {
+  const Net& net = net_of();
+  const std::vector<geodata::Snap> snaps = snapped_points(net.network);
+  routing::Dijkstra engine(net.network);
   size_t i = 0;
   for (auto _ : state) {
     const auto& from = snaps[i % snaps.size()];
     const auto& to = snaps[(i * 7 + 3) % snaps.size()];
     ++i;
     benchmark::DoNotOptimize(
-        routing::route_between(network(), network().arc_time_ms, from, to, engine));
+        routing::route_between(net.network, net.network.arc_time_ms, from, to, engine));
   }
 }
-BENCHMARK(route_dijkstra)->Name("route/dijkstra")->Unit(benchmark::kMicrosecond);
-
-const routing::Cch& cch() {
-  static const routing::Cch built = routing::Cch::build(network());
-  return built;
-}
+BENCHMARK_CAPTURE(route_dijkstra, island, &island)
+    ->Name("route/dijkstra")
+    ->Unit(benchmark::kMicrosecond);
 
 void cch_build(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(routing::Cch::build(network()));
@@ -134,35 +168,34 @@ void customize_full(benchmark::State& state) {
 }
 BENCHMARK(customize_full)->Name("customize/full")->Unit(benchmark::kMillisecond);
 
-void route_engine(benchmark::State& state) {
-  const geodata::Snapper snapper(network());
-  const auto points = random_points(512, 2);
-  std::vector<geodata::Snap> snaps;
-  for (const auto& p : points) snaps.push_back(snapper.snap(p));
-  const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
-  routing::CchQuery engine(cch());
+void route_engine(benchmark::State& state, NetOf net_of) {
+  const Net& net = net_of();
+  const std::vector<geodata::Snap> snaps = snapped_points(net.network);
+  const routing::CchMetric metric = routing::customize(net.cch, net.network.arc_time_ms);
+  routing::CchQuery engine(net.cch);
   size_t i = 0;
   for (auto _ : state) {
     const auto& from = snaps[i % snaps.size()];
     const auto& to = snaps[(i * 7 + 3) % snaps.size()];
     ++i;
-    benchmark::DoNotOptimize(routing::route_between(network(), metric, from, to, engine));
+    benchmark::DoNotOptimize(routing::route_between(net.network, metric, from, to, engine));
   }
 }
-BENCHMARK(route_engine)->Name("route/engine")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(route_engine, island, &island)
+    ->Name("route/engine")
+    ->Unit(benchmark::kMicrosecond);
 
 // The query alone: elimination-tree searches between snapped seeds and shortcut unpacking,
 // without building the geometry; and the Dijkstra it replaces on the same seeds.
 template <bool use_cch>
-void query_only(benchmark::State& state) {
-  const geodata::Snapper snapper(network());
-  const auto points = random_points(512, 2);
+void query_only(benchmark::State& state, NetOf net_of) {
+  const Net& net = net_of();
   std::vector<routing::SnapSeeds> seeds;
-  for (const auto& p : points)
-    seeds.push_back(routing::source_seeds(network(), snapper.snap(p), network().arc_time_ms));
-  const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
-  routing::CchQuery engine(cch());
-  routing::Dijkstra dijkstra(network());
+  for (const geodata::Snap& snap : snapped_points(net.network))
+    seeds.push_back(routing::source_seeds(net.network, snap, net.network.arc_time_ms));
+  const routing::CchMetric metric = routing::customize(net.cch, net.network.arc_time_ms);
+  routing::CchQuery engine(net.cch);
+  routing::Dijkstra dijkstra(net.network);
   std::vector<double> micros;
   size_t i = 0;
   for (auto _ : state) {
@@ -173,7 +206,7 @@ void query_only(benchmark::State& state) {
     if constexpr (use_cch) {
       benchmark::DoNotOptimize(engine.shortest_path(metric, from, to));
     } else {
-      benchmark::DoNotOptimize(dijkstra.shortest_path(from, to, network().arc_time_ms));
+      benchmark::DoNotOptimize(dijkstra.shortest_path(from, to, net.network.arc_time_ms));
     }
     micros.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
@@ -181,8 +214,18 @@ void query_only(benchmark::State& state) {
   }
   bench::report_percentiles(state, micros);
 }
-BENCHMARK(query_only<false>)->Name("query/dijkstra")->Unit(benchmark::kMicrosecond);
-BENCHMARK(query_only<true>)->Name("query/engine")->Unit(benchmark::kMicrosecond);
+void query_dijkstra(benchmark::State& state, NetOf net_of) {
+  query_only<false>(state, net_of);
+}
+void query_engine(benchmark::State& state, NetOf net_of) {
+  query_only<true>(state, net_of);
+}
+BENCHMARK_CAPTURE(query_dijkstra, island, &island)
+    ->Name("query/dijkstra")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(query_engine, island, &island)
+    ->Name("query/engine")
+    ->Unit(benchmark::kMicrosecond);
 
 void nearest100(benchmark::State& state) {
   const routing::CchMetric metric = routing::customize(cch(), network().arc_time_ms);
@@ -227,12 +270,20 @@ void customize_partial(benchmark::State& state) {
 BENCHMARK(customize_partial)->Name("customize/partial")->Unit(benchmark::kMillisecond);
 
 // One hazard zone toggled: new weights and a customization for every vehicle profile, published.
-void customize_toggle(benchmark::State& state) {
+void customize_toggle(benchmark::State& state, NetOf net_of) {
+  const Net& net = net_of();
   const std::filesystem::path dir = std::filesystem::path(SIAGA_SOURCE_DIR);
   auto layer = geodata::load_hazards(dir / "geodata/ambon/hazards-illustrative.geojson");
-  routing::LiveMetrics live(network(), cch(),
-                            routing::load_profiles(dir / "routing/vehicle-profiles.json"),
-                            geodata::overlay_hazards(network(), std::move(layer.zones)));
+  const geodata::HazardIndex hazards =
+      geodata::overlay_hazards(net.network, std::move(layer.zones));
+  uint32_t flooded_arcs = 0;
+  const uint32_t zone = hazards.find("flood-wai-batu-merah-25cm");
+  for (uint32_t arc = 0; arc < net.network.arc_count(); ++arc) {
+    for (const geodata::ArcHazard& hazard : hazards.hazards_of(arc))
+      flooded_arcs += hazard.zone == zone;
+  }
+  routing::LiveMetrics live(net.network, net.cch,
+                            routing::load_profiles(dir / "routing/vehicle-profiles.json"), hazards);
   bool on = false;
   for (auto _ : state) {
     on = !on;
@@ -240,8 +291,29 @@ void customize_toggle(benchmark::State& state) {
                                 : live.deactivate("flood-wai-batu-merah-25cm"));
   }
   state.counters["profiles"] = static_cast<double>(live.profiles().size());
+  state.counters["zone_arcs"] = flooded_arcs;
 }
-BENCHMARK(customize_toggle)->Name("customize/toggle")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(customize_toggle, island, &island)
+    ->Name("customize/toggle")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The routing figures again on real Kota Ambon (42,708 nodes), where ../shared/data has it.
+const bool kota_registered = [] {
+  if (!std::filesystem::exists(kota_pbf())) return false;
+  benchmark::RegisterBenchmark("kota/route/dijkstra", route_dijkstra, &kota)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("kota/route/engine", route_engine, &kota)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("kota/query/dijkstra", query_dijkstra, &kota)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("kota/query/engine", query_engine, &kota)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("kota/customize/toggle", customize_toggle, &kota)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  return true;
+}();
 
 }  // namespace
 
