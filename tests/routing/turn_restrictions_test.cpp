@@ -9,9 +9,11 @@
 #include <random>
 
 #include "siaga/geodata/graph_file.h"
+#include "siaga/geodata/hazards.h"
 #include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/snapper.h"
 #include "siaga/routing/cch.h"
+#include "siaga/routing/profile.h"
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
@@ -284,6 +286,36 @@ TEST_F(Junctions, CopiesSurviveTheGraphFile) {
   EXPECT_EQ(loaded.copy_arc_of, split_->network.copy_arc_of);
   EXPECT_EQ(loaded.arc_head, split_->network.arc_head);
   EXPECT_NEAR(metres(geodata::ImportResult{loaded, {}, {}}, 6, 5, 5, 8), 3000, 10);
+}
+
+// A flood over the junction covers every copy as it covers the street the copy drives, and a
+// closure there closes them all: no way round a hazard through a junction's copy.
+TEST_F(Junctions, HazardsCoverCopiesAsTheirStreets) {
+  const RoadNetwork& network = split_->network;
+  geodata::HazardZone flood;
+  flood.id = "flood-junction-5";
+  flood.kind = geodata::HazardKind::flood;
+  flood.depth_cm = 80;
+  const double lat = -3.691, lon = 128.109, r = 0.004;  // node 5, 440 m each way
+  flood.polygons.push_back(
+      {{{lat - r, lon - r}, {lat - r, lon + r}, {lat + r, lon + r}, {lat + r, lon - r}}, {}});
+  std::vector<geodata::HazardZone> zones{flood};
+  const geodata::HazardIndex hazards = geodata::overlay_hazards(network, std::move(zones));
+  ASSERT_GT(network.copy_arc_of.size(), 0u);
+  for (uint32_t arc = network.map_arc_count(); arc < network.arc_count(); ++arc) {
+    const auto copy = hazards.hazards_of(arc), street = hazards.hazards_of(network.map_arc(arc));
+    ASSERT_EQ(copy.size(), 1u) << "every copy leaves node 5, inside the flood";
+    ASSERT_EQ(street.size(), 1u);
+    EXPECT_EQ(copy[0].zone, street[0].zone);
+    EXPECT_NEAR(copy[0].overlap_m, street[0].overlap_m, 1e-3);
+  }
+  const auto profiles = routing::load_profiles(std::filesystem::path(SIAGA_SOURCE_DIR) /
+                                               "routing/vehicle-profiles.json");
+  const std::vector<uint8_t> active{1};
+  const auto weights = routing::profile_weights(network, profiles[0], hazards, active);
+  for (uint32_t arc = network.map_arc_count(); arc < network.arc_count(); ++arc) {
+    EXPECT_EQ(weights[arc], weights[network.map_arc(arc)]);
+  }
 }
 
 TEST(TurnRestrictions, ArcsThatDoNotMeetAreRefused) {
