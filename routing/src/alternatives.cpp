@@ -5,7 +5,6 @@
 
 namespace siaga::routing {
 
-using geodata::invalid_id;
 
 namespace {
 
@@ -13,9 +12,7 @@ namespace {
 // turn restrictions is the same street.
 std::vector<uint32_t> arcs_driven(const geodata::RoadNetwork& network, const Route& route) {
   std::vector<uint32_t> arcs;
-  for (uint32_t arc : route.arcs) arcs.push_back(network.map_arc(arc));
-  if (route.start_arc != invalid_id) arcs.push_back(network.map_arc(route.start_arc));
-  if (route.end_arc != invalid_id) arcs.push_back(network.map_arc(route.end_arc));
+  for (const RoutePiece& piece : route_pieces(route)) arcs.push_back(network.map_arc(piece.arc));
   return arcs;
 }
 
@@ -30,11 +27,9 @@ void each_copy(const geodata::RoadNetwork& network, uint32_t map_arc, Visit&& vi
 // The route's duration under `weights`, partial arcs rounded as the search rounds them.
 uint64_t duration_under(const Route& route, std::span<const uint32_t> weights) {
   uint64_t total = 0;
-  for (uint32_t arc : route.arcs) total += weights[arc];
-  if (route.start_arc != invalid_id)
-    total += partial_cost(weights[route.start_arc], route.start_fraction);
-  if (route.end_arc != invalid_id)
-    total += partial_cost(weights[route.end_arc], route.end_fraction);
+  for (const RoutePiece& piece : route_pieces(route)) {
+    total += partial_cost(weights[piece.arc], piece.fraction);
+  }
   return total;
 }
 
@@ -42,14 +37,10 @@ uint64_t duration_under(const Route& route, std::span<const uint32_t> weights) {
 double shared_length(const geodata::RoadNetwork& network, const Route& route,
                      const std::unordered_set<uint32_t>& used) {
   double shared = 0;
-  auto on_used = [&](uint32_t arc) { return used.contains(network.map_arc(arc)); };
-  for (uint32_t arc : route.arcs) {
-    if (on_used(arc)) shared += network.arc_length_m[arc];
+  for (const RoutePiece& piece : route_pieces(route)) {
+    if (used.contains(network.map_arc(piece.arc)))
+      shared += network.arc_length_m[piece.arc] * piece.fraction;
   }
-  if (route.start_arc != invalid_id && on_used(route.start_arc))
-    shared += network.arc_length_m[route.start_arc] * route.start_fraction;
-  if (route.end_arc != invalid_id && on_used(route.end_arc))
-    shared += network.arc_length_m[route.end_arc] * route.end_fraction;
   return shared;
 }
 

@@ -7,6 +7,21 @@ namespace siaga::routing {
 using geodata::invalid_id;
 using geodata::Snap;
 
+std::vector<RoutePiece> route_pieces(const Route& route) {
+  std::vector<RoutePiece> pieces;
+  const auto& points = route.geometry;  // start, nodes..., end (or start, end)
+  if (!route.found || route.start_arc == invalid_id || points.size() < 2) return pieces;
+  if (route.arcs.empty() && route.end_arc == invalid_id) {
+    pieces.push_back({route.start_arc, route.start_fraction, points.front(), points.back()});
+    return pieces;
+  }
+  pieces.push_back({route.start_arc, route.start_fraction, points[0], points[1]});
+  for (size_t i = 0; i < route.arcs.size(); ++i)
+    pieces.push_back({route.arcs[i], 1.0, points[i + 1], points[i + 2]});
+  pieces.push_back({route.end_arc, route.end_fraction, points[points.size() - 2], points.back()});
+  return pieces;
+}
+
 uint32_t partial_cost(uint32_t arc_cost, double fraction) {
   return static_cast<uint32_t>(std::lround(static_cast<double>(arc_cost) * fraction));
 }

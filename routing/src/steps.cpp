@@ -11,13 +11,6 @@ using geodata::LatLon;
 namespace {
 
 // A piece of the route: one arc, whole or in part, and where it is driven from and to.
-struct Piece {
-  uint32_t arc;
-  double fraction;
-  LatLon from;
-  LatLon to;
-};
-
 double initial_bearing(LatLon a, LatLon b) {
   constexpr double rad = std::numbers::pi / 180;
   const double y = std::sin((b.lon - a.lon) * rad) * std::cos(b.lat * rad);
@@ -25,20 +18,6 @@ double initial_bearing(LatLon a, LatLon b) {
                    std::sin(a.lat * rad) * std::cos(b.lat * rad) * std::cos((b.lon - a.lon) * rad);
   const double degrees = std::atan2(y, x) / rad;
   return degrees < 0 ? degrees + 360 : degrees;
-}
-
-std::vector<Piece> pieces_of(const Route& route) {
-  std::vector<Piece> pieces;
-  const auto& points = route.geometry;  // start, nodes..., end (or start, end)
-  if (route.arcs.empty() && route.end_arc == invalid_id) {
-    pieces.push_back({route.start_arc, route.start_fraction, points.front(), points.back()});
-    return pieces;
-  }
-  pieces.push_back({route.start_arc, route.start_fraction, points[0], points[1]});
-  for (size_t i = 0; i < route.arcs.size(); ++i)
-    pieces.push_back({route.arcs[i], 1.0, points[i + 1], points[i + 2]});
-  pieces.push_back({route.end_arc, route.end_fraction, points[points.size() - 2], points.back()});
-  return pieces;
 }
 
 bool same_road(const geodata::RoadNetwork& network, uint32_t a, uint32_t b) {
@@ -82,10 +61,10 @@ std::vector<Step> route_steps(const geodata::RoadNetwork& network,
                               std::span<const uint32_t> weights, const Route& route) {
   std::vector<Step> steps;
   if (!route.found || route.geometry.size() < 2 || route.start_arc == invalid_id) return steps;
-  const std::vector<Piece> pieces = pieces_of(route);
+  const std::vector<RoutePiece> pieces = route_pieces(route);
   uint32_t assigned_ms = 0;
   for (size_t i = 0; i < pieces.size(); ++i) {
-    const Piece& piece = pieces[i];
+    const RoutePiece& piece = pieces[i];
     if (steps.empty() || !same_road(network, pieces[i - 1].arc, piece.arc)) {
       Step step;
       step.name = network.way_name[network.arc_way[piece.arc]];

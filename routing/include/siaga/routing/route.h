@@ -31,6 +31,19 @@ struct Route {
   double to_snap_m = 0;
 };
 
+// One arc of a route as driven: whole (fraction 1) or the part at either end, and where on the
+// route's geometry it begins and ends.
+struct RoutePiece {
+  uint32_t arc;
+  double fraction;
+  geodata::LatLon from;
+  geodata::LatLon to;
+};
+
+// A found route's arcs in driving order, partial start and end included (what its duration,
+// distance and steps are sums over).
+std::vector<RoutePiece> route_pieces(const Route& route);
+
 // Costs of driving part of an arc, rounded the same way by every engine.
 uint32_t partial_cost(uint32_t arc_cost, double fraction);
 
