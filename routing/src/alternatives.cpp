@@ -5,7 +5,6 @@
 
 namespace siaga::routing {
 
-
 namespace {
 
 // Every street (map arc) a route drives, in part or whole: a copy of an arc at a junction split by
