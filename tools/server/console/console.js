@@ -264,7 +264,12 @@ function renderRecommendation(answer) {
   setStatus(answer.recommended.length ? '' : t('status.none_reach'));
 }
 
+// Answers arrive in any order: only the newest question's may fill the panels, so that a quick
+// second click never shows the first place's units or cameras.
+const asked = { recommendation: 0, cameras: 0 };
+
 async function recommend() {
+  const question = ++asked.recommendation;
   const body = { lat: Number(el('lat').value), lon: Number(el('lon').value),
                  type: el('type').value, k: Number(el('k').value) || 3 };
   layers.incident.clearLayers();
@@ -274,10 +279,13 @@ async function recommend() {
   setStatus(t('status.asking'));
   el('results').replaceChildren();  // no stale button while the answer is on its way
   try {
-    state.lastRecommendation = await post('/v1/recommend', body);
+    const answer = await post('/v1/recommend', body);
+    if (question !== asked.recommendation) return;
+    state.lastRecommendation = answer;
     renderRecommendation(state.lastRecommendation);
     await showCameras(body.lat, body.lon);
   } catch (error) {
+    if (question !== asked.recommendation) return;
     layers.routes.clearLayers();
     el('results').replaceChildren();
     setStatus(error.message);
@@ -287,10 +295,12 @@ async function recommend() {
 // The register's cameras within 500 m of the incident, nearest first, as links: Siaga shows no
 // video itself. A sample register says so.
 async function showCameras(lat, lon) {
+  const question = ++asked.cameras;
   const list = el('cameras');
   layers.cameras.clearLayers();
   try {
     const answer = await api(`/v1/cameras?near=${lat},${lon}&radius=500`);
+    if (question !== asked.cameras) return;
     el('cameras-note').textContent = answer.sample ? t('cameras.sample') : '';
     list.replaceChildren(...answer.cameras.map((camera) => {
       const item = document.createElement('li');
@@ -308,6 +318,7 @@ async function showCameras(lat, lon) {
     }));
     if (!answer.cameras.length) list.textContent = t('cameras.none');
   } catch (error) {
+    if (question !== asked.cameras) return;
     el('cameras-note').textContent = '';
     list.textContent = error.message;
   }
