@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "csr.h"
+
 namespace siaga::routing {
 
 namespace {
@@ -18,9 +20,8 @@ std::vector<uint32_t> arcs_driven(const geodata::RoadNetwork& network, const Rou
 // The map arc and every copy of it.
 template <class Visit>
 void each_copy(const geodata::RoadNetwork& network, uint32_t map_arc, Visit&& visit) {
-  const auto after = std::upper_bound(network.first_out.begin(), network.first_out.end(), map_arc);
-  const auto tail = static_cast<uint32_t>(after - network.first_out.begin() - 1);
-  geodata::for_each_arc_copy(network, tail, map_arc, [&](uint32_t arc, uint32_t) { visit(arc); });
+  geodata::for_each_arc_copy(network, csr_row_of(network.first_out, map_arc), map_arc,
+                             [&](uint32_t arc, uint32_t) { visit(arc); });
 }
 
 // The route's duration under `weights`, partial arcs rounded as the search rounds them.
