@@ -67,6 +67,7 @@ Client::Client(ClientOptions options, MessageHandler on_message)
   mosquitto_connect_callback_set(mosq_, &Client::on_connect);
   mosquitto_disconnect_callback_set(mosq_, &Client::on_disconnect);
   mosquitto_publish_callback_set(mosq_, &Client::on_publish);
+  mosquitto_subscribe_callback_set(mosq_, &Client::on_subscribe);
   mosquitto_message_callback_set(mosq_, &Client::on_message);
   mosquitto_max_inflight_messages_set(mosq_, options_.max_inflight);
   if (!options_.username.empty()) {
@@ -89,11 +90,14 @@ Client::~Client() {
 }
 
 void Client::subscribe(std::string pattern, int qos) {
+  bool link_open = false;
   {
     std::lock_guard lock(mutex_);
     subscriptions_.emplace_back(pattern, qos);
+    link_open = link_open_;
   }
-  if (connected_) mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
+  // A connect that copied the list before our pattern was in it still gets it from here.
+  if (link_open) mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
 }
 
 void Client::start() {
@@ -138,7 +142,7 @@ void Client::run_network() {
       if (connected_) backoff = shortest;
       continue;
     }
-    connected_ = false;  // until on_connect says otherwise, whichever error path this was
+    mark_link_closed();  // until on_connect says otherwise, whichever error path this was
     // A session lost is always said. Otherwise NO_CONN only repeats a failed reconnect, and after
     // a refusal the broker's hang-up says nothing new.
     const bool session_lost = std::exchange(session_up_, false);
@@ -184,7 +188,7 @@ void Client::stop() {
   // when the broker does not read).
   mosquitto_disconnect(mosq_);
   if (network_.joinable()) network_.join();
-  connected_ = false;
+  mark_link_closed();
 }
 
 bool Client::wait_connected(std::chrono::milliseconds timeout) {
@@ -272,21 +276,45 @@ void Client::on_connect(mosquitto* mosq, void* self_pointer, int rc) {
   {
     std::lock_guard lock(self->mutex_);
     subscriptions = self->subscriptions_;
+    self->link_open_ = true;
   }
+  // Connected means subscribed: a message published to us once wait_connected() returned is
+  // ours (on a first session the broker has nothing queued for patterns it has not yet seen).
+  // The acknowledgements come on this same network thread, after this callback returns.
+  self->pending_subacks_.clear();
   for (const auto& [pattern, qos] : subscriptions) {
-    mosquitto_subscribe(mosq, nullptr, pattern.c_str(), qos);
+    int mid = 0;
+    if (mosquitto_subscribe(mosq, &mid, pattern.c_str(), qos) == MOSQ_ERR_SUCCESS)
+      self->pending_subacks_.insert(mid);
   }
+  if (self->pending_subacks_.empty()) self->mark_connected();
+}
+
+void Client::on_subscribe(mosquitto*, void* self_pointer, int mid, int, const int*) {
+  auto* self = static_cast<Client*>(self_pointer);
+  if (self->pending_subacks_.erase(mid) == 1 && self->pending_subacks_.empty())
+    self->mark_connected();
+}
+
+void Client::mark_connected() {
   {
-    std::lock_guard lock(self->mutex_);
-    self->connected_ = true;
-    ++self->connect_count_;
+    std::lock_guard lock(mutex_);
+    connected_ = true;
+    ++connect_count_;
   }
-  self->changed_.notify_all();
+  changed_.notify_all();
+}
+
+void Client::mark_link_closed() {
+  std::lock_guard lock(mutex_);
+  connected_ = false;
+  link_open_ = false;
 }
 
 void Client::on_disconnect(mosquitto*, void* self_pointer, int) {
   auto* self = static_cast<Client*>(self_pointer);
-  self->connected_ = false;
+  self->mark_link_closed();
+  self->pending_subacks_.clear();
   self->changed_.notify_all();
 }
 

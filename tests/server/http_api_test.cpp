@@ -455,7 +455,6 @@ TEST(HttpV1, DispatchEventReachesASubscriberThroughTheBroker) {
   crew.subscribe("siaga/v1/events/dispatch");
   crew.start();
   ASSERT_TRUE(crew.wait_connected(std::chrono::seconds(10)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the SUBACK
   const auto [status, body] = served.post(
       "/v1/dispatch",
       R"({"unit_id": "DMK-01", "incident_id": "112-7", "type": "fire", "lat": -3.7, "lon": 128.18})");

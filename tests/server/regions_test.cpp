@@ -83,7 +83,6 @@ TEST(Regions, TwoRegionsOnOneBrokerNeverSeeEachOthersFixes) {
   mqtt::Client trackers(broker.client("trackers", engine_user));
   trackers.start();
   ASSERT_TRUE(trackers.wait_connected(5s));
-  std::this_thread::sleep_for(300ms);  // the engines' subscriptions are in place
 
   // Every unit on its own region's topic; then each region's units also on version 1's topics,
   // which a region's engine does not take.
@@ -154,7 +153,6 @@ TEST(Regions, EachRegionHasItsOwnUsersOnASharedBroker) {
     client->start();
     ASSERT_TRUE(client->wait_connected(5s)) << "a region's user could not log in";
   }
-  std::this_thread::sleep_for(300ms);  // the engine's subscription is in place
   const std::string payload = fix_at_home(fleet.units[0], tracking::now_ms()).SerializeAsString();
   other_unit.publish(maluku_tengah.fix("AMB-01"), payload);
   other_engine.publish(maluku_tengah.event("dispatch"), payload);

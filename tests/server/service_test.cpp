@@ -64,6 +64,12 @@ TEST(Service, IncidentChangesAreToldOnMqttAndCrewStatusesRecorded) {
     Service service(options_for(broker, state));
     service.start();
     httplib::Client http("127.0.0.1", service.http_port());
+    // The engine's first session: until its subscriptions are acknowledged, a status published
+    // now would not be queued for it (/health says mqtt_connected only once they are).
+    ASSERT_TRUE(test::eventually([&] {
+      const auto health = http.Get("/health");
+      return health && Json::parse(health->body).value("mqtt_connected", false);
+    })) << "the engine never connected to the broker";
     const auto created =
         http.Post("/v1/incidents", R"({"lat": -3.6930, "lon": 128.1820, "class": "medical"})",
                   "application/json");

@@ -73,6 +73,8 @@ class Client {
   // Connects in the background and keeps reconnecting until stopped or destroyed. start() and
   // stop() come from one thread (the owner's); everything else from any.
   void start();
+  // Connected and every remembered pattern acknowledged by the broker (SUBACK): from then on
+  // nothing published to those patterns passes this client by.
   bool wait_connected(std::chrono::milliseconds timeout);
   bool connected() const { return connected_; }
   uint64_t connect_count() const { return connect_count_; }
@@ -97,6 +99,9 @@ class Client {
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
+  static void on_subscribe(mosquitto*, void* self, int mid, int granted_count, const int* granted);
+  void mark_connected();
+  void mark_link_closed();
   void settle_tracked(int mid);
   static void on_message(mosquitto*, void* self, const mosquitto_message* message);
   void run_network();
@@ -121,6 +126,7 @@ class Client {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool started_ = false;
+  bool link_open_ = false;  // on_connect has copied subscriptions_ (under mutex_)
   std::atomic<bool> stopping_{false};
   std::chrono::steady_clock::time_point stop_requested_;
   std::thread network_;
@@ -128,6 +134,7 @@ class Client {
   std::string last_link_report_;
   bool refused_ = false;
   bool session_up_ = false;
+  std::set<int> pending_subacks_;  // this connect's SUBSCRIBEs not yet acknowledged
 };
 
 }  // namespace siaga::mqtt
