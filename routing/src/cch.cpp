@@ -45,32 +45,49 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
                        bool upward) {
   reset(side);
   expand_seeds(*cch_, metric, seeds, upward, side.seeds);
-  // The search space is the union of the seeds' elimination-tree ancestors, in rank order.
+  // The search space is the union of the seeds' elimination-tree ancestors, in rank order. Each
+  // seed's chain up to the first node already listed is sorted: a few (a point's two or four
+  // seeds) are merged in as they come, many sorted once at the end.
+  std::vector<uint32_t>& visited = side.visited;
+  const bool merge_each = side.seeds.size() <= 4;
   for (uint32_t i = 0; i < side.seeds.size(); ++i) {
     const uint32_t start = cch_->rank[side.seeds[i].node];
+    const size_t listed = visited.size();
     for (uint32_t x = start; x != invalid_id && !in_search_space_[x]; x = cch_->parent[x]) {
       in_search_space_[x] = 1;
-      side.visited.push_back(x);
+      visited.push_back(x);
+    }
+    if (merge_each && listed > 0 && visited.size() > listed) {
+      merge_scratch_.assign(visited.begin(), visited.end());
+      std::merge(merge_scratch_.begin(), merge_scratch_.begin() + listed,
+                 merge_scratch_.begin() + listed, merge_scratch_.end(), visited.begin());
     }
     if (side.seeds[i].cost_ms < side.cost[start]) {
       side.cost[start] = side.seeds[i].cost_ms;
       side.origin[start] = i;
     }
   }
-  // One seed's ancestors are sorted already; several need merging.
-  if (side.seeds.size() > 1) std::sort(side.visited.begin(), side.visited.end());
-  for (uint32_t x : side.visited) in_search_space_[x] = 0;
+  if (!merge_each) std::sort(visited.begin(), visited.end());
+  for (uint32_t x : visited) in_search_space_[x] = 0;
 }
 
 void CchQuery::relax(Search& side, const std::vector<uint32_t>& weight, uint32_t x) {
-  const uint32_t cost = side.cost[x];
-  for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
-    if (weight[e] >= infinite_weight) continue;
-    const uint32_t y = cch_->up_head[e];
-    if (cost + weight[e] < side.cost[y]) {
-      side.cost[y] = cost + weight[e];
-      side.edge[y] = e;
-      side.origin[y] = side.origin[x];
+  // Plain pointers: the compiler cannot tell the vectors' buffers apart from the costs written.
+  const uint32_t* head = cch_->up_head.data();
+  const uint32_t* w = weight.data();
+  uint32_t* cost = side.cost.data();
+  uint32_t* edge = side.edge.data();
+  uint32_t* origin = side.origin.data();
+  const uint32_t here = cost[x];
+  const uint32_t from = origin[x];
+  const uint32_t end = cch_->first_up[x + 1];
+  for (uint32_t e = cch_->first_up[x]; e < end; ++e) {
+    if (w[e] >= infinite_weight) continue;
+    const uint32_t y = head[e];
+    if (here + w[e] < cost[y]) {
+      cost[y] = here + w[e];
+      edge[y] = e;
+      origin[y] = from;
     }
   }
 }
@@ -161,25 +178,31 @@ void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
   }
 }
 
-// The arcs from the winning source seed over `meeting` to the winning target seed.
+// The arcs from the winning source seed over `meeting` to the winning target seed. Unpacked into
+// the query's own buffer and copied out once: grown in place, a 700-arc route reallocated ten
+// times.
 void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs) {
+  std::vector<uint32_t>& path = path_buffer_;
+  path.clear();
   const CoreSeed& source = forward_.seeds[forward_.origin[meeting]];
-  append_walk(*cch_, source.from_slot, source.to_slot, arcs);
+  append_walk(*cch_, source.from_slot, source.to_slot, path);
   // Source side: edges from the meeting node down to the source, then reversed into order.
-  std::vector<uint32_t> up_edges;
+  std::vector<uint32_t>& up_edges = up_edges_;
+  up_edges.clear();
   for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
     const uint32_t e = forward_.edge[x];
     up_edges.push_back(e);
     x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
-  for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) unpack(metric, *it, true, arcs);
+  for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) unpack(metric, *it, true, path);
   for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
     const uint32_t e = backward_.edge[x];
-    unpack(metric, e, false, arcs);
+    unpack(metric, e, false, path);
     x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
   const CoreSeed& target = backward_.seeds[backward_.origin[meeting]];
-  append_walk(*cch_, target.from_slot, target.to_slot, arcs);
+  append_walk(*cch_, target.from_slot, target.to_slot, path);
+  arcs.insert(arcs.end(), path.begin(), path.end());
 }
 
 PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed> sources,

@@ -105,7 +105,7 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   const SnapSeeds sources = source_seeds(network, from, weights);
   const SnapSeeds targets = target_seeds(network, to, weights);
   const uint32_t direct = same_segment_cost(from, to, weights);
-  const PathResult path = find_path(sources.seeds, targets.seeds);
+  PathResult path = find_path(sources.seeds, targets.seeds);
 
   if (direct != unreachable && direct <= path.cost_ms) {
     route.found = true;
@@ -125,7 +125,7 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   }
   route.found = true;
   route.duration_ms = path.cost_ms;
-  route.arcs = path.arcs;
+  route.arcs = std::move(path.arcs);
   route.distance_m =
       network.arc_length_m[sources.arc[path.source]] * sources.fraction[path.source] +
       network.arc_length_m[targets.arc[path.target]] * targets.fraction[path.target];
@@ -133,9 +133,10 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   route.start_fraction = sources.fraction[path.source];
   route.end_arc = targets.arc[path.target];
   route.end_fraction = targets.fraction[path.target];
+  route.geometry.reserve(route.arcs.size() + 3);
   route.geometry.push_back(from.position);
   route.geometry.push_back(network.node_position[sources.seeds[path.source].node]);
-  for (uint32_t arc : path.arcs) {
+  for (uint32_t arc : route.arcs) {
     route.distance_m += network.arc_length_m[arc];
     route.geometry.push_back(network.node_position[network.arc_head[arc]]);
   }

@@ -182,6 +182,9 @@ class CchQuery {
   Search backward_;
   std::vector<uint32_t> sweep_;  // all_costs' costs by rank
   std::vector<uint8_t> in_search_space_;
+  std::vector<uint32_t> merge_scratch_;  // prepare's ancestor lists being merged
+  std::vector<uint32_t> path_buffer_;    // path_arcs' arcs, reused
+  std::vector<uint32_t> up_edges_;       // path_arcs' source-side edges, reused
   std::vector<std::pair<uint32_t, bool>> unpack_stack_;
 };
 
