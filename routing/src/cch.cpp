@@ -26,17 +26,13 @@ void expects_metric_of(const Cch& cch, const CchMetric& metric) {
 
 CchQuery::CchQuery(const Cch& cch) : cch_(&cch), in_search_space_(cch.node_count(), 0) {
   for (Search* side : {&forward_, &backward_}) {
-    side->cost.assign(cch.node_count(), unreachable);
-    side->edge.assign(cch.node_count(), invalid_id);
-    side->origin.assign(cch.node_count(), invalid_id);
+    side->label.assign(cch.node_count(), Label{});
   }
 }
 
 void CchQuery::reset(Search& side) {
   for (uint32_t x : side.visited) {
-    side.cost[x] = unreachable;
-    side.edge[x] = invalid_id;
-    side.origin[x] = invalid_id;
+    side.label[x] = Label{};
   }
   side.visited.clear();
 }
@@ -62,9 +58,9 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
       std::merge(merge_scratch_.begin(), merge_scratch_.begin() + listed,
                  merge_scratch_.begin() + listed, merge_scratch_.end(), visited.begin());
     }
-    if (side.seeds[i].cost_ms < side.cost[start]) {
-      side.cost[start] = side.seeds[i].cost_ms;
-      side.origin[start] = i;
+    if (side.seeds[i].cost_ms < side.label[start].cost) {
+      side.label[start].cost = side.seeds[i].cost_ms;
+      side.label[start].origin = i;
     }
   }
   if (!merge_each) std::sort(visited.begin(), visited.end());
@@ -75,20 +71,14 @@ void CchQuery::relax(Search& side, const std::vector<uint32_t>& weight, uint32_t
   // Plain pointers: the compiler cannot tell the vectors' buffers apart from the costs written.
   const uint32_t* head = cch_->up_head.data();
   const uint32_t* w = weight.data();
-  uint32_t* cost = side.cost.data();
-  uint32_t* edge = side.edge.data();
-  uint32_t* origin = side.origin.data();
-  const uint32_t here = cost[x];
-  const uint32_t from = origin[x];
+  Label* label = side.label.data();
+  const uint32_t here = label[x].cost;
+  const uint32_t from = label[x].origin;
   const uint32_t end = cch_->first_up[x + 1];
   for (uint32_t e = cch_->first_up[x]; e < end; ++e) {
     if (w[e] >= infinite_weight) continue;
     const uint32_t y = head[e];
-    if (here + w[e] < cost[y]) {
-      cost[y] = here + w[e];
-      edge[y] = e;
-      origin[y] = from;
-    }
+    if (here + w[e] < label[y].cost) label[y] = {here + w[e], e, from};
   }
 }
 
@@ -97,7 +87,7 @@ void CchQuery::search(Search& side, const CchMetric& metric, std::span<const See
   prepare(side, metric, seeds, upward);
   const std::vector<uint32_t>& weight = upward ? metric.up : metric.down;
   for (uint32_t x : side.visited) {
-    if (side.cost[x] != unreachable) relax(side, weight, x);
+    if (side.label[x].cost != unreachable) relax(side, weight, x);
   }
 }
 
@@ -127,18 +117,18 @@ std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
   std::sort(ancestors.begin(), ancestors.end(), std::greater<>());
   for (uint32_t x : ancestors) {
     in_search_space_[x] = 0;
-    uint64_t best = backward_.cost[x];
+    uint64_t best = backward_.label[x].cost;
     for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
-      const uint32_t above = forward_.cost[cch_->up_head[e]];
+      const uint32_t above = forward_.label[cch_->up_head[e]].cost;
       if (metric.up[e] >= infinite_weight || above == unreachable) continue;
       best = std::min<uint64_t>(best, uint64_t{metric.up[e]} + above);
     }
-    forward_.cost[x] = static_cast<uint32_t>(std::min<uint64_t>(best, unreachable));
+    forward_.label[x].cost = static_cast<uint32_t>(std::min<uint64_t>(best, unreachable));
   }
   std::vector<uint32_t> costs(sources.size(), unreachable);
   for (size_t i = 0; i < sources.size(); ++i) {
     for (const CoreSeed& seed : core_sources[i]) {
-      const uint32_t rest = forward_.cost[cch_->rank[seed.node]];
+      const uint32_t rest = forward_.label[cch_->rank[seed.node]].cost;
       if (rest == unreachable) continue;
       costs[i] = static_cast<uint32_t>(std::min<uint64_t>(costs[i], uint64_t{seed.cost_ms} + rest));
     }
@@ -184,23 +174,23 @@ void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
 void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs) {
   std::vector<uint32_t>& path = path_buffer_;
   path.clear();
-  const CoreSeed& source = forward_.seeds[forward_.origin[meeting]];
+  const CoreSeed& source = forward_.seeds[forward_.label[meeting].origin];
   append_walk(*cch_, source.from_slot, source.to_slot, path);
   // Source side: edges from the meeting node down to the source, then reversed into order.
   std::vector<uint32_t>& up_edges = up_edges_;
   up_edges.clear();
-  for (uint32_t x = meeting; forward_.edge[x] != invalid_id;) {
-    const uint32_t e = forward_.edge[x];
+  for (uint32_t x = meeting; forward_.label[x].edge != invalid_id;) {
+    const uint32_t e = forward_.label[x].edge;
     up_edges.push_back(e);
     x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
   for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) unpack(metric, *it, true, path);
-  for (uint32_t x = meeting; backward_.edge[x] != invalid_id;) {
-    const uint32_t e = backward_.edge[x];
+  for (uint32_t x = meeting; backward_.label[x].edge != invalid_id;) {
+    const uint32_t e = backward_.label[x].edge;
     unpack(metric, e, false, path);
     x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
-  const CoreSeed& target = backward_.seeds[backward_.origin[meeting]];
+  const CoreSeed& target = backward_.seeds[backward_.label[meeting].origin];
   append_walk(*cch_, target.from_slot, target.to_slot, path);
   arcs.insert(arcs.end(), path.begin(), path.end());
 }
@@ -222,8 +212,8 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
     const uint32_t x = b == b_end || (f != f_end && *f < *b) ? *f : *b;
     const bool in_forward = f != f_end && *f == x;
     const bool in_backward = b != b_end && *b == x;
-    const uint32_t forward_cost = forward_.cost[x];
-    const uint32_t backward_cost = backward_.cost[x];
+    const uint32_t forward_cost = forward_.label[x].cost;
+    const uint32_t backward_cost = backward_.label[x].cost;
     if (in_forward && in_backward && forward_cost != unreachable && backward_cost != unreachable &&
         forward_cost + backward_cost < result.cost_ms) {
       result.cost_ms = forward_cost + backward_cost;
@@ -255,8 +245,8 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
     return result;
   }
   if (meeting == invalid_id) return result;
-  result.source = forward_.seeds[forward_.origin[meeting]].seed;
-  result.target = backward_.seeds[backward_.origin[meeting]].seed;
+  result.source = forward_.seeds[forward_.label[meeting].origin].seed;
+  result.target = backward_.seeds[backward_.label[meeting].origin].seed;
   path_arcs(metric, meeting, result.arcs);
   return result;
 }
@@ -303,7 +293,7 @@ void CchQuery::all_costs(const CchMetric& metric, std::span<const Seed> sources,
   const uint32_t n = cch_->node_count();
   std::vector<uint32_t>& cost = sweep_;
   cost.assign(n, unreachable);
-  for (uint32_t x : forward_.visited) cost[x] = forward_.cost[x];
+  for (uint32_t x : forward_.visited) cost[x] = forward_.label[x].cost;
   // PHAST: every shortest path is up then down, so one sweep from the top settles all nodes.
   for (uint32_t x = n; x-- > 0;) {
     uint32_t best = cost[x];
@@ -331,7 +321,7 @@ Buckets build_buckets(const Cch& cch, const CchMetric& metric,
   for (uint32_t i = 0; i < items.size(); ++i) {
     query.search(side, metric, items[i], upward);
     for (uint32_t x : side.visited) {
-      if (side.cost[x] != unreachable) entries.push_back({x, i, side.cost[x]});
+      if (side.label[x].cost != unreachable) entries.push_back({x, i, side.label[x].cost});
     }
     for (const Seed& seed : items[i]) {
       const uint32_t slot = cch.node_slot[seed.node];
@@ -368,7 +358,7 @@ std::vector<uint32_t> scan_buckets(const Buckets& buckets, const CchMetric& metr
   CchQuery::Search& side = upward ? query.forward_ : query.backward_;
   query.search(side, metric, seeds, upward);
   for (uint32_t x : side.visited) {
-    const uint32_t here = side.cost[x];
+    const uint32_t here = side.label[x].cost;
     if (here == unreachable) continue;
     for (uint32_t k = buckets.first_entry[x]; k < buckets.first_entry[x + 1]; ++k) {
       cost[buckets.entry_item[k]] =

@@ -159,10 +159,14 @@ class CchQuery {
                                bool);
   friend std::vector<uint32_t> scan_buckets(const Buckets&, const CchMetric&, std::span<const Seed>,
                                             bool, CchQuery&);
+  // One node's state, together: a relaxation reads and writes one cache line, not three.
+  struct Label {
+    uint32_t cost = unreachable;
+    uint32_t edge = geodata::invalid_id;    // CCH edge that reached the node
+    uint32_t origin = geodata::invalid_id;  // seed index the cost comes from
+  };
   struct Search {
-    std::vector<uint32_t> cost;
-    std::vector<uint32_t> edge;    // CCH edge that reached the node
-    std::vector<uint32_t> origin;  // seed index the cost comes from
+    std::vector<Label> label;  // by rank
     std::vector<uint32_t> visited;
     std::vector<CoreSeed> seeds;  // the caller's seeds on core nodes
   };
