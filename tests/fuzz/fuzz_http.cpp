@@ -217,5 +217,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "HTTP %d: %s\n", reply.status, reply.body.dump().c_str());
     std::abort();
   }
+  // What is sent, spliced texts included, is always JSON.
+  (void)server::Json::parse(server::reply_text(reply));
   return 0;
 }

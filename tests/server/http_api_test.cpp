@@ -285,6 +285,8 @@ TEST(HttpV1, RecommendAnswersAsTheRankingDoesAndRefusesBadRequests) {
     EXPECT_EQ(item["unit_id"], ranking.recommended[i].state.unit.id);
     EXPECT_EQ(item["eta_s"], seconds(ranking.recommended[i].eta_ms));
     EXPECT_EQ(item["route"]["type"], "LineString");
+    EXPECT_TRUE(item["route"] == dispatch::line_string(ranking.recommended[i].route.geometry))
+        << "the route's line, written as text and spliced in, is the ranking's";
     EXPECT_TRUE(item["hazards"]["on_route"].is_array());
     const std::string type = item["type"];
     EXPECT_TRUE(type == "fire_truck" || type == "rescue") << type;
@@ -584,6 +586,40 @@ TEST(Polyline, RoundTripsAndRefusesGarbage) {
   EXPECT_NEAR((*decoded)[2].lon, -126.453, 1e-9);
   EXPECT_FALSE(decode_polyline("_p~iF", 5));
   EXPECT_FALSE(decode_polyline(std::string(40, '~'), 5));
+}
+
+// The route's GeoJSON is written as text, not built as Json: the same numbers, whatever the
+// coordinate (negative, whole, a half micro-degree to round, far off the island).
+TEST(JsonText, ALineStringWrittenAsTextParsesToTheSameNumbersAsItsJson) {
+  std::mt19937_64 random(5);
+  std::uniform_real_distribution<double> lat(-90, 90), lon(-180, 180), near(-0.5, 0.5);
+  std::vector<geodata::LatLon> points = {{0, 0},
+                                         {-3.693, 128.182},
+                                         {-4, 128},
+                                         {-0.0000005, 1.0000005},
+                                         {89.9999996, -179.9999996},
+                                         {-3.1234565, 128.0000004}};
+  for (int i = 0; i < 2000; ++i) points.push_back({lat(random), lon(random)});
+  for (int i = 0; i < 2000; ++i) points.push_back({-3.7 + near(random), 128.2 + near(random)});
+  const std::string text = dispatch::line_string_text(points);
+  // (Not always the same text: Json writes some rounded doubles with 17 digits,
+  // -3.6087920000000002.)
+  EXPECT_TRUE(Json::parse(text) == dispatch::line_string(points)) << "different numbers";
+  EXPECT_EQ(Json::parse(dispatch::line_string_text({})), dispatch::line_string({}));
+}
+
+TEST(JsonText, AReplysMarkersBecomeTheirTextAndNothingElseIsTouched) {
+  Reply reply;
+  reply.body = {{"first", add_raw(reply, R"({"type":"LineString","coordinates":[[1.5,2.0]]})")},
+                {"not_ours", "\x01raw:7"},
+                {"second", Json::array({add_raw(reply, "[1,2,3]")})},
+                {"text", "raw:0"}};
+  const Json sent = Json::parse(reply_text(reply));
+  EXPECT_EQ(sent["first"]["coordinates"][0][1], 2.0);
+  EXPECT_EQ(sent["second"][0], Json::array({1, 2, 3}));
+  EXPECT_EQ(sent["not_ours"], "\x01raw:7");
+  EXPECT_EQ(sent["text"], "raw:0");
+  EXPECT_EQ(reply_text(Reply{200, {{"a", 1}}}), R"({"a":1})");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "siaga/dispatch/geojson.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "siaga/routing/hazard_report.h"
@@ -38,6 +39,42 @@ Json line_string(std::span<const geodata::LatLon> points) {
     coordinates.push_back({rounded(p.lon, 6), rounded(p.lat, 6)});
   }
   return {{"type", "LineString"}, {"coordinates", coordinates}};
+}
+
+namespace {
+// A coordinate rounded to 6 decimals as the shortest text of that number (what Json writes for
+// the rounded double): micro-degrees as an integer, the fraction's trailing zeros dropped but one.
+void append_coordinate(std::string& out, double value) {
+  const int64_t micro = std::llround(value * 1e6);
+  if (micro < 0) out.push_back('-');
+  const uint64_t magnitude = micro < 0 ? 0 - static_cast<uint64_t>(micro) : micro;
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, magnitude / 1'000'000);
+  out.append(digits, end);
+  out.push_back('.');
+  uint64_t fraction = magnitude % 1'000'000;
+  int width = 6;
+  while (width > 1 && fraction % 10 == 0) fraction /= 10, --width;
+  char text[6];
+  for (int i = width - 1; i >= 0; --i, fraction /= 10)
+    text[i] = static_cast<char>('0' + fraction % 10);
+  out.append(text, width);
+}
+}  // namespace
+
+std::string line_string_text(std::span<const geodata::LatLon> points) {
+  std::string out = R"({"type":"LineString","coordinates":[)";
+  out.reserve(out.size() + points.size() * 26 + 2);
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('[');
+    append_coordinate(out, points[i].lon);
+    out.push_back(',');
+    append_coordinate(out, points[i].lat);
+    out.push_back(']');
+  }
+  out.append("]}");
+  return out;
 }
 
 Json route_json(const geodata::RoadNetwork& network, const routing::Route& route) {

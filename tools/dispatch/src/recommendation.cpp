@@ -102,7 +102,7 @@ Ranking rank_units(const DispatchContext& context, std::span<const UnitState> un
 }
 
 Json ranked_unit_json(const DispatchContext& context, const routing::MetricSet& metrics,
-                      const RankedUnit& ranked, int64_t now_ms) {
+                      const RankedUnit& ranked, int64_t now_ms, const LineWriter& line) {
   const auto& profiles = context.live.profiles();
   const routing::VehicleProfile& profile =
       profiles[routing::profile_index(profiles, ranked.state.unit.type)];
@@ -114,7 +114,7 @@ Json ranked_unit_json(const DispatchContext& context, const routing::MetricSet& 
                       {"lon", fix.lon},
                       {"fix_age_s", std::max<int64_t>(0, now_ms - fix.time_ms) / 1000.0},
                       {"off_road", ranked.state.road->off_road}};
-  item["route"] = line_string(ranked.route.geometry);
+  item["route"] = line(ranked.route.geometry);
   item["hazards"] = hazards_json(context.live, metrics, profile, ranked.route);
   return item;
 }
@@ -143,7 +143,8 @@ Json active_zones_json(const DispatchContext& context, const routing::MetricSet&
   return active;
 }
 
-Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_t now_ms) {
+Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_t now_ms,
+                  const LineWriter& line) {
   Json out = dataset_label(context.network);
   out["incident"] = {{"type", ranking.incident_class->name},
                      {"unit_types", ranking.incident_class->unit_types},
@@ -151,10 +152,11 @@ Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_
   Json recommended = Json::array();
   for (size_t rank = 0; rank < ranking.recommended.size(); ++rank) {
     Json item = {{"rank", rank + 1}};
-    item.update(ranked_unit_json(context, *ranking.metrics, ranking.recommended[rank], now_ms));
-    recommended.push_back(item);
+    item.update(
+        ranked_unit_json(context, *ranking.metrics, ranking.recommended[rank], now_ms, line));
+    recommended.push_back(std::move(item));
   }
-  out["recommended"] = recommended;
+  out["recommended"] = std::move(recommended);
   out["unreachable"] = skipped_json(ranking.unreachable, "reason");
   out["not_available"] = skipped_json(ranking.not_available, "why");
   out["hazards_active"] = active_zones_json(context, *ranking.metrics);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include "request_body.h"
@@ -17,6 +18,42 @@ namespace siaga::server {
 
 Reply error_reply(int status, std::string message) {
   return {status, Json{{"error", std::move(message)}}};
+}
+
+namespace {
+// A control character no answer's own strings hold, so the marker cannot be met by chance.
+constexpr std::string_view raw_prefix = "\x01raw:";
+constexpr std::string_view dumped_prefix = "\"\\u0001raw:";  // as Json::dump() writes it
+}  // namespace
+
+Json add_raw(Reply& reply, std::string json_text) {
+  reply.raw.push_back(std::move(json_text));
+  return std::string(raw_prefix) + std::to_string(reply.raw.size() - 1);
+}
+
+std::string reply_text(const Reply& reply) {
+  std::string text = reply.body.dump();
+  if (reply.raw.empty()) return text;
+  std::string out;
+  size_t from = 0;
+  for (size_t at = text.find(dumped_prefix); at != std::string::npos;
+       at = text.find(dumped_prefix, from)) {
+    const size_t digits = at + dumped_prefix.size();
+    const size_t quote = text.find('"', digits);
+    size_t index = reply.raw.size();
+    if (quote != std::string::npos)
+      std::from_chars(text.data() + digits, text.data() + quote, index);
+    if (index >= reply.raw.size()) {  // not one of ours: kept as it is
+      out.append(text, from, digits - from);
+      from = digits;
+      continue;
+    }
+    out.append(text, from, at - from);
+    out.append(reply.raw[index]);
+    from = quote + 1;
+  }
+  out.append(text, from);
+  return out;
 }
 
 namespace {
@@ -81,12 +118,16 @@ Reply recommend(Api& api, std::string_view text) {
   const dispatch::DispatchContext context{api.network, api.snapper, api.live, api.incident_classes};
   const int64_t now = api.clock();
   const std::vector<tracking::UnitState> states = api.store.units(now);
+  Reply reply;  // the routes' lines are written as text, spliced in when sent
+  const auto line_text = [&reply](std::span<const geodata::LatLon> points) {
+    return add_raw(reply, dispatch::line_string_text(points));
+  };
   Json out;
   try {
     auto query = api.queries.borrow();  // back to the pool before the neighbours are asked
     const dispatch::Ranking ranking =
         dispatch::rank_units(context, states, {*lat, *lon}, *type, static_cast<size_t>(k), *query);
-    out = dispatch::ranking_json(context, ranking, now);
+    out = dispatch::ranking_json(context, ranking, now, line_text);
   } catch (const geodata::SnapError& error) {
     return error_reply(422,
                        std::string("the incident is not on the island's roads: ") + error.what());
@@ -102,7 +143,8 @@ Reply recommend(Api& api, std::string_view text) {
     asked["mutual_aid"] = false;  // a neighbour answers with its own units and asks nobody
     out = merge_mutual_aid(std::move(out), api.ask_neighbours(asked), static_cast<size_t>(k));
   }
-  return {200, std::move(out)};  // an answer with routes: moved, not copied
+  reply.body = std::move(out);
+  return reply;
 }
 
 Reply dispatch(Api& api, std::string_view text) {

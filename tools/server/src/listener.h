@@ -10,7 +10,7 @@ namespace siaga::server {
 
 inline void send(httplib::Response& response, const Reply& reply) {
   response.status = reply.status;
-  response.set_content(reply.body.dump(), "application/json");
+  response.set_content(reply_text(reply), "application/json");
 }
 
 }  // namespace siaga::server

@@ -187,13 +187,14 @@ Json waypoint(const geodata::RoadNetwork& network, const geodata::Snap& snap) {
           {"location", location(snap.position)}};
 }
 
-Json geometry(std::span<const geodata::LatLon> points, std::string_view format) {
-  if (format == "geojson") return dispatch::line_string(points);
+// GeoJSON is written straight to text and spliced in by reply_text().
+Json geometry(std::span<const geodata::LatLon> points, std::string_view format, Reply& reply) {
+  if (format == "geojson") return add_raw(reply, dispatch::line_string_text(points));
   return encode_polyline(points, format == "polyline6" ? 6 : 5);
 }
 
 // One step as OSRM clients read it (Indonesia drives on the left).
-Json step_json(const routing::Step& step, std::string_view format) {
+Json step_json(const routing::Step& step, std::string_view format, Reply& reply) {
   Json maneuver = {{"location", location(step.geometry.front())},
                    {"bearing_before", step.bearing_before},
                    {"bearing_after", step.bearing_after},
@@ -207,7 +208,7 @@ Json step_json(const routing::Step& step, std::string_view format) {
     intersection["bearings"] = {step.bearing_after};
     intersection["out"] = 0;
   }
-  return {{"geometry", geometry(step.geometry, format)},
+  return {{"geometry", geometry(step.geometry, format, reply)},
           {"maneuver", maneuver},
           {"mode", step.ferry ? "ferry" : "driving"},
           {"driving_side", "left"},
@@ -226,7 +227,7 @@ struct RouteFormat {
 
 // One OSRM route object from its legs.
 Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& metric,
-                std::span<const routing::Route> legs, const RouteFormat& format) {
+                std::span<const routing::Route> legs, const RouteFormat& format, Reply& reply) {
   Json leg_objects = Json::array();
   std::vector<geodata::LatLon> points;
   uint32_t duration_ms = 0;
@@ -239,7 +240,7 @@ Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& m
     Json leg_steps = Json::array();
     if (format.steps) {
       for (const routing::Step& step : routing::route_steps(network, metric.arc_weight, leg))
-        leg_steps.push_back(step_json(step, format.geometries));
+        leg_steps.push_back(step_json(step, format.geometries, reply));
     }
     leg_objects.push_back({{"steps", std::move(leg_steps)},
                            {"summary", ""},
@@ -248,7 +249,7 @@ Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& m
                            {"distance", metres(leg.distance_m)}});
   }
   Json route = Json::object();
-  if (format.overview) route["geometry"] = geometry(points, format.geometries);
+  if (format.overview) route["geometry"] = geometry(points, format.geometries, reply);
   route["legs"] = std::move(leg_objects);
   route["weight_name"] = "duration";
   route["weight"] = seconds(duration_ms);
@@ -299,6 +300,7 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
   const routing::CchMetric& metric = set->metrics[request.profile];
   auto query = api.queries.borrow();
   const RouteFormat format{geometries, overview != "false", steps == "true"};
+  Reply reply;
   Json routes = Json::array();
   if (alternative_count > 0 && snapped.snaps.size() == 2) {  // as OSRM: no alternatives via points
     routing::AlternativeOptions options;
@@ -307,7 +309,7 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
         api.network, api.live.cch(), metric, snapped.snaps[0], snapped.snaps[1], *query, options);
     if (found.empty()) return osrm_error("NoRoute", "Impossible route between points");
     for (const routing::Route& route : found)
-      routes.push_back(route_json(api.network, metric, {&route, 1}, format));
+      routes.push_back(route_json(api.network, metric, {&route, 1}, format, reply));
   } else {
     std::vector<routing::Route> legs;
     for (size_t i = 0; i + 1 < snapped.snaps.size(); ++i) {
@@ -315,11 +317,12 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
                                             snapped.snaps[i + 1], *query));
       if (!legs.back().found) return osrm_error("NoRoute", "Impossible route between points");
     }
-    routes.push_back(route_json(api.network, metric, legs, format));
+    routes.push_back(route_json(api.network, metric, legs, format, reply));
   }
   Json waypoints = Json::array();
   for (const geodata::Snap& snap : snapped.snaps) waypoints.push_back(waypoint(api.network, snap));
-  return {200, with_label(api, {{"code", "Ok"}, {"routes", routes}, {"waypoints", waypoints}})};
+  reply.body = with_label(api, {{"code", "Ok"}, {"routes", routes}, {"waypoints", waypoints}});
+  return reply;
 }
 
 namespace {

@@ -20,6 +20,9 @@ using Json = nlohmann::ordered_json;
 Json dataset_label(const geodata::RoadNetwork& network);
 
 Json line_string(std::span<const geodata::LatLon> points);
+// The same LineString written straight to JSON text, the same numbers (rounded to 6 decimals):
+// for answers with thousands of points, where a Json tree costs two allocations a point.
+std::string line_string_text(std::span<const geodata::LatLon> points);
 Json route_json(const geodata::RoadNetwork& network, const routing::Route& route);
 Json facilities_geojson(const geodata::RoadNetwork& network, std::string_view kind_filter);
 

@@ -78,9 +78,13 @@ Ranking rank_units(const DispatchContext& context, std::span<const tracking::Uni
                    geodata::LatLon location, std::string_view incident_type, size_t k,
                    routing::CchQuery& query);
 
+// How a route's line goes into an answer: line_string, or the server's text spliced in later.
+using LineWriter = std::function<Json(std::span<const geodata::LatLon>)>;
+
 // One unit as the answers show it: who, ETA, distance, position and its age, route, hazards.
 Json ranked_unit_json(const DispatchContext& context, const routing::MetricSet& metrics,
-                      const RankedUnit& ranked, int64_t now_ms);
+                      const RankedUnit& ranked, int64_t now_ms,
+                      const LineWriter& line = line_string);
 // Units that cannot come, each with `field` (reason, why) saying why not.
 Json skipped_json(std::span<const SkippedUnit> units, const char* field);
 // The incident's snapped position; the zones active in `metrics`.
@@ -88,7 +92,8 @@ Json incident_json(const geodata::Snap& incident);
 Json active_zones_json(const DispatchContext& context, const routing::MetricSet& metrics);
 
 // The answer of POST /v1/recommend and `siaga nearest`.
-Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_t now_ms);
+Json ranking_json(const DispatchContext& context, const Ranking& ranking, int64_t now_ms,
+                  const LineWriter& line = line_string);
 
 // Units as positioned in a fleet file (each at home, available, fixed at now_ms): for offline
 // questions.
