@@ -38,10 +38,13 @@ class EngineProcess {
   EngineProcess(const EngineProcess&) = delete;
   EngineProcess& operator=(const EngineProcess&) = delete;
 
-  // Starts it and waits until it says it is ready and has had time to subscribe; false if not.
+  // Starts it and waits until it says it is ready and connected (its subscriptions acknowledged:
+  // from then on no fix published passes it by); false if not.
   bool start() {
     const std::string out = (dir_ / "engine.out").string();
+    const std::string log = (dir_ / "engine.err").string();
     std::filesystem::remove(out);
+    std::filesystem::remove(log);
     std::vector<std::string> arguments = {
         SIAGA_CLI,       "track",
         "--mqtt",        "127.0.0.1:" + std::to_string(broker_.port()),
@@ -56,18 +59,20 @@ class EngineProcess {
     argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
-      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 1);
+      ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+      ::dup2(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
       ::execv(SIAGA_CLI, argv.data());
       ::_exit(127);
     }
-    const bool ready = eventually([&] {
-      std::ifstream in(out);
+    return eventually([&] {
+      std::ifstream in(out), err(log);
       std::string line;
-      return std::getline(in, line) && line.find("\"ready\":true") != std::string::npos;
+      if (!std::getline(in, line) || line.find("\"ready\":true") == std::string::npos) return false;
+      for (std::string said; std::getline(err, said);) {
+        if (said.find("connected to") != std::string::npos) return true;
+      }
+      return false;
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // connected and subscribed
-    return ready;
   }
 
   void stop(int signal) {

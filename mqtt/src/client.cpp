@@ -270,7 +270,6 @@ void Client::on_connect(mosquitto* mosq, void* self_pointer, int rc) {
     return;
   }
   self->session_up_ = true;
-  self->report_link(joined({"connected to ", self->broker_text()}));
   // libmosquitto holds its callback lock here: ours is never held while calling into it.
   std::vector<std::pair<std::string, int>> subscriptions;
   {
@@ -296,7 +295,10 @@ void Client::on_subscribe(mosquitto*, void* self_pointer, int mid, int, const in
     self->mark_connected();
 }
 
+// On the network thread, once the connect's subscriptions are all acknowledged: "connected" in the
+// log means messages to them reach us from now on.
 void Client::mark_connected() {
+  report_link(joined({"connected to ", broker_text()}));
   {
     std::lock_guard lock(mutex_);
     connected_ = true;
