@@ -31,7 +31,9 @@ class ServeProcess {
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;
 
-  // Starts it and waits until it prints its ready line; false if it does not within 60 s.
+  // Starts it and waits until it prints its ready line and its engine's MQTT session is connected
+  // (subscriptions acknowledged, so no fix published from then on passes it by); false if not
+  // within 60 s.
   bool start(const std::filesystem::path& fleet_file) {
     const std::string out = (dir_ / (name_ + ".out")).string();
     const std::string err = (dir_ / (name_ + ".err")).string();
@@ -42,7 +44,7 @@ class ServeProcess {
         "--mqtt",        "127.0.0.1:" + std::to_string(broker_.port()),
         "--fleet",       fleet_file.string(),
         "--state",       (dir_ / name_).string(),
-        "--client-id",   "serve-" + name_ + "-" + std::to_string(::getpid()),
+        "--client-id",   client_id(),
         "--credentials", broker_.credentials().credentials_file.string()};
     arguments.insert(arguments.end(), extra_.begin(), extra_.end());
     std::vector<char*> argv;
@@ -55,11 +57,18 @@ class ServeProcess {
       ::execv(SIAGA_CLI, argv.data());
       ::_exit(127);
     }
+    std::string connected = client_id();  // (GCC 12 misreads "(" + a string + ")": a warning)
+    connected.insert(0, 1, '(').append(") connected to");
     return eventually(
         [&] {
-          std::ifstream in(out);
+          std::ifstream in(out), log(err);
           std::string line;
-          return std::getline(in, line) && line.find("\"ready\":true") != std::string::npos;
+          if (!std::getline(in, line) || line.find("\"ready\":true") == std::string::npos)
+            return false;
+          for (std::string said; std::getline(log, said);) {
+            if (said.find(connected) != std::string::npos) return true;
+          }
+          return false;
         },
         std::chrono::seconds(60));
   }
@@ -73,6 +82,7 @@ class ServeProcess {
   }
 
   int port() const { return port_; }
+  std::string client_id() const { return "serve-" + name_ + "-" + std::to_string(::getpid()); }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log() const {
     std::ifstream in(dir_ / (name_ + ".err"));
