@@ -620,6 +620,9 @@ TEST(JsonText, AReplysMarkersBecomeTheirTextAndNothingElseIsTouched) {
   EXPECT_EQ(sent["not_ours"], "\x01raw:7");
   EXPECT_EQ(sent["text"], "raw:0");
   EXPECT_EQ(reply_text(Reply{200, {{"a", 1}}}), R"({"a":1})");
+  // A refusal quoting back bytes that are not UTF-8 is still sent, as JSON.
+  const Reply refusal{400, {{"error", "near must be LAT,LON, not \xad\xad"}}};
+  EXPECT_EQ(Json::parse(reply_text(refusal))["error"], "near must be LAT,LON, not \uFFFD\uFFFD");
 }
 
 }  // namespace
