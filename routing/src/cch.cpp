@@ -145,9 +145,12 @@ std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
 void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
                       std::vector<uint32_t>& arcs) {
   const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
-  unpack_stack_.assign(1, {edge, upward});
+  // Each entry is edge * 2 + upward in one word: a (uint32, bool) pair was stored in two parts and
+  // read back whole, which the CPU cannot forward from its store buffer (a stall a shortcut).
+  unpack_stack_.assign(1, edge * 2 + upward);
   while (!unpack_stack_.empty()) {
-    const auto [e, up] = unpack_stack_.back();
+    const uint32_t e = unpack_stack_.back() / 2;
+    const bool up = unpack_stack_.back() % 2;
     unpack_stack_.pop_back();
     const CchUnpacking how = up ? metric.up_unpacking[e] : metric.down_unpacking[e];
     if (how.up_leg == invalid_id) {
@@ -163,8 +166,8 @@ void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
       append_walk(*cch_, forward ? first : last, forward ? last : first, arcs);
       continue;
     }
-    unpack_stack_.push_back({how.up_leg, true});  // pushed first, driven second
-    unpack_stack_.push_back({how.down_leg, false});
+    unpack_stack_.push_back(how.up_leg * 2 + 1);  // pushed first, driven second
+    unpack_stack_.push_back(how.down_leg * 2);
   }
 }
 

@@ -156,6 +156,11 @@ void build_upward_graph(Cch& cch, std::vector<std::vector<uint32_t>> up) {
                    std::back_inserter(merged));
     up[parent].swap(merged);
   }
+  // Edge ids are 32-bit, and the query's unpacking keeps edge * 2 + direction in one word.
+  uint64_t edges = 0;
+  for (const auto& list : up) edges += list.size();
+  if (edges >= (uint64_t{1} << 31))
+    throw Error("the CCH would have " + std::to_string(edges) + " edges, more than 2^31");
   cch.first_up.assign(n + 1, 0);
   for (uint32_t x = 0; x < n; ++x) cch.first_up[x + 1] = cch.first_up[x] + up[x].size();
   cch.up_head.reserve(cch.first_up[n]);

@@ -189,7 +189,7 @@ class CchQuery {
   std::vector<uint32_t> merge_scratch_;  // prepare's ancestor lists being merged
   std::vector<uint32_t> path_buffer_;    // path_arcs' arcs, reused
   std::vector<uint32_t> up_edges_;       // path_arcs' source-side edges, reused
-  std::vector<std::pair<uint32_t, bool>> unpack_stack_;
+  std::vector<uint32_t> unpack_stack_;   // CCH edge * 2 + upward
 };
 
 // "Which of these sources reaches the target first": every source's upward search space is kept
