@@ -128,11 +128,10 @@ bool recustomize_edge(const Cch& cch, CchMetric& metric, uint32_t yz) {
   return metric.up[yz] != old_up || metric.down[yz] != old_down;
 }
 
-// Edge (x, a) is a leg of the lower triangle {x, a, w} of edge (w, a) or (a, w), for every other
-// upward neighbour w of x.
+// Edge yz = (x, a), x its lower endpoint, is a leg of the lower triangle {x, a, w} of edge (w, a)
+// or (a, w), for every other upward neighbour w of x.
 template <typename Enqueue>
-void enqueue_dependents(const Cch& cch, uint32_t yz, Enqueue enqueue) {
-  const uint32_t x = csr_row_of(cch.first_up, yz);
+void enqueue_dependents(const Cch& cch, uint32_t x, uint32_t yz, Enqueue enqueue) {
   const uint32_t a = cch.up_head[yz];
   for (uint32_t e = cch.first_up[x]; e < yz; ++e) enqueue(find_edge(cch, cch.up_head[e], a));
   // Above a, x's upward neighbours are a's too (chordality): one merge along both lists.
@@ -203,11 +202,13 @@ CchMetric customize(const Cch& cch, const CchMetric& previous, std::vector<uint3
     }
     enqueue(edge_of_arc(cch, arc));
   }
+  uint32_t x = 0;  // the lower endpoint of the edge at hand: dirty edges of one row come together
   for (size_t word = 0; word < dirty.size(); ++word) {
     while (dirty[word] != 0) {
       const uint32_t yz = static_cast<uint32_t>(word * 64 + std::countr_zero(dirty[word]));
       dirty[word] &= dirty[word] - 1;
-      if (recustomize_edge(cch, metric, yz)) enqueue_dependents(cch, yz, enqueue);
+      if (yz >= cch.first_up[x + 1]) x = csr_row_of(cch.first_up, yz);
+      if (recustomize_edge(cch, metric, yz)) enqueue_dependents(cch, x, yz, enqueue);
     }
   }
   return metric;
