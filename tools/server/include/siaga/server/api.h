@@ -28,7 +28,7 @@ using dispatch::Json;
 
 // A JSON answer and its HTTP status. Big parts written straight to JSON text (a route's thousand
 // coordinates: as a Json tree, two allocations a point and most of the request's time) stand in
-// the body as the string raw_marker(i) until reply_text() puts raw[i] in its place.
+// the body as the marker add_raw() returned until reply_text() puts raw[i] in its place.
 struct Reply {
   Reply() = default;
   Reply(int status, Json body) : status(status), body(std::move(body)) {}
