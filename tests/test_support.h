@@ -65,8 +65,7 @@ inline ::testing::AssertionResult same_metric(const routing::CchMetric& a,
   };
   if (a.arc_weight != b.arc_weight) return ::testing::AssertionFailure() << "arc weights differ";
   if (a.up != b.up || a.down != b.down) return ::testing::AssertionFailure() << "costs differ";
-  if (pairs(a.up_unpacking) != pairs(b.up_unpacking) ||
-      pairs(a.down_unpacking) != pairs(b.down_unpacking))
+  if (pairs(a.unpacking) != pairs(b.unpacking))
     return ::testing::AssertionFailure() << "unpacking differs";
   if (a.slot_forward_weight != b.slot_forward_weight ||
       a.slot_backward_weight != b.slot_backward_weight)

@@ -67,27 +67,34 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
   for (uint32_t x : visited) in_search_space_[x] = 0;
 }
 
-void CchQuery::relax(Search& side, const std::vector<uint32_t>& weight, uint32_t x) {
+CchQuery::Edges CchQuery::edges_of(const CchMetric& metric, bool upward) const {
+  const CchSearchGraph& graph = upward ? metric.up_search : metric.down_search;
+  if (!graph.first_out.empty())
+    return {graph.first_out.data(), graph.head.data(), graph.weight.data(), graph.edge.data()};
+  return {cch_->first_up.data(), cch_->up_head.data(),
+          upward ? metric.up.data() : metric.down.data(), nullptr};
+}
+
+void CchQuery::relax(Search& side, const Edges& edges, uint32_t x) {
   // Plain pointers: the compiler cannot tell the vectors' buffers apart from the costs written.
-  const uint32_t* head = cch_->up_head.data();
-  const uint32_t* w = weight.data();
   Label* label = side.label.data();
   const uint32_t here = label[x].cost;
   const uint32_t from = label[x].origin;
-  const uint32_t end = cch_->first_up[x + 1];
-  for (uint32_t e = cch_->first_up[x]; e < end; ++e) {
-    if (w[e] >= infinite_weight) continue;
-    const uint32_t y = head[e];
-    if (here + w[e] < label[y].cost) label[y] = {here + w[e], e, from};
+  const uint32_t end = edges.first[x + 1];
+  for (uint32_t e = edges.first[x]; e < end; ++e) {
+    const uint32_t w = edges.weight[e];
+    if (w >= infinite_weight) continue;
+    const uint32_t y = edges.head[e];
+    if (here + w < label[y].cost) label[y] = {here + w, edges.edge ? edges.edge[e] : e, from};
   }
 }
 
 void CchQuery::search(Search& side, const CchMetric& metric, std::span<const Seed> seeds,
                       bool upward) {
   prepare(side, metric, seeds, upward);
-  const std::vector<uint32_t>& weight = upward ? metric.up : metric.down;
+  const Edges edges = edges_of(metric, upward);
   for (uint32_t x : side.visited) {
-    if (side.label[x].cost != unreachable) relax(side, weight, x);
+    if (side.label[x].cost != unreachable) relax(side, edges, x);
   }
 }
 
@@ -140,35 +147,115 @@ std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
   return costs;
 }
 
-// Appends the network arcs of CCH edge `edge` travelled upward (low → high) or downward, by what
-// customization recorded; an explicit stack keeps the arcs in driving order.
-void CchQuery::unpack(const CchMetric& metric, uint32_t edge, bool upward,
+// Unpacking a route reads each shortcut's legs from a random place, and each chain's slots too.
+// Where the unpacking table fits in the core's cache, one depth-first walk over the route's CCH
+// edges ("tops", in driving order) is fastest. Where it does not (a 4 M-node network: 25 MB), that
+// walk is bound by memory latency, and the route is unpacked in pieces side by side instead.
+void CchQuery::unpack(const CchMetric& metric, std::span<const uint32_t> tops,
                       std::vector<uint32_t>& arcs) {
-  const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
-  // Each entry is edge * 2 + upward in one word: a (uint32, bool) pair was stored in two parts and
-  // read back whole, which the CPU cannot forward from its store buffer (a stall a shortcut).
-  unpack_stack_.assign(1, edge * 2 + upward);
-  while (!unpack_stack_.empty()) {
-    const uint32_t e = unpack_stack_.back() / 2;
-    const bool up = unpack_stack_.back() % 2;
-    unpack_stack_.pop_back();
-    const CchUnpacking how = up ? metric.up_unpacking[e] : metric.down_unpacking[e];
+  if (metric.unpacking.size() * sizeof(CchUnpacking) > side_by_side_above_) {
+    unpack_side_by_side(metric, tops, arcs);
+    return;
+  }
+  std::vector<uint32_t>& stack = unpack_stack_;
+  stack.assign(tops.rbegin(), tops.rend());  // edge * 2 + upward: an index into metric.unpacking
+  while (!stack.empty()) {
+    const CchUnpacking how = metric.unpacking[stack.back()];
+    stack.pop_back();
     if (how.up_leg == invalid_id) {
-      if (how.down_leg == invalid_id) throw ContractViolation("CCH edge with no way through");
-      if (how.down_leg < arc_count) {
-        arcs.push_back(how.down_leg);
-        continue;
-      }
-      const uint32_t chain = (how.down_leg - arc_count) / 2;
-      const uint32_t first = cch_->first_chain_slot[chain];
-      const uint32_t last = cch_->first_chain_slot[chain + 1] - 1;
-      const bool forward = (how.down_leg - arc_count) % 2 == 0;
-      append_walk(*cch_, forward ? first : last, forward ? last : first, arcs);
+      append_leaf(how.down_leg, arcs);
       continue;
     }
-    unpack_stack_.push_back(how.up_leg * 2 + 1);  // pushed first, driven second
-    unpack_stack_.push_back(how.down_leg * 2);
+    stack.push_back(how.up_leg * 2 + 1);  // pushed first, driven second
+    stack.push_back(how.down_leg * 2);
+    // The second leg is read only after the whole first one: fetched meanwhile, it waits in cache.
+    __builtin_prefetch(&metric.unpacking[how.up_leg * 2 + 1]);
   }
+}
+
+// The route in pieces, unpacked side by side, one step of each in turn, legs prefetched when
+// pushed: while one piece's read is on its way, the others proceed. The pieces are the tops,
+// replaced by their two legs, level by level, until there are enough. Each piece yields leaves in
+// driving order; the chains among them are walked afterwards, prefetched a few leaves ahead.
+void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint32_t> tops,
+                                   std::vector<uint32_t>& arcs) {
+  constexpr size_t enough_pieces = 64;      // a core keeps about a dozen reads in flight
+  std::vector<uint32_t>& pieces = pieces_;  // edge * 2 + upward
+  pieces.assign(tops.begin(), tops.end());
+  for (bool split = true; split && pieces.size() < enough_pieces;) {
+    split = false;
+    next_pieces_.clear();
+    for (uint32_t piece : pieces) {
+      const CchUnpacking how = metric.unpacking[piece];
+      if (how.up_leg == invalid_id) {
+        next_pieces_.push_back(piece);
+        continue;
+      }
+      next_pieces_.push_back(how.down_leg * 2);
+      next_pieces_.push_back(how.up_leg * 2 + 1);
+      split = true;
+    }
+    std::swap(pieces, next_pieces_);
+  }
+  const size_t lanes = pieces.size();
+  if (lane_stack_.size() < lanes) lane_stack_.resize(lanes), lane_leaves_.resize(lanes);
+  for (size_t i = 0; i < lanes; ++i) {
+    lane_stack_[i].assign(1, pieces[i]);
+    lane_leaves_[i].clear();
+    __builtin_prefetch(&metric.unpacking[pieces[i]]);
+  }
+  for (size_t active = lanes; active > 0;) {
+    for (size_t i = 0; i < lanes; ++i) {
+      std::vector<uint32_t>& stack = lane_stack_[i];
+      if (stack.empty()) continue;
+      const CchUnpacking how = metric.unpacking[stack.back()];
+      stack.pop_back();
+      if (how.up_leg == invalid_id) {
+        lane_leaves_[i].push_back(how.down_leg);
+      } else {
+        stack.push_back(how.up_leg * 2 + 1);
+        stack.push_back(how.down_leg * 2);
+        __builtin_prefetch(&metric.unpacking[how.up_leg * 2 + 1]);
+        __builtin_prefetch(&metric.unpacking[how.down_leg * 2]);
+      }
+      if (stack.empty()) --active;
+    }
+  }
+  const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
+  auto chain_bounds = [&](uint32_t leaf) {
+    return &cch_->first_chain_slot[(leaf - arc_count) / 2];
+  };
+  for (size_t i = 0; i < lanes; ++i) {
+    const std::vector<uint32_t>& leaves = lane_leaves_[i];
+    for (size_t j = 0; j < leaves.size(); ++j) {
+      // Ahead: a chain's bounds eight leaves on, its first piece four leaves on.
+      if (j + 8 < leaves.size() && leaves[j + 8] >= arc_count)
+        __builtin_prefetch(chain_bounds(leaves[j + 8]));
+      if (j + 4 < leaves.size() && leaves[j + 4] >= arc_count) {
+        const uint32_t* bounds = chain_bounds(leaves[j + 4]);
+        __builtin_prefetch((leaves[j + 4] - arc_count) % 2 == 0
+                               ? &cch_->slot_forward_arc[bounds[0]]
+                               : &cch_->slot_backward_arc[bounds[1] - 2]);
+      }
+      append_leaf(leaves[j], arcs);
+    }
+  }
+}
+
+// Appends the arcs of a leaf: a network arc as it is, a chain (at and above the arc count, 2c
+// forward, 2c + 1 backward) as the walk along it.
+void CchQuery::append_leaf(uint32_t leaf, std::vector<uint32_t>& arcs) const {
+  const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
+  if (leaf == invalid_id) throw ContractViolation("CCH edge with no way through");
+  if (leaf < arc_count) {
+    arcs.push_back(leaf);
+    return;
+  }
+  const uint32_t chain = (leaf - arc_count) / 2;
+  const uint32_t first = cch_->first_chain_slot[chain];
+  const uint32_t last = cch_->first_chain_slot[chain + 1] - 1;
+  const bool forward = (leaf - arc_count) % 2 == 0;
+  append_walk(*cch_, forward ? first : last, forward ? last : first, arcs);
 }
 
 // The arcs from the winning source seed over `meeting` to the winning target seed. Unpacked into
@@ -179,20 +266,22 @@ void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<
   path.clear();
   const CoreSeed& source = forward_.seeds[forward_.label[meeting].origin];
   append_walk(*cch_, source.from_slot, source.to_slot, path);
-  // Source side: edges from the meeting node down to the source, then reversed into order.
-  std::vector<uint32_t>& up_edges = up_edges_;
-  up_edges.clear();
+  // The route's CCH edges in driving order: up from the source (found from the meeting node
+  // down, then reversed), then down to the target.
+  std::vector<uint32_t>& tops = tops_;
+  tops.clear();
   for (uint32_t x = meeting; forward_.label[x].edge != invalid_id;) {
     const uint32_t e = forward_.label[x].edge;
-    up_edges.push_back(e);
+    tops.push_back(e * 2 + 1);
     x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
-  for (auto it = up_edges.rbegin(); it != up_edges.rend(); ++it) unpack(metric, *it, true, path);
+  std::reverse(tops.begin(), tops.end());
   for (uint32_t x = meeting; backward_.label[x].edge != invalid_id;) {
     const uint32_t e = backward_.label[x].edge;
-    unpack(metric, e, false, path);
+    tops.push_back(e * 2);
     x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
   }
+  unpack(metric, tops, path);
   const CoreSeed& target = backward_.seeds[backward_.label[meeting].origin];
   append_walk(*cch_, target.from_slot, target.to_slot, path);
   arcs.insert(arcs.end(), path.begin(), path.end());
@@ -207,6 +296,8 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
   // whose cost alone already reaches it (its upward edges cannot lead to a better path).
   PathResult result;
   uint32_t meeting = invalid_id;
+  const Edges up = edges_of(metric, true);
+  const Edges down = edges_of(metric, false);
   auto f = forward_.visited.begin();
   auto b = backward_.visited.begin();
   const auto f_end = forward_.visited.end();
@@ -223,11 +314,11 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
       meeting = x;
     }
     if (in_forward) {
-      if (forward_cost < result.cost_ms) relax(forward_, metric.up, x);
+      if (forward_cost < result.cost_ms) relax(forward_, up, x);
       ++f;
     }
     if (in_backward) {
-      if (backward_cost < result.cost_ms) relax(backward_, metric.down, x);
+      if (backward_cost < result.cost_ms) relax(backward_, down, x);
       ++b;
     }
   }
@@ -428,9 +519,11 @@ size_t memory_bytes(const Cch& cch) {
 }
 
 size_t memory_bytes(const CchMetric& metric) {
-  return capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.up_unpacking,
-                        metric.down_unpacking, metric.slot_forward_weight,
-                        metric.slot_backward_weight);
+  size_t bytes = capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.unpacking,
+                                metric.slot_forward_weight, metric.slot_backward_weight);
+  for (const CchSearchGraph* graph : {&metric.up_search, &metric.down_search})
+    bytes += capacity_bytes(graph->first_out, graph->head, graph->weight, graph->edge);
+  return bytes;
 }
 
 }  // namespace siaga::routing

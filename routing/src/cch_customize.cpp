@@ -22,7 +22,7 @@ void offer_leaf(CchMetric& metric, uint32_t edge, bool upward, uint32_t weight, 
   auto& best = upward ? metric.up : metric.down;
   if (weight < best[edge]) {
     best[edge] = weight;
-    (upward ? metric.up_unpacking : metric.down_unpacking)[edge] = {leaf, invalid_id};
+    metric.unpacking[2 * edge + upward] = {leaf, invalid_id};
   }
 }
 
@@ -61,12 +61,12 @@ inline void relax_triangle(CchMetric& metric, uint32_t yz, uint32_t xy, uint32_t
   const uint32_t through_up = metric.down[xy] + metric.up[xz];
   if (through_up < metric.up[yz]) {
     metric.up[yz] = through_up;
-    metric.up_unpacking[yz] = {xy, xz};
+    metric.unpacking[2 * yz + 1] = {xy, xz};
   }
   const uint32_t through_down = metric.down[xz] + metric.up[xy];
   if (through_down < metric.down[yz]) {
     metric.down[yz] = through_down;
-    metric.down_unpacking[yz] = {xz, xy};
+    metric.unpacking[2 * yz] = {xz, xy};
   }
 }
 
@@ -121,7 +121,7 @@ bool recustomize_edge(const Cch& cch, CchMetric& metric, uint32_t yz) {
   const uint32_t old_up = metric.up[yz];
   const uint32_t old_down = metric.down[yz];
   metric.up[yz] = metric.down[yz] = infinite_weight;
-  metric.up_unpacking[yz] = metric.down_unpacking[yz] = {invalid_id, invalid_id};
+  metric.unpacking[2 * yz] = metric.unpacking[2 * yz + 1] = {invalid_id, invalid_id};
   for (uint32_t k = cch.first_edge_leaf[yz]; k < cch.first_edge_leaf[yz + 1]; ++k)
     offer(cch, metric, cch.edge_leaf[k]);
   customize_edge(cch, metric, yz);
@@ -151,8 +151,7 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   const uint32_t m = cch.edge_count();
   metric.up.assign(m, infinite_weight);
   metric.down.assign(m, infinite_weight);
-  metric.up_unpacking.assign(m, {invalid_id, invalid_id});
-  metric.down_unpacking.assign(m, {invalid_id, invalid_id});
+  metric.unpacking.assign(2 * size_t{m}, {invalid_id, invalid_id});
   set_slot_weights(cch, metric);
   // Leaves in id order, as a partial customization re-offers them edge by edge.
   const uint32_t leaves = arc_count(cch) + 2 * cch.chain_count();
@@ -164,6 +163,7 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
     // triangle are final before the edge they improve.
     for (uint32_t yz = 0; yz < m; ++yz) customize_edge(cch, metric, yz);
   }
+  build_search_graphs(cch, metric);
   return metric;
 }
 
@@ -184,10 +184,11 @@ CchMetric customize(const Cch& cch, const CchMetric& previous, std::vector<uint3
   CchMetric metric{.arc_weight = std::move(arc_weights),
                    .up = previous.up,
                    .down = previous.down,
-                   .up_unpacking = previous.up_unpacking,
-                   .down_unpacking = previous.down_unpacking,
+                   .unpacking = previous.unpacking,
                    .slot_forward_weight = previous.slot_forward_weight,
-                   .slot_backward_weight = previous.slot_backward_weight};
+                   .slot_backward_weight = previous.slot_backward_weight,
+                   .up_search = {},
+                   .down_search = {}};
   // Dirty edges as a bitmap scanned once upward: an edge's dependents have a higher lower
   // endpoint, hence a higher id, so they are always ahead of the scan.
   std::vector<uint64_t> dirty((cch.edge_count() + 63) / 64, 0);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
+#include <tuple>
 
 #include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/snapper.h"
@@ -96,11 +97,13 @@ TEST(Cch, ChainsHoldEveryTwoNeighbourNode) {
   EXPECT_LT(cch.node_count() * 3, network.node_count()) << "two thirds of the nodes compressed";
 }
 
-void expect_matches_dijkstra(std::span<const uint32_t> weights, int pairs, uint64_t seed) {
+void expect_matches_dijkstra(std::span<const uint32_t> weights, int pairs, uint64_t seed,
+                             size_t side_by_side_above = size_t{1} << 20) {
   const auto& network = test::ambon().network;
   const Cch& cch = ambon_cch();
   const CchMetric metric = customize(cch, weights);
   CchQuery query(cch);
+  query.unpack_side_by_side_above(side_by_side_above);
   Dijkstra dijkstra(network);
   std::mt19937_64 random(seed);
   for (int i = 0; i < pairs; ++i) {
@@ -131,6 +134,72 @@ TEST(Cch, PointToPointMatchesDijkstraOnTenThousandPairs) {
 TEST(Cch, PointToPointMatchesDijkstraWithClosures) {
   expect_matches_dijkstra(with_random_closures(test::ambon().network.arc_time_ms, 8, 25),
                           test::scaled(3000), 9);
+}
+
+// The island's unpacking table fits in cache, so its routes are unpacked depth first: here they
+// are unpacked in pieces side by side, as on a large network, and must be the very same routes.
+TEST(Cch, RoutesUnpackedSideBySideMatchDijkstraAndDepthFirst) {
+  expect_matches_dijkstra(test::ambon().network.arc_time_ms, test::scaled(3000), 10, 0);
+  const auto& network = test::ambon().network;
+  const CchMetric metric = customize(ambon_cch(), network.arc_time_ms);
+  CchQuery depth_first(ambon_cch());
+  CchQuery side_by_side(ambon_cch());
+  depth_first.unpack_side_by_side_above(SIZE_MAX);
+  side_by_side.unpack_side_by_side_above(0);
+  std::mt19937_64 random(12);
+  size_t long_routes = 0;
+  for (int i = 0; i < test::scaled(2000); ++i) {
+    const Seed source[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
+    const Seed target[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
+    const PathResult expected = depth_first.shortest_path(metric, source, target);
+    const PathResult got = side_by_side.shortest_path(metric, source, target);
+    ASSERT_EQ(got.cost_ms, expected.cost_ms);
+    ASSERT_EQ(got.arcs, expected.arcs) << source[0].node << " → " << target[0].node;
+    long_routes += expected.arcs.size() > 200;
+  }
+  EXPECT_GT(long_routes, 100u) << "routes long enough to be cut into many pieces";
+}
+
+// Perfect customization against Dijkstra: an edge direction is in the search graph exactly when
+// its customized cost is the shortest between its ends, with and without closed roads.
+TEST(Cch, SearchGraphsKeepExactlyTheEdgesThatAreShortestPaths) {
+  const auto& network = test::ambon().network;
+  const Cch& cch = ambon_cch();
+  Dijkstra dijkstra(network);
+  for (const auto& weights :
+       {network.arc_time_ms, with_random_closures(network.arc_time_ms, 13, 20)}) {
+    const CchMetric metric = customize(cch, weights);
+    auto kept = [](const CchSearchGraph& graph, uint32_t x, uint32_t edge) {
+      return std::count(graph.edge.begin() + graph.first_out[x],
+                        graph.edge.begin() + graph.first_out[x + 1], edge);
+    };
+    std::mt19937_64 random(14);
+    size_t dropped = 0, checked = 0;
+    for (int sample = 0; sample < test::scaled(40); ++sample) {
+      const uint32_t x = static_cast<uint32_t>(random() % cch.node_count());
+      const Seed from_x[] = {{cch.node_at_rank[x], 0}};
+      const std::vector<uint32_t> from_x_costs = dijkstra.all_costs(from_x, weights);
+      for (uint32_t e = cch.first_up[x]; e < cch.first_up[x + 1]; ++e) {
+        const uint32_t y = cch.node_at_rank[cch.up_head[e]];
+        const Seed from_y[] = {{y, 0}};
+        const uint32_t to_x = dijkstra.all_costs(from_y, weights)[cch.node_at_rank[x]];
+        for (const auto& [customized, shortest, graph] :
+             {std::tuple{metric.up[e], from_x_costs[y], &metric.up_search},
+              std::tuple{metric.down[e], to_x, &metric.down_search}}) {
+          const bool tight = customized < 0x7fffffff && customized == shortest;
+          ASSERT_EQ(kept(*graph, x, e), tight ? 1 : 0)
+              << "edge " << e << " cost " << customized << ", shortest " << shortest;
+          if (customized < 0x7fffffff) {
+            ASSERT_GE(customized, shortest);
+          }
+          dropped += !tight;
+          ++checked;
+        }
+      }
+    }
+    EXPECT_GT(dropped, 0u) << "of " << checked << ": the island has shortcuts that are not tight";
+    EXPECT_LT(dropped, checked);
+  }
 }
 
 TEST(Cch, MultiSeedQueriesMatchDijkstra) {

@@ -79,22 +79,43 @@ struct CchUnpacking {
   uint32_t up_leg;
 };
 
+// One direction of a customized CCH as the searches read it, CSR by lower endpoint: only the
+// edges whose cost is the shortest between their endpoints (perfect customization). The others
+// never lie on a shortest up-down path, so the searches need not relax them.
+struct CchSearchGraph {
+  std::vector<uint32_t> first_out;  // per rank, + 1; empty until built
+  std::vector<uint32_t> head;
+  std::vector<uint32_t> weight;
+  std::vector<uint32_t> edge;  // the CCH edge, for unpacking
+};
+
 // Travel costs in both directions of every CCH edge, for one per-arc weight vector.
 struct CchMetric {
-  std::vector<uint32_t> arc_weight;        // the input, kept for route assembly
-  std::vector<uint32_t> up;                // lower → higher endpoint
-  std::vector<uint32_t> down;              // higher → lower endpoint
-  std::vector<CchUnpacking> up_unpacking;  // what realises `up`, recorded while customizing
-  std::vector<CchUnpacking> down_unpacking;
+  std::vector<uint32_t> arc_weight;  // the input, kept for route assembly
+  std::vector<uint32_t> up;          // lower → higher endpoint
+  std::vector<uint32_t> down;        // higher → lower endpoint
+  // What realises each direction of edge e, recorded while customizing: 2e downward, 2e + 1
+  // upward. Interleaved because a shortcut's two legs (x, y) and (x, z) share their lower end x,
+  // so both usually sit in one cache line: unpacking a long route is bound by these reads.
+  std::vector<CchUnpacking> unpacking;
   // Per chain slot, the piece to the next slot driven forward and backward, in slot order so
   // that walks along chains read memory in a line (`blocked` where no arc, and at chains' ends).
   std::vector<uint32_t> slot_forward_weight;
   std::vector<uint32_t> slot_backward_weight;
+  // The edges the searches relax, each direction; where empty (a partial customization), they
+  // relax every edge of the CCH.
+  CchSearchGraph up_search;
+  CchSearchGraph down_search;
 };
 
 // One weight per network arc (ContractViolation otherwise); weights may contain `blocked`,
 // everything else must stay below 2^31 ms (~24 days).
 CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights);
+
+// Drops from the searches every edge direction that a path over a higher node beats
+// (RoutingKit's perfect witness search): fills `up_search` and `down_search`. The full
+// customization does this itself.
+void build_search_graphs(const Cch& cch, CchMetric& metric);
 
 // The same result when only `changed_arcs` differ from `previous` (customized on this `cch`):
 // only the CCH edges above those arcs are recomputed, in rank order, as far as their costs
@@ -138,6 +159,10 @@ class CchQuery {
   PathResult shortest_path(const CchMetric& metric, std::span<const Seed> sources,
                            std::span<const Seed> targets);
 
+  // Routes are unpacked in pieces side by side (see cch.cpp) when the metric's unpacking table
+  // is larger than this, depth first otherwise; tests set it to check one way against the other.
+  void unpack_side_by_side_above(size_t table_bytes) { side_by_side_above_ = table_bytes; }
+
   // Cost from the sources to every network node (PHAST sweep), unreachable where none.
   std::vector<uint32_t> all_costs(const CchMetric& metric, std::span<const Seed> sources);
   // The same into `by_node` (resized), reusing its memory and the query's: for callers that
@@ -173,12 +198,25 @@ class CchQuery {
   // Seeds moved onto core nodes (sources drive out of their chain, targets are reached from its
   // ends), their costs set and their elimination-tree ancestors listed in rank order.
   void prepare(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
-  // Relaxes the upward edges of rank x with up (forward) or down (backward) weights.
-  void relax(Search& side, const std::vector<uint32_t>& weight, uint32_t x);
+  // The edges a search relaxes, CSR by lower endpoint: the metric's search graph, or else every
+  // CCH edge (`edge` null: an index is the CCH edge itself).
+  struct Edges {
+    const uint32_t* first;
+    const uint32_t* head;
+    const uint32_t* weight;
+    const uint32_t* edge;
+  };
+  Edges edges_of(const CchMetric& metric, bool upward) const;
+  // Relaxes the upward edges of rank x.
+  void relax(Search& side, const Edges& edges, uint32_t x);
   // Upward elimination-tree search; `upward` chooses up (forward) or down (backward) weights.
   void search(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
   void reset(Search& side);
-  void unpack(const CchMetric& metric, uint32_t edge, bool upward, std::vector<uint32_t>& arcs);
+  // Appends the arcs of CCH edge directions `tops` (edge * 2 + upward), in that order.
+  void unpack(const CchMetric& metric, std::span<const uint32_t> tops, std::vector<uint32_t>& arcs);
+  void unpack_side_by_side(const CchMetric& metric, std::span<const uint32_t> tops,
+                           std::vector<uint32_t>& arcs);
+  void append_leaf(uint32_t leaf, std::vector<uint32_t>& arcs) const;
   void path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs);
 
   const Cch* cch_;
@@ -186,10 +224,17 @@ class CchQuery {
   Search backward_;
   std::vector<uint32_t> sweep_;  // all_costs' costs by rank
   std::vector<uint8_t> in_search_space_;
-  std::vector<uint32_t> merge_scratch_;  // prepare's ancestor lists being merged
-  std::vector<uint32_t> path_buffer_;    // path_arcs' arcs, reused
-  std::vector<uint32_t> up_edges_;       // path_arcs' source-side edges, reused
-  std::vector<uint32_t> unpack_stack_;   // CCH edge * 2 + upward
+  std::vector<uint32_t> merge_scratch_;          // prepare's ancestor lists being merged
+  std::vector<uint32_t> path_buffer_;            // path_arcs' arcs, reused
+  std::vector<uint32_t> tops_;                   // path_arcs' CCH edges * 2 + upward, reused
+  size_t side_by_side_above_ = size_t{1} << 20;  // this core's L2
+  std::vector<uint32_t> unpack_stack_;           // edge * 2 + upward, depth first
+  // unpack_side_by_side's pieces of the route, and per piece the edge directions still to
+  // unpack and the leaves found.
+  std::vector<uint32_t> pieces_;
+  std::vector<uint32_t> next_pieces_;
+  std::vector<std::vector<uint32_t>> lane_stack_;
+  std::vector<std::vector<uint32_t>> lane_leaves_;
 };
 
 // "Which of these sources reaches the target first": every source's upward search space is kept
