@@ -79,13 +79,13 @@ void CchQuery::relax(Search& side, const Edges& edges, uint32_t x) {
   // Plain pointers: the compiler cannot tell the vectors' buffers apart from the costs written.
   Label* label = side.label.data();
   const uint32_t here = label[x].cost;
-  const uint32_t from = label[x].origin;
+  const uint32_t origin = label[x].origin;
   const uint32_t end = edges.first[x + 1];
   for (uint32_t e = edges.first[x]; e < end; ++e) {
     const uint32_t w = edges.weight[e];
     if (w >= infinite_weight) continue;
     const uint32_t y = edges.head[e];
-    if (here + w < label[y].cost) label[y] = {here + w, edges.edge ? edges.edge[e] : e, from};
+    if (here + w < label[y].cost) label[y] = {here + w, edges.edge ? edges.edge[e] : e, origin, x};
   }
 }
 
@@ -270,17 +270,11 @@ void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<
   // down, then reversed), then down to the target.
   std::vector<uint32_t>& tops = tops_;
   tops.clear();
-  for (uint32_t x = meeting; forward_.label[x].edge != invalid_id;) {
-    const uint32_t e = forward_.label[x].edge;
-    tops.push_back(e * 2 + 1);
-    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
-  }
+  for (uint32_t x = meeting; forward_.label[x].edge != invalid_id; x = forward_.label[x].from)
+    tops.push_back(forward_.label[x].edge * 2 + 1);
   std::reverse(tops.begin(), tops.end());
-  for (uint32_t x = meeting; backward_.label[x].edge != invalid_id;) {
-    const uint32_t e = backward_.label[x].edge;
-    tops.push_back(e * 2);
-    x = csr_row_of(cch_->first_up, e);  // the edge's lower endpoint
-  }
+  for (uint32_t x = meeting; backward_.label[x].edge != invalid_id; x = backward_.label[x].from)
+    tops.push_back(backward_.label[x].edge * 2);
   unpack(metric, tops, path);
   const CoreSeed& target = backward_.seeds[backward_.label[meeting].origin];
   append_walk(*cch_, target.from_slot, target.to_slot, path);

@@ -4,6 +4,7 @@
 // ends, the core nodes the CCH knows).
 #pragma once
 
+#include <iterator>
 #include <span>
 #include <vector>
 
@@ -43,8 +44,12 @@ inline uint32_t walk_cost(const CchMetric& metric, uint32_t from, uint32_t to) {
 
 // Appends the arcs of that walk in driving order.
 inline void append_walk(const Cch& cch, uint32_t from, uint32_t to, std::vector<uint32_t>& arcs) {
-  for (uint32_t slot = from; slot < to; ++slot) arcs.push_back(cch.slot_forward_arc[slot]);
-  for (uint32_t slot = from; slot > to; --slot) arcs.push_back(cch.slot_backward_arc[slot - 1]);
+  if (from < to) {
+    arcs.insert(arcs.end(), cch.slot_forward_arc.begin() + from, cch.slot_forward_arc.begin() + to);
+  } else if (from > to) {  // slots from - 1 down to `to`, reading backward
+    arcs.insert(arcs.end(), std::make_reverse_iterator(cch.slot_backward_arc.begin() + from),
+                std::make_reverse_iterator(cch.slot_backward_arc.begin() + to));
+  }
 }
 
 // Seeds on core nodes are kept; a seed inside a chain becomes one seed at each end it can reach

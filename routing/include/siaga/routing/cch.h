@@ -184,11 +184,12 @@ class CchQuery {
                                bool);
   friend std::vector<uint32_t> scan_buckets(const Buckets&, const CchMetric&, std::span<const Seed>,
                                             bool, CchQuery&);
-  // One node's state, together: a relaxation reads and writes one cache line, not three.
+  // One node's state, together: a relaxation reads and writes one cache line, not four.
   struct Label {
     uint32_t cost = unreachable;
     uint32_t edge = geodata::invalid_id;    // CCH edge that reached the node
     uint32_t origin = geodata::invalid_id;  // seed index the cost comes from
+    uint32_t from = geodata::invalid_id;    // the edge's lower end: no search for it in a path
   };
   struct Search {
     std::vector<Label> label;  // by rank
