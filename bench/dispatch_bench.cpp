@@ -75,9 +75,7 @@ void recommend_engine(benchmark::State& state) {
     benchmark::DoNotOptimize(dispatch::rank_units(s.context(), s.units,
                                                   s.incidents[i++ % s.incidents.size()],
                                                   incident_class.name, 3, query));
-    micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count());
+    micros.push_back(bench::micros_since(start));
   }
   bench::report_percentiles(state, micros);
 }
@@ -99,9 +97,7 @@ void drive_times_only(benchmark::State& state) {
     const geodata::Snap incident = s.snapper.snap(s.incidents[i++ % s.incidents.size()]);
     const auto start = std::chrono::steady_clock::now();
     benchmark::DoNotOptimize(routing::drive_times(s.network, *set, responders, incident, query));
-    micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count());
+    micros.push_back(bench::micros_since(start));
   }
   bench::report_percentiles(state, micros);
 }
@@ -129,9 +125,7 @@ void recommend_dijkstra(benchmark::State& state) {
     std::partial_sort(times.begin(), times.begin() + std::min<size_t>(3, times.size()),
                       times.end());
     benchmark::DoNotOptimize(times);
-    micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count());
+    micros.push_back(bench::micros_since(start));
   }
   bench::report_percentiles(state, micros);
 }

@@ -73,7 +73,7 @@ void http_health(benchmark::State& state) {
   for (auto _ : state) {
     const auto start = Clock::now();
     benchmark::DoNotOptimize(client.Get("/health"));
-    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    micros.push_back(bench::micros_since(start));
   }
   bench::report_percentiles(state, micros);
 }
@@ -106,7 +106,7 @@ void http_call(benchmark::State& state) {
     const server::Json units = {{"unit_ids", server::Json::parse(plan->body)["unit_ids"]}};
     const auto sent =
         client.Post(("/v1/incidents/" + id + "/units").c_str(), units.dump(), "application/json");
-    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    micros.push_back(bench::micros_since(start));
     if (!sent || sent->status != 200) state.SkipWithError(("dispatch: " + sent->body).c_str());
     state.PauseTiming();  // the units come home for the next call
     client.Post(("/v1/incidents/" + id + "/close").c_str(), R"({"cancel": true})",
@@ -199,7 +199,7 @@ void fix_intake(benchmark::State& state) {
     const auto start = Clock::now();
     benchmark::DoNotOptimize(desk.store.submit_fix(fix, now));
     if (with_desk) desk.desk.on_fix_accepted(unit);
-    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    micros.push_back(bench::micros_since(start));
   }
   bench::report_percentiles(state, micros);
 }

@@ -5,9 +5,16 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 namespace siaga::bench {
+
+// Microseconds from `start` to now, on the steady clock every bench here times with.
+inline double micros_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+      .count();
+}
 
 inline void report_percentiles(benchmark::State& state, std::vector<double>& micros) {
   if (micros.empty()) return;

@@ -181,9 +181,7 @@ void route_engine(benchmark::State& state, NetOf net_of) {
     ++i;
     const auto start = std::chrono::steady_clock::now();
     benchmark::DoNotOptimize(routing::route_between(net.network, metric, from, to, engine));
-    micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count());
+    micros.push_back(bench::micros_since(start));
   }
   bench::report_percentiles(state, micros);
 }
@@ -214,9 +212,7 @@ void query_only(benchmark::State& state, NetOf net_of) {
     } else {
       benchmark::DoNotOptimize(dijkstra.shortest_path(from, to, net.network.arc_time_ms));
     }
-    micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count());
+    micros.push_back(bench::micros_since(start));
   }
   bench::report_percentiles(state, micros);
 }
