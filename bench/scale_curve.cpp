@@ -66,14 +66,29 @@ nlohmann::json measure(const geodata::RoadNetwork& network, int pairs) {
   routing::CchQuery query(cch);
   routing::Dijkstra dijkstra(network);
   std::mt19937_64 random(11);
-  std::vector<double> cch_us, dijkstra_us;
+  std::mt19937_64 other_pairs(12);
+  std::vector<double> cch_us, cost_us, dijkstra_us, route_arcs;
   const int dijkstra_pairs = network.node_count() > 1'000'000 ? 10 : 50;
   for (int i = 0; i < pairs; ++i) {
     const routing::Seed from[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
     const routing::Seed to[] = {{static_cast<uint32_t>(random() % network.node_count()), 0}};
     start = Clock::now();
-    const uint32_t cost = query.shortest_path(metric, from, to).cost_ms;
+    const routing::PathResult path = query.shortest_path(metric, from, to);
     cch_us.push_back(seconds_since(start) * 1e6);
+    const uint32_t cost = path.cost_ms;
+    route_arcs.push_back(static_cast<double>(path.arcs.size()));
+    // The cost alone (no route to unpack), as a one-source many-to-one, on a pair of its own (its
+    // caches as cold as the route's), checked against the point-to-point query.
+    const std::vector<routing::Seed> other = {
+        {static_cast<uint32_t>(other_pairs() % network.node_count()), 0}};
+    const routing::Seed other_to[] = {
+        {static_cast<uint32_t>(other_pairs() % network.node_count()), 0}};
+    start = Clock::now();
+    const uint32_t cost_only = query.many_to_one(metric, std::span(&other, 1), other_to)[0];
+    cost_us.push_back(seconds_since(start) * 1e6);
+    if (cost_only != query.shortest_path(metric, other, other_to).cost_ms) {
+      throw std::runtime_error("CCH point-to-point and many-to-one disagree");
+    }
     if (i >= dijkstra_pairs) continue;
     start = Clock::now();
     if (dijkstra.shortest_path(from, to, network.arc_time_ms).cost_ms != cost) {
@@ -83,6 +98,8 @@ nlohmann::json measure(const geodata::RoadNetwork& network, int pairs) {
   }
   out["query_p50_us"] = percentile(cch_us, 0.5);
   out["query_p99_us"] = percentile(cch_us, 0.99);
+  out["route_arcs_p50"] = percentile(route_arcs, 0.5);
+  out["cost_only_p50_us"] = percentile(cost_us, 0.5);
   out["dijkstra_p50_us"] = percentile(dijkstra_us, 0.5);
   out["engine_MiB"] = (routing::memory_bytes(cch) + routing::memory_bytes(metric)) / 1048576.0;
   out["peak_resident_MiB"] = peak_resident_kib() / 1024.0;
