@@ -222,20 +222,16 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
     }
   }
   const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
-  auto chain_bounds = [&](uint32_t leaf) {
-    return &cch_->first_chain_slot[(leaf - arc_count) / 2];
-  };
   for (size_t i = 0; i < lanes; ++i) {
     const std::vector<uint32_t>& leaves = lane_leaves_[i];
     for (size_t j = 0; j < leaves.size(); ++j) {
       // Ahead: a chain's bounds eight leaves on, its first piece four leaves on.
       if (j + 8 < leaves.size() && leaves[j + 8] >= arc_count)
-        __builtin_prefetch(chain_bounds(leaves[j + 8]));
+        __builtin_prefetch(&cch_->first_chain_slot[chain_of_leaf(*cch_, leaves[j + 8])]);
       if (j + 4 < leaves.size() && leaves[j + 4] >= arc_count) {
-        const uint32_t* bounds = chain_bounds(leaves[j + 4]);
-        __builtin_prefetch((leaves[j + 4] - arc_count) % 2 == 0
-                               ? &cch_->slot_forward_arc[bounds[0]]
-                               : &cch_->slot_backward_arc[bounds[1] - 2]);
+        const ChainWalk walk = chain_walk(*cch_, leaves[j + 4]);
+        __builtin_prefetch(walk.forward ? &cch_->slot_forward_arc[walk.from]
+                                        : &cch_->slot_backward_arc[walk.from - 1]);
       }
       append_leaf(leaves[j], arcs);
     }
@@ -251,11 +247,8 @@ void CchQuery::append_leaf(uint32_t leaf, std::vector<uint32_t>& arcs) const {
     arcs.push_back(leaf);
     return;
   }
-  const uint32_t chain = (leaf - arc_count) / 2;
-  const uint32_t first = cch_->first_chain_slot[chain];
-  const uint32_t last = cch_->first_chain_slot[chain + 1] - 1;
-  const bool forward = (leaf - arc_count) % 2 == 0;
-  append_walk(*cch_, forward ? first : last, forward ? last : first, arcs);
+  const ChainWalk walk = chain_walk(*cch_, leaf);
+  append_walk(*cch_, walk.from, walk.to, arcs);
 }
 
 // The arcs from the winning source seed over `meeting` to the winning target seed. Unpacked into

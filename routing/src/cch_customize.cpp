@@ -32,12 +32,9 @@ void offer(const Cch& cch, CchMetric& metric, uint32_t leaf) {
     offer_leaf(metric, cch.arc_edge[leaf], cch.arc_upward[leaf], metric.arc_weight[leaf], leaf);
     return;
   }
-  const uint32_t chain = (leaf - arc_count(cch)) / 2;
-  const bool forward = (leaf - arc_count(cch)) % 2 == 0;
-  const uint32_t first = cch.first_chain_slot[chain];
-  const uint32_t last = cch.first_chain_slot[chain + 1] - 1;
-  offer_leaf(metric, cch.chain_edge[chain], forward == bool(cch.chain_upward[chain]),
-             forward ? walk_cost(metric, first, last) : walk_cost(metric, last, first), leaf);
+  const ChainWalk walk = chain_walk(cch, leaf);
+  offer_leaf(metric, cch.chain_edge[walk.chain], walk.forward == bool(cch.chain_upward[walk.chain]),
+             walk_cost(metric, walk.from, walk.to), leaf);
 }
 
 // Each chain piece's weight both ways, in slot order.

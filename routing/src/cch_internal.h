@@ -29,6 +29,27 @@ inline uint32_t chain_of_slot(const Cch& cch, uint32_t slot) {
   return csr_row_of(cch.first_chain_slot, slot);
 }
 
+// A leaf at or above the network's arc count is a chain driven one way (see CchUnpacking): chain c
+// forward is arc_count + 2c, backward arc_count + 2c + 1.
+inline uint32_t chain_of_leaf(const Cch& cch, uint32_t leaf) {
+  return (leaf - static_cast<uint32_t>(cch.arc_edge.size())) / 2;
+}
+
+// Such a leaf's walk, from slot `from` to slot `to` of its chain.
+struct ChainWalk {
+  uint32_t chain;
+  bool forward;
+  uint32_t from;
+  uint32_t to;
+};
+inline ChainWalk chain_walk(const Cch& cch, uint32_t leaf) {
+  const uint32_t chain = chain_of_leaf(cch, leaf);
+  const bool forward = (leaf - static_cast<uint32_t>(cch.arc_edge.size())) % 2 == 0;
+  const uint32_t first = cch.first_chain_slot[chain];
+  const uint32_t last = cch.first_chain_slot[chain + 1] - 1;
+  return {chain, forward, forward ? first : last, forward ? last : first};
+}
+
 // Cost of driving from slot `from` to slot `to` of the same chain, unreachable if a piece on the
 // way has no arc that direction or is blocked.
 inline uint32_t walk_cost(const CchMetric& metric, uint32_t from, uint32_t to) {
