@@ -28,6 +28,15 @@
 
 namespace siaga::test {
 
+// Sends `signal` to child `pid` (if any) and reaps it; `pid` is then -1.
+inline void stop_child(pid_t& pid, int signal) {
+  if (pid <= 0) return;
+  ::kill(pid, signal);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  pid = -1;
+}
+
 // A port the kernel just handed out on 127.0.0.1 (bound, read, released).
 inline int free_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -168,13 +177,7 @@ class TestBroker {
   void kill() { end(SIGKILL); }
 
  private:
-  void end(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
+  void end(int signal) { stop_child(pid_, signal); }
 
   mqtt::BrokerSettings settings_;
   server::BrokerCredentials credentials_;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "broker_fixture.h"  // stop_child
+
 namespace siaga::test {
 
 class CliChild {
@@ -34,13 +36,7 @@ class CliChild {
     }
   }
 
-  void stop(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
+  void stop(int signal) { stop_child(pid_, signal); }
 
  private:
   pid_t pid_ = -1;
