@@ -9,6 +9,22 @@
 
 namespace siaga::geodata {
 
+namespace {
+
+// WGS 84 / UTM (EPSG 326zz north, 327zz south) as the PROJ pipeline that crs_to_crs resolves it
+// to, once normalised to lon,lat: the same numbers, bit for bit (tested), without opening PROJ's
+// database. That database costs ~3.3 MB of heap per context, kept for the context's life, and
+// every snapper, camera index and hazard overlay holds a projection. Empty for other codes.
+std::string utm_pipeline(int epsg) {
+  const bool north = epsg >= 32601 && epsg <= 32660;
+  const bool south = epsg >= 32701 && epsg <= 32760;
+  if (!north && !south) return {};
+  return "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step +proj=utm +zone=" +
+         std::to_string(epsg % 100) + (south ? " +south" : "") + " +ellps=WGS84";
+}
+
+}  // namespace
+
 struct UtmProjection::Impl {
   PJ_CONTEXT* context = nullptr;
   PJ* transform = nullptr;
@@ -19,6 +35,10 @@ struct UtmProjection::Impl {
   explicit Impl(int epsg_code) : epsg(epsg_code) {
     context = proj_context_create();
     const std::string target = "EPSG:" + std::to_string(epsg);
+    if (const std::string pipeline = utm_pipeline(epsg); !pipeline.empty()) {
+      transform = proj_create(context, pipeline.c_str());
+      if (transform != nullptr) return;
+    }
     PJ* raw = proj_create_crs_to_crs(context, "EPSG:4326", target.c_str(), nullptr);
     if (raw == nullptr) {
       const std::string reason = proj_context_errno_string(context, proj_context_errno(context));

@@ -7,9 +7,11 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "siaga/dispatch/coverage_map.h"
 #include "siaga/dispatch/coverage_report.h"
+#include "siaga/dispatch/place_labels.h"
 #include "siaga/dispatch/station_planning.h"
 #include "siaga/geodata/areas.h"
 #include "siaga/routing/dijkstra.h"
@@ -229,6 +231,30 @@ TEST(Coverage, AreasFromRealOsmBoundaries) {
     EXPECT_EQ(wkbFlatten(feature->GetGeometryRef()->getGeometryType()), wkbMultiPolygon);
   }
   fs::remove(out);
+}
+
+// Each segment's label, kept once per distinct text, reads as the per-segment labelling did: the
+// street's own name, else its tail node's label ("near" the nearest named street).
+TEST(Coverage, PlaceLabelsKeptOnceReadAsEachSegmentsOwn) {
+  const geodata::RoadNetwork& network = test::ambon().network;
+  const std::vector<routing::Segment> segments = routing::road_segments(network);
+  const PlaceLabels labels = place_labels(network, segments);
+  ASSERT_EQ(labels.size(), segments.size());
+  EXPECT_LT(labels.names.size() * 10, segments.size());  // few distinct labels: worth sharing
+  const std::set<std::string> distinct(labels.names.begin(), labels.names.end());
+  EXPECT_EQ(distinct.size(), labels.names.size());
+  const std::vector<uint32_t> named_way = nearest_named_way(network);
+  size_t named = 0, differ = 0;
+  for (size_t s = 0; s < segments.size(); ++s) {
+    const std::string& own = network.way_name[network.arc_way[segments[s].forward_arc]];
+    named += !own.empty();
+    const std::string expected =
+        own.empty() ? node_label(network, named_way, segments[s].tail) : own;
+    differ += labels[s] != expected;
+  }
+  EXPECT_EQ(differ, 0u);
+  EXPECT_GT(named, 0u);
+  EXPECT_LT(named, segments.size());
 }
 
 TEST(Coverage, ScenarioFileErrorsNameTheProblem) {

@@ -1,5 +1,7 @@
 #include "siaga/dispatch/place_labels.h"
 
+#include <unordered_map>
+
 namespace siaga::dispatch {
 
 namespace {
@@ -42,13 +44,18 @@ std::string node_label(const geodata::RoadNetwork& network, std::span<const uint
   return way == geodata::invalid_id ? "(unnamed streets)" : "near " + network.way_name[way];
 }
 
-std::vector<std::string> place_labels(const geodata::RoadNetwork& network,
-                                      std::span<const routing::Segment> segments) {
+PlaceLabels place_labels(const geodata::RoadNetwork& network,
+                         std::span<const routing::Segment> segments) {
   const std::vector<uint32_t> named_way = nearest_named_way(network);
-  std::vector<std::string> labels;
+  PlaceLabels labels;
+  labels.of_segment.reserve(segments.size());
+  std::unordered_map<std::string, uint32_t> index;
   for (const routing::Segment& segment : segments) {
     std::string name = segment_name(network, segment);
-    labels.push_back(name.empty() ? node_label(network, named_way, segment.tail) : name);
+    if (name.empty()) name = node_label(network, named_way, segment.tail);
+    const auto [at, added] = index.try_emplace(name, static_cast<uint32_t>(labels.names.size()));
+    if (added) labels.names.push_back(std::move(name));
+    labels.of_segment.push_back(at->second);
   }
   return labels;
 }

@@ -153,7 +153,6 @@ mqtt::ClientOptions offline_client() {
 struct Service::Parts {
   ServiceOptions options;
   std::unique_ptr<dispatch::RoutingSetup> setup;
-  geodata::Snapper snapper;
   std::vector<dispatch::IncidentClass> classes;
   tracking::TrackingStore store;
   tracking::IncidentStore incidents;
@@ -181,7 +180,6 @@ struct Service::Parts {
   explicit Parts(ServiceOptions given)
       : options(std::move(given)),
         setup(load_setup(options)),
-        snapper(setup->network),
         classes(
             dispatch::load_incident_classes(options.incident_types_file, setup->live->profiles())),
         store(tracking::load_fleet(options.fleet_file), setup->network, store_options()),
@@ -198,7 +196,7 @@ struct Service::Parts {
         plans(dispatch::load_response_plans(options.response_plans_file, classes,
                                             setup->live->profiles())),
         areas(options.data.osm, options.kecamatan_seats_file),
-        context{setup->network, snapper, *setup->live, classes},
+        context{setup->network, store.snapper(), *setup->live, classes},
         desk(context, store, incidents, queries, plans, desk_options()),
         targets(dispatch::load_response_targets(options.response_targets_file)),
         coverage(load_coverage(options, setup->network)),
@@ -216,7 +214,7 @@ struct Service::Parts {
                 desk.on_status_accepted(report.unit_id, *status, report.incident_id);
             },
             options.topics),
-        api{setup->network, snapper, *setup->live, store, classes, queries, {}},
+        api{setup->network, store.snapper(), *setup->live, store, classes, queries, {}},
         http(api, options.http, [this] { return mqtt_link(); }),
         tracker_intake(store, [this](std::string_view unit_id) { on_fix_accepted(unit_id); }) {
     if (options.trackers)

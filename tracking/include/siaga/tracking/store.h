@@ -146,6 +146,10 @@ class TrackingStore {
   Counters counters() const;
   const Fleet& fleet() const { return fleet_; }
   const StoreOptions& options() const { return options_; }
+  // The network's snapper, which fixes are snapped with; shared with whoever else snaps on the
+  // same network (the server's API) rather than built twice (its segments and R-tree are ~3 MB on
+  // the island). Thread-safe for snapping.
+  const geodata::Snapper& snapper() const { return snapper_; }
 
   // Makes everything accepted so far durable (fsync) now; also done by a background flusher.
   void sync();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "siaga/dispatch/dataset.h"
+#include "siaga/dispatch/place_labels.h"
 #include "siaga/dispatch/scenario.h"
 #include "siaga/geodata/areas.h"
 #include "siaga/routing/segments.h"
@@ -48,8 +49,8 @@ struct Coverage {
   AreaAssignment areas;  // empty names: no areas known
   std::vector<DistanceCoverage> distance_targets;
   std::vector<routing::Segment> segments;
-  std::vector<double> demand_km;    // per segment
-  std::vector<std::string> places;  // per segment: its street, or "near" the nearest named one
+  std::vector<double> demand_km;  // per segment
+  PlaceLabels places;             // per segment: its street, or "near" the nearest named one
   double total_demand_km = 0;
   std::vector<TargetCoverage> targets;
 };

@@ -19,8 +19,17 @@ std::vector<uint32_t> nearest_named_way(const geodata::RoadNetwork& network);
 std::string node_label(const geodata::RoadNetwork& network, std::span<const uint32_t> named_way,
                        uint32_t node);
 
-// Per segment: its street's name, else the label of its tail node.
-std::vector<std::string> place_labels(const geodata::RoadNetwork& network,
-                                      std::span<const routing::Segment> segments);
+// Per segment: its street's name, else the label of its tail node. Each distinct label is kept
+// once: a street's name repeats over all its segments, and "near X" over a whole village.
+struct PlaceLabels {
+  std::vector<std::string> names;
+  std::vector<uint32_t> of_segment;  // index into names
+
+  const std::string& operator[](size_t segment) const { return names[of_segment[segment]]; }
+  size_t size() const { return of_segment.size(); }
+};
+
+PlaceLabels place_labels(const geodata::RoadNetwork& network,
+                         std::span<const routing::Segment> segments);
 
 }  // namespace siaga::dispatch
