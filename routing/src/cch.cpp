@@ -24,9 +24,12 @@ void expects_metric_of(const Cch& cch, const CchMetric& metric) {
 
 }  // namespace
 
-CchQuery::CchQuery(const Cch& cch) : cch_(&cch), in_search_space_(cch.node_count(), 0) {
+CchQuery::CchQuery(const Cch& cch) : cch_(&cch), node_flags_(cch.node_count(), 0) {
   for (Search* side : {&forward_, &backward_}) {
     side->label.assign(cch.node_count(), Label{});
+  }
+  for (uint32_t x = 0; x < cch.node_count(); ++x) {
+    if (cch.parent[x] == x + 1) node_flags_[x] = parent_is_next;
   }
 }
 
@@ -35,6 +38,19 @@ void CchQuery::reset(Search& side) {
     side.label[x] = Label{};
   }
   side.visited.clear();
+}
+
+void CchQuery::list_ancestors(uint32_t x, std::vector<uint32_t>& listed) {
+  const uint32_t* parent = cch_->parent.data();
+  uint8_t* flags = node_flags_.data();
+  while (x != invalid_id && !(flags[x] & listed_flag)) {
+    flags[x] |= listed_flag;
+    listed.push_back(x);
+    // Nested dissection numbers a separator's nodes in a row, each the next one's child: most
+    // steps (83 % on the island) go to x + 1. Decided by a flag, a predicted branch, the next
+    // step need not wait for parent[x] to load: a chain of dependent loads becomes independent.
+    x = flags[x] & parent_is_next ? x + 1 : parent[x];
+  }
 }
 
 void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Seed> seeds,
@@ -49,10 +65,7 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
   for (uint32_t i = 0; i < side.seeds.size(); ++i) {
     const uint32_t start = cch_->rank[side.seeds[i].node];
     const size_t listed = visited.size();
-    for (uint32_t x = start; x != invalid_id && !in_search_space_[x]; x = cch_->parent[x]) {
-      in_search_space_[x] = 1;
-      visited.push_back(x);
-    }
+    list_ancestors(start, visited);
     if (merge_each && listed > 0 && visited.size() > listed) {
       merge_scratch_.assign(visited.begin(), visited.end());
       std::merge(merge_scratch_.begin(), merge_scratch_.begin() + listed,
@@ -64,7 +77,7 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
     }
   }
   if (!merge_each) std::sort(visited.begin(), visited.end());
-  for (uint32_t x : visited) in_search_space_[x] = 0;
+  for (uint32_t x : visited) node_flags_[x] &= ~listed_flag;
 }
 
 CchQuery::Edges CchQuery::edges_of(const CchMetric& metric, bool upward) const {
@@ -112,18 +125,14 @@ std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
   for (size_t i = 0; i < sources.size(); ++i) {
     expand_seeds(*cch_, metric, sources[i], true, core_sources[i]);
     for (const CoreSeed& seed : core_sources[i]) {
-      for (uint32_t x = cch_->rank[seed.node]; x != invalid_id && !in_search_space_[x];
-           x = cch_->parent[x]) {
-        in_search_space_[x] = 1;
-        ancestors.push_back(x);
-      }
+      list_ancestors(cch_->rank[seed.node], ancestors);
     }
   }
   // Top down, every upward neighbour of x is an ancestor of x, hence done already: the cost
   // x → target is the best of going down from x and going up first.
   std::sort(ancestors.begin(), ancestors.end(), std::greater<>());
   for (uint32_t x : ancestors) {
-    in_search_space_[x] = 0;
+    node_flags_[x] &= ~listed_flag;
     uint64_t best = backward_.label[x].cost;
     for (uint32_t e = cch_->first_up[x]; e < cch_->first_up[x + 1]; ++e) {
       const uint32_t above = forward_.label[cch_->up_head[e]].cost;

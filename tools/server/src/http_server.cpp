@@ -478,6 +478,7 @@ HttpServer::HttpServer(Api& api, HttpOptions options, std::function<MqttLink()> 
     : impl_(std::make_unique<Impl>(api, std::move(options), std::move(mqtt_link))) {
   Impl& impl = *impl_;
   impl.network_json = network_geojson(api.network).dump();
+  impl.network_json.shrink_to_fit();  // kept for the process's life: not with dump()'s slack
   if (!impl.options.console_dir.empty()) impl.http.mount("/console", impl.options.console_dir);
   if (!impl.options.leaflet_dir.empty()) impl.http.mount("/leaflet", impl.options.leaflet_dir);
   impl.http.on_error([](const httplib::Request& request, httplib::Response& response) {

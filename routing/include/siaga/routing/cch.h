@@ -219,12 +219,18 @@ class CchQuery {
                            std::vector<uint32_t>& arcs);
   void append_leaf(uint32_t leaf, std::vector<uint32_t>& arcs) const;
   void path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs);
+  // Appends x and its elimination-tree ancestors up to the first one listed already, marking them.
+  void list_ancestors(uint32_t x, std::vector<uint32_t>& listed);
 
   const Cch* cch_;
   Search forward_;
   Search backward_;
   std::vector<uint32_t> sweep_;  // all_costs' costs by rank
-  std::vector<uint8_t> in_search_space_;
+  // Per node: listed_flag while it is in the search space being listed; parent_is_next when its
+  // elimination-tree parent is the next node (fixed).
+  static constexpr uint8_t listed_flag = 1;
+  static constexpr uint8_t parent_is_next = 2;
+  std::vector<uint8_t> node_flags_;
   std::vector<uint32_t> merge_scratch_;          // prepare's ancestor lists being merged
   std::vector<uint32_t> path_buffer_;            // path_arcs' arcs, reused
   std::vector<uint32_t> tops_;                   // path_arcs' CCH edges * 2 + upward, reused
