@@ -25,6 +25,54 @@ LiveMetrics::LiveMetrics(const geodata::RoadNetwork& network, const Cch& cch,
     }
   }
   publish(std::vector<uint8_t>(hazards_.zones.size(), 0));
+  refiner_ = std::thread([this] { refine_when_quiet(); });
+}
+
+LiveMetrics::~LiveMetrics() {
+  {
+    std::lock_guard lock(refine_mutex_);
+    stopping_ = true;
+  }
+  refine_wake_.notify_all();
+  refiner_.join();
+}
+
+void LiveMetrics::wait_refined() {
+  std::unique_lock lock(refine_mutex_);
+  refine_done_.wait(lock, [this] { return refined_ == requested_ || stopping_; });
+}
+
+void LiveMetrics::refine_when_quiet() {
+  std::unique_lock lock(refine_mutex_);
+  while (true) {
+    refine_wake_.wait(lock, [this] { return stopping_ || refined_ != requested_; });
+    // Quiet first: while toggles keep coming, each would supersede the refinement anyway.
+    uint64_t target = requested_;
+    while (!stopping_ && refine_wake_.wait_for(lock, refine_after,
+                                               [&] { return stopping_ || requested_ != target; })) {
+      target = requested_;  // a newer change: quiet again from it
+    }
+    if (stopping_) return;
+    lock.unlock();
+    refine(current_.load());
+    lock.lock();
+    refined_ = target;
+    refine_done_.notify_all();
+  }
+}
+
+void LiveMetrics::refine(const std::shared_ptr<const MetricSet>& seen) {
+  auto refined = std::make_shared<MetricSet>(*seen);
+  bool built = false;
+  for (CchMetric& metric : refined->metrics) {
+    if (!metric.up_search.first_out.empty()) continue;
+    build_search_graphs(*cch_, metric);
+    built = true;
+  }
+  if (!built) return;
+  // Swapped in only over the very set it copied: a newer publication wins, and is refined next.
+  std::shared_ptr<const MetricSet> expected = seen;
+  current_.compare_exchange_strong(expected, std::shared_ptr<const MetricSet>(std::move(refined)));
 }
 
 std::vector<uint32_t> LiveMetrics::arcs_of_changed_zones(std::span<const uint8_t> before,
@@ -110,6 +158,13 @@ uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
   }
   for (auto& task : tasks) task.get();
   current_.store(next);
+  if (partial) {
+    {
+      std::lock_guard lock(refine_mutex_);
+      ++requested_;
+    }
+    refine_wake_.notify_all();
+  }
   return next->version;
 }
 

@@ -263,6 +263,41 @@ TEST(LiveMetrics, TogglesCustomizePartiallyToTheFullResult) {
   }
 }
 
+bool same_search_graph(const routing::CchSearchGraph& a, const routing::CchSearchGraph& b) {
+  return a.first_out == b.first_out && a.head == b.head && a.weight == b.weight && a.edge == b.edge;
+}
+
+// A toggle is published at once without search graphs (a partial customization); once the zones
+// stay quiet, the refiner swaps in the same version with the graphs a full customization builds.
+// Toggles in quick succession are refined once, for the last.
+TEST(LiveMetrics, PartialTogglesAreRefinedToTheFullSearchGraphsUnderTheSameVersion) {
+  const auto& network = test::ambon().network;
+  auto layer = geodata::load_hazards(illustrative_dir / "hazards-illustrative.geojson");
+  std::vector<std::string> ids;
+  for (const auto& zone : layer.zones) ids.push_back(zone.id);
+  routing::LiveMetrics live(network, ambon_cch(), routing::load_profiles(profiles_file),
+                            geodata::overlay_hazards(network, std::move(layer.zones)));
+  for (size_t round = 0; round < 3; ++round) {
+    for (size_t i = 0; i <= round; ++i) live.activate(ids[(round + i) % ids.size()]);
+    const auto published = live.current();
+    EXPECT_TRUE(published->metrics[0].up_search.first_out.empty())
+        << "a toggle is customized partially, its search graphs left to the refiner";
+    live.wait_refined();
+    const auto refined = live.current();
+    ASSERT_NE(refined, published);
+    EXPECT_EQ(refined->version, published->version);
+    EXPECT_EQ(refined->active, published->active);
+    for (size_t p = 0; p < live.profiles().size(); ++p) {
+      const routing::CchMetric full = routing::customize(
+          ambon_cch(),
+          routing::profile_weights(network, live.profiles()[p], live.hazards(), refined->active));
+      ASSERT_TRUE(test::same_metric(refined->metrics[p], full)) << live.profiles()[p].name;
+      EXPECT_TRUE(same_search_graph(refined->metrics[p].up_search, full.up_search));
+      EXPECT_TRUE(same_search_graph(refined->metrics[p].down_search, full.down_search));
+    }
+  }
+}
+
 // Per profile: a random half of the illustrative zones active, 10,000 random pairs, CCH costs
 // equal to Dijkstra's on the same profile weights.
 class ProfileOracle : public ::testing::TestWithParam<std::string> {};

@@ -3,13 +3,20 @@
 // whose weights the change touched) and then publishes the new set with one atomic pointer swap; a
 // query holds the set it started with until it ends, so it never sees half a customization. Writers
 // are serialised; readers never wait.
+// A partial customization leaves out the search graphs (they cost more than the toggle itself), so
+// its queries relax every CCH edge. Once no change has come for `refine_after`, a background
+// thread builds them on a copy of the set and swaps that in under the same version, unless a newer
+// set was published meanwhile: same costs, faster queries.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "siaga/geodata/hazards.h"
@@ -34,6 +41,15 @@ class LiveMetrics {
  public:
   LiveMetrics(const geodata::RoadNetwork& network, const Cch& cch,
               std::vector<VehicleProfile> profiles, geodata::HazardIndex hazards);
+  ~LiveMetrics();
+  LiveMetrics(const LiveMetrics&) = delete;
+  LiveMetrics& operator=(const LiveMetrics&) = delete;
+
+  // How long the zones must stay unchanged before a partially customized set is refined.
+  static constexpr std::chrono::milliseconds refine_after{50};
+  // Blocks until every set published so far has its search graphs (or was superseded): for tests
+  // and benchmarks that need the refined set, never for a query.
+  void wait_refined();
 
   std::shared_ptr<const MetricSet> current() const { return current_.load(); }
 
@@ -52,6 +68,9 @@ class LiveMetrics {
  private:
   uint32_t zone_index(std::string_view zone_id) const;
   uint64_t publish(std::vector<uint8_t> active);
+  void refine_when_quiet();  // the refiner thread's loop
+  // Builds the missing search graphs on a copy of `seen` and swaps it in if still current.
+  void refine(const std::shared_ptr<const MetricSet>& seen);
   // The arcs touched by a zone whose activity differs between the two sets, each once.
   std::vector<uint32_t> arcs_of_changed_zones(std::span<const uint8_t> before,
                                               std::span<const uint8_t> after) const;
@@ -64,6 +83,14 @@ class LiveMetrics {
   std::vector<uint32_t> zone_arc_;
   std::mutex writer_;
   std::atomic<std::shared_ptr<const MetricSet>> current_;
+  // The refiner: `requested_` counts partial publications, `refined_` the last one it handled.
+  std::mutex refine_mutex_;
+  std::condition_variable refine_wake_;
+  std::condition_variable refine_done_;
+  uint64_t requested_ = 0;
+  uint64_t refined_ = 0;
+  bool stopping_ = false;
+  std::thread refiner_;  // last: started once everything above exists, joined first
 };
 
 }  // namespace siaga::routing
