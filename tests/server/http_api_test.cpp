@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "broker_fixture.h"
+#include "gzip.h"
 #include "server/served_fixture.h"
 #include "siaga/dispatch/dataset.h"
 #include "siaga/dispatch/recommendation.h"
@@ -390,6 +391,17 @@ TEST(HttpV1, UnitsHazardsTogglesHealthMetricsAndStaticFiles) {
   const auto network = served.get("/v1/network");
   EXPECT_EQ(network.first, 200);
   EXPECT_FALSE(network.second["features"].empty());
+  // Kept gzipped: sent so to a client that accepts it, the same document once decompressed.
+  served.client->set_decompress(false);
+  const auto zipped = served.client->Get("/v1/network", {{"Accept-Encoding", "br, gzip"}});
+  const auto plain = served.client->Get("/v1/network", {{"Accept-Encoding", "identity"}});
+  served.client->set_decompress(true);
+  ASSERT_TRUE(zipped && plain);
+  EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_EQ(gunzip(zipped->body), plain->body);
+  EXPECT_LT(zipped->body.size() * 3, plain->body.size());
+  EXPECT_EQ(Json::parse(plain->body), network.second);
 
   const auto metrics = served.client->Get("/metrics");
   ASSERT_TRUE(metrics);

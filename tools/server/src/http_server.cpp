@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "event_http.h"
+#include "gzip.h"
 #include "listener.h"
 #include "secrets.h"
 #include "siaga/server/cameras_api.h"
@@ -142,7 +143,9 @@ struct HttpServer::Impl {
   EventHttp http;
   int port = 0;
   std::array<EndpointStats, endpoint_count> stats;
-  std::string network_json;  // the same for the process's life: built once
+  // The road network as GeoJSON, the same for the process's life: built once, kept gzipped (on
+  // the island 1.7 MB of text, 0.3 MB compressed), sent so to the console's browser.
+  std::string network_gzip;
 
   Impl(Api& api, HttpOptions options, std::function<MqttLink()> link)
       : api(api),
@@ -301,8 +304,14 @@ struct HttpServer::Impl {
     http.get("/metrics", timed(metrics_endpoint, [this](const auto&, auto& response) {
                response.set_content(metrics(), "text/plain; version=0.0.4");
              }));
-    http.get("/v1/network", timed(network_endpoint, [this](const auto&, auto& response) {
-               response.set_content(network_json, "application/json");
+    http.get("/v1/network", timed(network_endpoint, [this](const auto& request, auto& response) {
+               response.set_header("Vary", "Accept-Encoding");
+               if (accepts_gzip(request.get_header_value("Accept-Encoding"))) {
+                 response.set_header("Content-Encoding", "gzip");
+                 response.set_content(network_gzip, "application/json");
+               } else {
+                 response.set_content(gunzip(network_gzip), "application/json");
+               }
              }));
     http.get("/v1/facilities", timed(facilities_endpoint, [this](const auto&, auto& response) {
                response.set_content(dispatch::facilities_geojson(api.network, "all").dump(),
@@ -477,8 +486,7 @@ std::string HttpServer::Impl::metrics() const {
 HttpServer::HttpServer(Api& api, HttpOptions options, std::function<MqttLink()> mqtt_link)
     : impl_(std::make_unique<Impl>(api, std::move(options), std::move(mqtt_link))) {
   Impl& impl = *impl_;
-  impl.network_json = network_geojson(api.network).dump();
-  impl.network_json.shrink_to_fit();  // kept for the process's life: not with dump()'s slack
+  impl.network_gzip = gzip(network_geojson(api.network).dump());
   if (!impl.options.console_dir.empty()) impl.http.mount("/console", impl.options.console_dir);
   if (!impl.options.leaflet_dir.empty()) impl.http.mount("/leaflet", impl.options.leaflet_dir);
   impl.http.on_error([](const httplib::Request& request, httplib::Response& response) {
