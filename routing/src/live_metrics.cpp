@@ -123,8 +123,10 @@ uint64_t LiveMetrics::activate_all() {
 }
 
 uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
-  auto next = std::make_shared<MetricSet>();
   const std::shared_ptr<const MetricSet> previous = current_.load();
+  // The same zones again (a server starting with none, a repeated toggle): nothing to publish.
+  if (previous && previous->active == active) return previous->version;
+  auto next = std::make_shared<MetricSet>();
   next->version = previous ? previous->version + 1 : 1;
   next->active = std::move(active);
   next->metrics.resize(profiles_.size());
@@ -145,7 +147,10 @@ uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
       weights[arc] = profile_weight(*network_, profiles_[i], hazards_, next->active, arc);
       if (weights[arc] != before.arc_weight[arc]) changed.push_back(arc);
     }
-    next->metrics[i] = customize(*cch_, before, std::move(weights), changed);
+    // A profile the change does not touch (a depth its vehicles wade) keeps its metric whole,
+    // search graphs included.
+    next->metrics[i] =
+        changed.empty() ? before : customize(*cch_, before, std::move(weights), changed);
   };
   // Customizations are independent: one task per core, each taking every n-th profile.
   const size_t task_count =

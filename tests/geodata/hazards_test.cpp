@@ -269,7 +269,8 @@ bool same_search_graph(const routing::CchSearchGraph& a, const routing::CchSearc
 
 // A toggle is published at once without search graphs (a partial customization); once the zones
 // stay quiet, the refiner swaps in the same version with the graphs a full customization builds.
-// Toggles in quick succession are refined once, for the last.
+// Toggles in quick succession are refined once, for the last. Setting the zones already set is
+// no change at all.
 TEST(LiveMetrics, PartialTogglesAreRefinedToTheFullSearchGraphsUnderTheSameVersion) {
   const auto& network = test::ambon().network;
   auto layer = geodata::load_hazards(illustrative_dir / "hazards-illustrative.geojson");
@@ -296,6 +297,13 @@ TEST(LiveMetrics, PartialTogglesAreRefinedToTheFullSearchGraphsUnderTheSameVersi
       EXPECT_TRUE(same_search_graph(refined->metrics[p].down_search, full.down_search));
     }
   }
+  // The same zones again (0 to 4 are active) change nothing: no new version, the refined set
+  // stays.
+  const auto settled = live.current();
+  EXPECT_EQ(live.activate(ids[0]), settled->version);
+  EXPECT_EQ(live.set_active(std::vector<std::string>(ids.begin(), ids.begin() + 5)),
+            settled->version);
+  EXPECT_EQ(live.current(), settled);
 }
 
 // Per profile: a random half of the illustrative zones active, 10,000 random pairs, CCH costs
