@@ -234,15 +234,22 @@ TEST_F(FloodOnRoute, AmbulanceGoesAroundFireTruckDrivesThroughAndDeactivationRes
   EXPECT_THROW(live_->activate("no-such-zone"), routing::UnknownZone);
 }
 
+// The island's live metrics over the illustrative hazard layer; `ids` gets the layer's zone ids.
+std::unique_ptr<routing::LiveMetrics> illustrative_live(std::vector<std::string>& ids) {
+  auto layer = geodata::load_hazards(illustrative_dir / "hazards-illustrative.geojson");
+  for (const auto& zone : layer.zones) ids.push_back(zone.id);
+  return std::make_unique<routing::LiveMetrics>(
+      test::ambon().network, ambon_cch(), routing::load_profiles(profiles_file),
+      geodata::overlay_hazards(test::ambon().network, std::move(layer.zones)));
+}
+
 // Zones toggled one at a time (each a partial customization of every profile) leave every
 // profile's metric exactly what a full customization under the same active zones gives.
 TEST(LiveMetrics, TogglesCustomizePartiallyToTheFullResult) {
   const auto& network = test::ambon().network;
-  auto layer = geodata::load_hazards(illustrative_dir / "hazards-illustrative.geojson");
   std::vector<std::string> ids;
-  for (const auto& zone : layer.zones) ids.push_back(zone.id);
-  routing::LiveMetrics live(network, ambon_cch(), routing::load_profiles(profiles_file),
-                            geodata::overlay_hazards(network, std::move(layer.zones)));
+  const std::unique_ptr<routing::LiveMetrics> live_metrics = illustrative_live(ids);
+  routing::LiveMetrics& live = *live_metrics;
   std::mt19937_64 random(27);
   for (int toggle = 0; toggle < 12; ++toggle) {
     const std::string& id = ids[random() % ids.size()];
@@ -273,11 +280,9 @@ bool same_search_graph(const routing::CchSearchGraph& a, const routing::CchSearc
 // no change at all.
 TEST(LiveMetrics, PartialTogglesAreRefinedToTheFullSearchGraphsUnderTheSameVersion) {
   const auto& network = test::ambon().network;
-  auto layer = geodata::load_hazards(illustrative_dir / "hazards-illustrative.geojson");
   std::vector<std::string> ids;
-  for (const auto& zone : layer.zones) ids.push_back(zone.id);
-  routing::LiveMetrics live(network, ambon_cch(), routing::load_profiles(profiles_file),
-                            geodata::overlay_hazards(network, std::move(layer.zones)));
+  const std::unique_ptr<routing::LiveMetrics> live_metrics = illustrative_live(ids);
+  routing::LiveMetrics& live = *live_metrics;
   for (size_t round = 0; round < 3; ++round) {
     for (size_t i = 0; i <= round; ++i) live.activate(ids[(round + i) % ids.size()]);
     const auto published = live.current();
