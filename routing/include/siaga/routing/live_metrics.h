@@ -90,7 +90,8 @@ class LiveMetrics {
   uint64_t requested_ = 0;
   uint64_t refined_ = 0;
   bool stopping_ = false;
-  std::thread refiner_;  // last: started once everything above exists, joined first
+  bool waiting_for_quiet_ = false;  // the refiner has a request and waits for the zones to settle
+  std::thread refiner_;             // last: started once everything above exists, joined first
 };
 
 }  // namespace siaga::routing
