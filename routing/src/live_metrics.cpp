@@ -47,8 +47,8 @@ void LiveMetrics::refine_when_quiet() {
   while (true) {
     refine_wake_.wait(lock, [this] { return stopping_ || refined_ != requested_; });
     // Quiet first: while toggles keep coming, each would supersede the refinement anyway. They
-    // do not wake this thread meanwhile (a wake per toggle costs the toggle ~10 %); it looks
-    // again every `refine_after` whether any came.
+    // do not wake this thread meanwhile (it would compete with their customization tasks for
+    // the cores); it looks again every `refine_after` whether any came.
     waiting_for_quiet_ = true;
     uint64_t target = requested_;
     while (!refine_wake_.wait_for(lock, refine_after, [this] { return stopping_; }) &&
