@@ -2,7 +2,7 @@
 
 #include <zlib.h>
 
-#include <cctype>
+#include <boost/algorithm/string/predicate.hpp>
 #include <stdexcept>
 
 namespace siaga::server {
@@ -10,28 +10,20 @@ namespace {
 
 constexpr int gzip_window = 15 + 16;  // zlib's way to ask for a gzip header and trailer
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
+// The first item of a `separator`-separated header list, trimmed; `list` keeps what follows.
+std::string_view pop_item(std::string_view& list, char separator) {
+  const size_t end = list.find(separator);
+  std::string_view item = list.substr(0, end);
+  list = end == std::string_view::npos ? std::string_view() : list.substr(end + 1);
+  while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+  while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+  return item;
 }
 
 // "q=0", "q=0.0", "q=0.000" refuse a coding; any other q admits it.
 bool refused(std::string_view parameters) {
   while (!parameters.empty()) {
-    const size_t end = parameters.find(';');
-    const std::string_view parameter = trim(parameters.substr(0, end));
-    parameters = end == std::string_view::npos ? std::string_view() : parameters.substr(end + 1);
+    const std::string_view parameter = pop_item(parameters, ';');
     if (parameter.size() < 2 || (parameter[0] != 'q' && parameter[0] != 'Q') || parameter[1] != '=')
       continue;
     const std::string_view value = parameter.substr(2);
@@ -83,15 +75,11 @@ std::string gunzip(std::string_view compressed) {
 
 bool accepts_gzip(std::string_view accept_encoding) {
   while (!accept_encoding.empty()) {
-    const size_t end = accept_encoding.find(',');
-    const std::string_view coding = accept_encoding.substr(0, end);
-    accept_encoding =
-        end == std::string_view::npos ? std::string_view() : accept_encoding.substr(end + 1);
-    const size_t semicolon = coding.find(';');
-    const std::string_view name = trim(coding.substr(0, semicolon));
-    const std::string_view parameters =
-        semicolon == std::string_view::npos ? std::string_view() : coding.substr(semicolon + 1);
-    if ((iequals(name, "gzip") || iequals(name, "x-gzip") || name == "*") && !refused(parameters))
+    std::string_view parameters = pop_item(accept_encoding, ',');
+    const std::string_view name = pop_item(parameters, ';');
+    if ((boost::algorithm::iequals(name, "gzip") || boost::algorithm::iequals(name, "x-gzip") ||
+         name == "*") &&
+        !refused(parameters))
       return true;
   }
   return false;
