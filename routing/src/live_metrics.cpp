@@ -66,14 +66,13 @@ void LiveMetrics::refine_when_quiet() {
 }
 
 void LiveMetrics::refine(const std::shared_ptr<const MetricSet>& seen) {
+  auto unrefined = [](const CchMetric& metric) { return metric.up_search.first_out.empty(); };
+  // Nothing to copy when every profile has its graphs (a toggle that changed no weight).
+  if (std::none_of(seen->metrics.begin(), seen->metrics.end(), unrefined)) return;
   auto refined = std::make_shared<MetricSet>(*seen);
-  bool built = false;
   for (CchMetric& metric : refined->metrics) {
-    if (!metric.up_search.first_out.empty()) continue;
-    build_search_graphs(*cch_, metric);
-    built = true;
+    if (unrefined(metric)) build_search_graphs(*cch_, metric);
   }
-  if (!built) return;
   // Swapped in only over the very set it copied: a newer publication wins, and is refined next.
   std::shared_ptr<const MetricSet> expected = seen;
   current_.compare_exchange_strong(expected, std::shared_ptr<const MetricSet>(std::move(refined)));
