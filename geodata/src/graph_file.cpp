@@ -3,10 +3,13 @@
 // checksum tells whether the graph is stale relative to its OSM file.
 #include "siaga/geodata/graph_file.h"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <type_traits>
 
 namespace siaga::geodata {
@@ -205,8 +208,12 @@ void save_graph(const RoadNetwork& network, const std::filesystem::path& file) {
   header.payload_checksum = fnv1a(payload.bytes().data(), payload.bytes().size());
 
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  // Write to a temporary name and rename, so a crash never leaves a half-written graph.
-  const std::filesystem::path temporary = file.string() + ".tmp";
+  // Write to a temporary name and rename, so a crash never leaves a half-written graph. The name
+  // is the writer's own (process and thread): writers of one cache at once (test processes, two
+  // servers started together) each rename a whole file, the last one staying.
+  const std::filesystem::path temporary =
+      file.string() + ".tmp." + std::to_string(::getpid()) + "." +
+      std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw IoError("cannot write " + temporary.string() + ": " + std::strerror(errno));

@@ -1,8 +1,11 @@
 // Bad files give a clear error naming the problem, never a crash.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/osm_import.h"
@@ -50,6 +53,33 @@ void expect_error(Action action, const std::string& fragment) {
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
   }
+}
+
+// Several writers of one graph cache at once (test processes sharing build/data, two servers
+// started together) each write their own temporary file: every save succeeds, and the file left is
+// a whole graph. With one shared temporary name, a writer's rename found it gone.
+TEST_F(TempDir, GraphFilesSavedAtOnceByManyWritersAllSucceed) {
+  const RoadNetwork original = import_osm(test::test_data("fixture.osm")).network;
+  const fs::path file = dir_ / "shared.graph";
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        try {
+          save_graph(original, file);
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(load_graph(file).arc_head, original.arc_head);
+  size_t left = 0;
+  for (const auto& entry : fs::directory_iterator(dir_)) left += entry.path() != file;
+  EXPECT_EQ(left, 0u) << "no temporary file left behind";
 }
 
 TEST_F(TempDir, GraphFileRoundTrips) {
