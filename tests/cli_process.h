@@ -37,6 +37,7 @@ class CliChild {
   }
 
   void stop(int signal) { stop_child(pid_, signal); }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

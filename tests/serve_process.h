@@ -50,6 +50,7 @@ class ServeProcess {
   void stop(int signal) { child_.stop(signal); }
 
   int port() const { return port_; }
+  pid_t pid() const { return child_.pid(); }
   std::string client_id() const { return "serve-" + name_ + "-" + std::to_string(::getpid()); }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log() const {

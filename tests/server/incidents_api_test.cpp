@@ -39,7 +39,7 @@ struct Served {
       tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json"), network};
   tracking::IncidentStore incidents{{}};
   routing::QueryPool queries{test::ambon_cch()};
-  dispatch::AreaLabels areas{{}, source_dir / "geodata/ambon/kecamatan-seats.json"};
+  dispatch::AreaLabels areas{{}, {}, source_dir / "geodata/ambon/kecamatan-seats.json"};
   dispatch::DispatchContext context{network, snapper, live, classes};
   dispatch::IncidentDesk desk{context, store, incidents, queries, plans, desk_options()};
   Api api{network, snapper, live, store, classes, queries, {}};

@@ -28,7 +28,8 @@ struct Instance {
     ServiceOptions options;
     options.data = dispatch::resolve_paths({}, {}, {});
     options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
-    options.hazard_files = {(source_dir / "geodata/ambon/hazards-illustrative.geojson").string()};
+    const fs::path hazards[] = {source_dir / "geodata/ambon/hazards-illustrative.geojson"};
+    options.layers = geodata::read_server_layers(hazards, options.data.osm);
     options.store.state_dir = state;
     options.mqtt = broker.client(name, engine_user);
     options.replicate = replicate;

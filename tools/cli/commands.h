@@ -19,6 +19,7 @@ struct CommandOptions {
   std::string data_dir;
   std::string osm;
   std::string graph;
+  std::vector<std::string> command_line;  // argv, for `siaga serve` to hand over to siaga-server
 };
 
 struct CommandRegistration {
@@ -47,8 +48,8 @@ std::vector<std::string> split_list(const std::string& text);
 // report, incidents export (incident_commands.cpp).
 std::vector<CommandRegistration> incident_commands(CLI::App& app, CommandOptions& options);
 
-// serve, nearest (serve_commands.cpp).
-std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& options);
+// nearest, promote (server_client_commands.cpp); serve is serve.h's.
+std::vector<CommandRegistration> server_client_commands(CLI::App& app, CommandOptions& options);
 
 // coverage, plan-stations (coverage_commands.cpp).
 std::vector<CommandRegistration> coverage_commands(CLI::App& app, CommandOptions& options);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   });
 
   CommandOptions options;
+  options.command_line.assign(argv, argv + argc);
   std::vector<CommandRegistration> commands = register_commands(app, options);
   try {
     app.parse(argc, argv);

@@ -68,7 +68,9 @@ struct RouteArguments {
 // Network, CCH and live metrics for every profile under the requested hazards.
 std::unique_ptr<dispatch::RoutingSetup> routing_setup(const CommandOptions& options,
                                                       const RouteArguments& arguments) {
-  auto setup = dispatch::load_routing(paths_of(options), split_list(arguments.hazards),
+  const std::vector<std::string> names = split_list(arguments.hazards);
+  const std::vector<std::filesystem::path> hazard_files(names.begin(), names.end());
+  auto setup = dispatch::load_routing(paths_of(options), geodata::load_hazards(hazard_files),
                                       arguments.profiles, std::cerr);
   const std::vector<std::string> active = split_list(arguments.active);
   if (active.empty()) {

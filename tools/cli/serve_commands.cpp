@@ -1,61 +1,16 @@
 // `siaga serve`: the dispatch server (graph, hazards, tracking over MQTT, HTTP API and console in
-// one process), and `siaga nearest`: the dispatcher's question from the command line, asked of a
-// running server or answered offline from a fleet file.
-#include <httplib.h>
-
-#include <cstdio>
-#include <fstream>
+// one process): its options, and how it runs once it has its GIS layers (serve.h).
 #include <iostream>
-#include <sstream>
 
-#include "commands.h"
-#include "options.h"
-#include "siaga/dispatch/dataset.h"
-#include "siaga/dispatch/recommendation.h"
-#include "siaga/server/api.h"
+#include "serve.h"
 #include "siaga/server/broker_credentials.h"
 #include "siaga/server/service.h"
-#include "siaga/server/tracking_json.h"
 
 namespace siaga::cli {
 
-namespace {
-
 namespace fs = std::filesystem;
 
-struct ServeArguments {
-  TrackingArguments tracking;
-  std::vector<std::string> neighbours;  // mutual aid: the neighbouring regions' servers
-  std::string listen = "127.0.0.1:8112";
-  std::string hazards;  // FILE[,FILE]; default: the data folder's illustrative layer
-  std::string active;   // ID[,ID] active at start
-  std::string profiles = dispatch::default_profiles_file().string();
-  std::string incident_types = dispatch::default_incident_types_file().string();
-  std::string console = (fs::path(SIAGA_SOURCE_DIR) / "tools/server/console").string();
-  std::string trackers_listen;  // HOST:PORT of the trackers' HTTP(S) listener; empty: none
-  std::string trackers_certificate;
-  std::string trackers_key;
-  std::string token_file;         // the tokens writes need (dispatch, incidents, hazard toggles)
-  std::string coverage_scenario;  // live coverage's targets and stations; default: baseline
-  std::string cameras;            // the CCTV register; default: the data folder's sample; none
-  std::string public_listen;      // HOST:PORT of the citizens' panic button; empty: none
-  std::string public_certificate;
-  std::string public_key;
-  std::string public_page = (fs::path(SIAGA_SOURCE_DIR) / "tools/server/darurat").string();
-  bool replicate = false;  // a hot-standby pair's primary
-  std::string standby_of;  // http://HOST:PORT: start as its standby
-};
-
-// The tokens that writes need: one per line, "NAME TOKEN" (the name goes into the incidents' log)
-// or a bare TOKEN (named "dispatcher"); blank lines and # comments are skipped. Each token is 16
-// characters at least.
-std::vector<std::string> hazard_files(const CommandOptions& options, const std::string& given) {
-  if (!given.empty()) return split_list(given);
-  const fs::path illustrative =
-      dispatch::data_dir(options.data_dir) / "hazards-illustrative.geojson";
-  if (fs::exists(illustrative)) return {illustrative.string()};
-  return {};
-}
+namespace {
 
 // HOST:PORT as for the broker, and HOST:0 for any free port (tests, several servers).
 std::pair<std::string, int> listen_address(const std::string& text) {
@@ -89,11 +44,25 @@ server::HttpOptions http_options(const ServeArguments& arguments) {
   return options;
 }
 
-int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
+}  // namespace
+
+std::vector<fs::path> hazard_files(const CommandOptions& options, const std::string& given) {
+  if (!given.empty()) {
+    const std::vector<std::string> names = split_list(given);
+    return {names.begin(), names.end()};
+  }
+  const fs::path illustrative =
+      dispatch::data_dir(options.data_dir) / "hazards-illustrative.geojson";
+  if (fs::exists(illustrative)) return {illustrative};
+  return {};
+}
+
+int run_serve(const CommandOptions& options, const ServeArguments& arguments,
+              geodata::ServerLayers layers) {
   const sigset_t signals = block_stop_signals();
   server::ServiceOptions service_options;
   service_options.data = paths_of(options);
-  service_options.hazard_files = hazard_files(options, arguments.hazards);
+  service_options.layers = std::move(layers);
   service_options.active_zones = split_list(arguments.active);
   service_options.profiles_file = arguments.profiles;
   service_options.incident_types_file = arguments.incident_types;
@@ -160,179 +129,51 @@ int run_serve(const CommandOptions& options, const ServeArguments& arguments) {
   return 0;
 }
 
-CommandRegistration serve_command(CLI::App& app, CommandOptions& options) {
-  auto arguments = std::make_shared<ServeArguments>();
+CLI::App* add_serve_command(CLI::App& app, CommandOptions& options, ServeArguments& arguments) {
   CLI::App* command = app.add_subcommand(
       "serve", "the dispatch server: HTTP API (OSRM-compatible and /v1), console, MQTT tracking");
   add_data_options(command, options);
-  command->add_option("--listen", arguments->listen, "HTTP HOST:PORT (port 0: any free port)")
+  command->add_option("--listen", arguments.listen, "HTTP HOST:PORT (port 0: any free port)")
       ->capture_default_str();
-  add_mqtt_options(command, arguments->tracking, "siaga-engine", "broker HOST:PORT, or none");
-  add_store_options(command, arguments->tracking);
-  command->add_option("--hazards", arguments->hazards,
+  add_mqtt_options(command, arguments.tracking, "siaga-engine", "broker HOST:PORT, or none");
+  add_store_options(command, arguments.tracking);
+  command->add_option("--hazards", arguments.hazards,
                       "hazard layers FILE[,FILE] (default: the data folder's illustrative layer)");
-  command->add_option("--active", arguments->active, "zone ids ID[,ID] active at start");
-  command->add_option("--profiles", arguments->profiles, "vehicle profile file (JSON)");
-  command->add_option("--incident-types", arguments->incident_types, "incident classes (JSON)");
-  command->add_option("--console", arguments->console, "folder of the console's web page");
-  command->add_option("--trackers-listen", arguments->trackers_listen,
+  command->add_option("--active", arguments.active, "zone ids ID[,ID] active at start");
+  command->add_option("--profiles", arguments.profiles, "vehicle profile file (JSON)");
+  command->add_option("--incident-types", arguments.incident_types, "incident classes (JSON)");
+  command->add_option("--console", arguments.console, "folder of the console's web page");
+  command->add_option("--trackers-listen", arguments.trackers_listen,
                       "HOST:PORT for Traccar Client, OsmAnd, OwnTracks (HTTP) and Traccar "
                       "forwarding (port 0: any free port); none by default");
-  command->add_option("--trackers-cert", arguments->trackers_certificate,
+  command->add_option("--trackers-cert", arguments.trackers_certificate,
                       "certificate (PEM) of the trackers' listener: HTTPS only");
-  command->add_option("--trackers-key", arguments->trackers_key, "its private key (PEM)");
-  command->add_option("--token-file", arguments->token_file,
+  command->add_option("--trackers-key", arguments.trackers_key, "its private key (PEM)");
+  command->add_option("--token-file", arguments.token_file,
                       "tokens that writes need: lines of NAME TOKEN (or a bare TOKEN)");
-  command->add_option("--coverage-scenario", arguments->coverage_scenario,
+  command->add_option("--coverage-scenario", arguments.coverage_scenario,
                       "targets and stations of /v1/coverage/live and /v1/moveups (default: the "
                       "data folder's scenarios/baseline.json)");
-  command->add_option("--public-listen", arguments->public_listen,
+  command->add_option("--public-listen", arguments.public_listen,
                       "HOST:PORT of the citizens' panic button /darurat and its reports (port 0: "
                       "any free port); none by default");
-  command->add_option("--public-cert", arguments->public_certificate,
+  command->add_option("--public-cert", arguments.public_certificate,
                       "certificate (PEM) of the citizens' listener: HTTPS only");
-  command->add_option("--public-key", arguments->public_key, "its private key (PEM)");
-  command->add_option("--public-page", arguments->public_page, "folder of the /darurat page");
-  command->add_option("--neighbour", arguments->neighbours,
+  command->add_option("--public-key", arguments.public_key, "its private key (PEM)");
+  command->add_option("--public-page", arguments.public_page, "folder of the /darurat page");
+  command->add_option("--neighbour", arguments.neighbours,
                       "a neighbouring region's server (http://HOST:PORT), asked for its units on "
                       "every recommendation (mutual aid); repeatable");
-  command->add_option("--cameras", arguments->cameras,
+  command->add_option("--cameras", arguments.cameras,
                       "the CCTV register (GeoJSON points), or none (default: the data folder's "
                       "cameras-SAMPLE.geojson)");
-  command->add_flag("--replicate", arguments->replicate,
+  command->add_flag("--replicate", arguments.replicate,
                     "a hot-standby pair's primary: every change goes to the standby over MQTT "
                     "before a write is answered");
-  command->add_option("--standby-of", arguments->standby_of,
+  command->add_option("--standby-of", arguments.standby_of,
                       "start as the hot standby of the primary at http://HOST:PORT (its own "
                       "--state and client id); writes are refused until `siaga promote`");
-  return {command, [&options, arguments] { return run_serve(options, *arguments); }};
-}
-
-struct NearestArguments {
-  std::string at;
-  std::string type;
-  int k = 3;
-  std::string server = "127.0.0.1:8112";
-  std::string fleet;   // offline: the fleet file's units, each at home
-  bool table = false;  // one line per unit instead of JSON
-};
-
-// The answer as a dispatcher reads it aloud: rank, unit, ETA, distance; then who cannot come.
-void print_answer(const Json& answer, bool table) {
-  if (!table) {
-    std::cout << answer.dump(2) << "\n";
-    return;
-  }
-  for (const Json& unit : answer["recommended"]) {
-    const double eta = unit["eta_s"];
-    char line[256];
-    std::snprintf(line, sizeof line, "%d. %-8s %2d min %02d s  %5.1f km  %s\n",
-                  unit["rank"].get<int>(), unit["unit_id"].get<std::string>().c_str(),
-                  static_cast<int>(eta) / 60, static_cast<int>(eta) % 60,
-                  unit["distance_m"].get<double>() / 1000,
-                  unit["call_sign"].get<std::string>().c_str());
-    std::cout << line;
-  }
-  if (answer["recommended"].empty()) std::cout << "no available unit can reach the incident\n";
-  for (const Json& unit : answer["unreachable"])
-    std::cout << "   " << unit["unit_id"].get<std::string>() << ": no route, "
-              << unit["reason"].get<std::string>() << "\n";
-}
-
-int ask_server(const NearestArguments& arguments, geodata::LatLon at) {
-  const mqtt::Endpoint server = mqtt::parse_endpoint(arguments.server);
-  httplib::Client client(server.host, server.port);
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(30, 0);
-  const Json body = {
-      {"lat", at.lat}, {"lon", at.lon}, {"type", arguments.type}, {"k", arguments.k}};
-  const httplib::Result result = client.Post("/v1/recommend", body.dump(), "application/json");
-  if (!result) {
-    throw IoError("no answer from the server at " + arguments.server + " (" +
-                  httplib::to_string(result.error()) + "); is `siaga serve` running?");
-  }
-  const Json answer = Json::parse(result->body, nullptr, false);
-  if (result->status != 200) {
-    throw InputError("the server refused: " +
-                     (answer.is_object() ? answer.value("error", result->body) : result->body));
-  }
-  print_answer(answer, arguments.table);
-  return 0;
-}
-
-int answer_offline(const CommandOptions& options, const NearestArguments& arguments,
-                   geodata::LatLon at) {
-  const auto setup =
-      dispatch::load_routing(paths_of(options), {}, dispatch::default_profiles_file(), std::cerr);
-  const auto classes = dispatch::load_incident_classes(dispatch::default_incident_types_file(),
-                                                       setup->live->profiles());
-  print_answer(
-      dispatch::recommend_from_homes(*setup, classes, tracking::load_fleet(arguments.fleet), at,
-                                     arguments.type, static_cast<size_t>(std::max(1, arguments.k))),
-      arguments.table);
-  return 0;
-}
-
-CommandRegistration nearest_command(CLI::App& app, CommandOptions& options) {
-  auto arguments = std::make_shared<NearestArguments>();
-  CLI::App* command = app.add_subcommand(
-      "nearest", "the units that reach an incident first (asks a running server, or --fleet)");
-  command->add_option("--at", arguments->at, "incident as LAT,LON")->required();
-  command->add_option("--type", arguments->type, "medical, fire, security, disaster, rescue")
-      ->required();
-  command->add_option("--k", arguments->k, "how many units")->capture_default_str();
-  command->add_option("--server", arguments->server, "server HOST:PORT")->capture_default_str();
-  command->add_option("--fleet", arguments->fleet,
-                      "answer offline from this fleet file, every unit at home and available");
-  command->add_flag("--table", arguments->table, "one line per unit instead of JSON");
-  add_data_options(command, options);
-  return {command, [&options, arguments] {
-            const geodata::LatLon at = geodata::parse_lat_lon(arguments->at);
-            if (!arguments->fleet.empty()) return answer_offline(options, *arguments, at);
-            return ask_server(*arguments, at);
-          }};
-}
-
-struct PromoteArguments {
-  std::string server = "127.0.0.1:8112";
-  std::string token_file;
-};
-
-// `siaga promote`: the operator's act that makes a standby the primary. The server refuses while
-// the old primary still answers as primary.
-CommandRegistration promote_command(CLI::App& app) {
-  auto arguments = std::make_shared<PromoteArguments>();
-  CLI::App* command = app.add_subcommand(
-      "promote", "make a hot standby the primary (refused while the primary still answers)");
-  command->add_option("--server", arguments->server, "the standby's HOST:PORT")
-      ->capture_default_str();
-  command->add_option("--token-file", arguments->token_file, "the pair's token file");
-  return {command, [arguments] {
-            const mqtt::Endpoint server = mqtt::parse_endpoint(arguments->server);
-            httplib::Client client(server.host, server.port);
-            client.set_connection_timeout(5, 0);
-            client.set_read_timeout(30, 0);
-            if (!arguments->token_file.empty())
-              client.set_bearer_token_auth(read_tokens(arguments->token_file).front().second);
-            const auto result = client.Post("/v1/admin/promote", "{}", "application/json");
-            if (!result)
-              throw IoError("no answer from " + arguments->server + " (" +
-                            httplib::to_string(result.error()) + ")");
-            if (result->status != 200) {
-              const Json refusal = Json::parse(result->body, nullptr, false);
-              throw IoError(
-                  arguments->server + " refused (" + std::to_string(result->status) + "): " +
-                  (refusal.is_object() ? refusal.value("error", result->body) : result->body));
-            }
-            std::cout << result->body << std::endl;
-            return 0;
-          }};
-}
-
-}  // namespace
-
-std::vector<CommandRegistration> serve_commands(CLI::App& app, CommandOptions& options) {
-  return {serve_command(app, options), nearest_command(app, options), promote_command(app)};
+  return command;
 }
 
 }  // namespace siaga::cli

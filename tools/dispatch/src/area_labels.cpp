@@ -12,12 +12,10 @@ std::string located(const std::vector<geodata::AdminArea>& areas, geodata::LatLo
 
 }  // namespace
 
-AreaLabels::AreaLabels(const std::filesystem::path& osm_file,
-                       const std::filesystem::path& seats_file) {
-  if (!osm_file.empty() && std::filesystem::exists(osm_file)) {
-    kecamatan_ = geodata::load_admin_areas(osm_file, "6");
-    desa_ = geodata::load_admin_areas(osm_file, "7");
-  }
+AreaLabels::AreaLabels(std::vector<geodata::AdminArea> kecamatan,
+                       std::vector<geodata::AdminArea> desa,
+                       const std::filesystem::path& seats_file)
+    : kecamatan_(std::move(kecamatan)), desa_(std::move(desa)) {
   if (kecamatan_.empty() && !seats_file.empty() && std::filesystem::exists(seats_file))
     seats_ = load_area_seats(seats_file);
 }

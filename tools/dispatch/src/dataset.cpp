@@ -57,24 +57,21 @@ geodata::RoadNetwork load_or_import(const DataPaths& paths, std::ostream& log) {
   return std::move(imported.network);
 }
 
-std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths,
-                                           const std::vector<std::string>& hazard_files,
+std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths, geodata::HazardLayer hazards,
                                            const fs::path& profiles_file, std::ostream& log) {
-  return build_routing(load_or_import(paths, log), hazard_files, profiles_file, log);
+  return build_routing(load_or_import(paths, log), std::move(hazards), profiles_file, log);
 }
 
 std::unique_ptr<RoutingSetup> build_routing(geodata::RoadNetwork network,
-                                            const std::vector<std::string>& hazard_files,
+                                            geodata::HazardLayer hazards,
                                             const fs::path& profiles_file, std::ostream& log) {
   auto setup = std::make_unique<RoutingSetup>();
   setup->network = std::move(network);
   setup->cch = std::make_unique<routing::Cch>(routing::Cch::build(setup->network));
-  const std::vector<fs::path> files(hazard_files.begin(), hazard_files.end());
-  geodata::HazardLayer layer = geodata::load_hazards(files);
-  for (const std::string& message : layer.report.messages) log << "siaga: " << message << "\n";
+  for (const std::string& message : hazards.report.messages) log << "siaga: " << message << "\n";
   setup->live = std::make_unique<routing::LiveMetrics>(
       setup->network, *setup->cch, routing::load_profiles(profiles_file),
-      geodata::overlay_hazards(setup->network, std::move(layer.zones)));
+      geodata::overlay_hazards(setup->network, std::move(hazards.zones)));
   return setup;
 }
 

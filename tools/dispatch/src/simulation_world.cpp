@@ -60,17 +60,17 @@ SimulationWorld load_simulation_world(const DataPaths& paths, const fs::path& st
   world.stream = load_incident_stream(stream_file);
   geodata::RoadNetwork network = load_or_import(paths, log);
   world.scenario = load_scenario(world.stream.coverage_scenario, network);
-  std::vector<std::string> hazard_files;
-  for (const fs::path& file : world.scenario.hazard_files) hazard_files.push_back(file.string());
+  std::vector<fs::path> hazard_files = world.scenario.hazard_files;
   std::optional<Scenario> flood;
   if (!world.stream.flood_day.scenario_file.empty()) {
     // Its hazard files too, so that its zones can be switched on for the flood hours.
     flood = load_scenario(world.stream.flood_day.scenario_file, network);
     for (const fs::path& file : flood->hazard_files)
-      if (std::find(hazard_files.begin(), hazard_files.end(), file.string()) == hazard_files.end())
-        hazard_files.push_back(file.string());
+      if (std::find(hazard_files.begin(), hazard_files.end(), file) == hazard_files.end())
+        hazard_files.push_back(file);
   }
-  world.setup = build_routing(std::move(network), hazard_files, default_profiles_file(), log);
+  world.setup = build_routing(std::move(network), geodata::load_hazards(hazard_files),
+                              default_profiles_file(), log);
   world.setup->live->set_active(world.scenario.active_hazards);
   world.snapper = std::make_unique<geodata::Snapper>(world.setup->network);
   world.ground = coverage_ground(world.setup->network, world.scenario);

@@ -41,10 +41,11 @@ class LogLines {
   std::stringstream text_;
 };
 
-std::unique_ptr<dispatch::RoutingSetup> load_setup(const ServiceOptions& options) {
+// Takes the hazard zones out of the options: they live on in the live metrics only.
+std::unique_ptr<dispatch::RoutingSetup> load_setup(ServiceOptions& options) {
   LogLines lines(options.log);
-  auto setup = dispatch::load_routing(options.data, options.hazard_files, options.profiles_file,
-                                      lines.stream());
+  auto setup = dispatch::load_routing(options.data, std::move(options.layers.hazards),
+                                      options.profiles_file, lines.stream());
   setup->live->set_active(options.active_zones);
   return setup;
 }
@@ -195,7 +196,8 @@ struct Service::Parts {
         queries(*setup->cch),
         plans(dispatch::load_response_plans(options.response_plans_file, classes,
                                             setup->live->profiles())),
-        areas(options.data.osm, options.kecamatan_seats_file),
+        areas(std::move(options.layers.kecamatan), std::move(options.layers.desa),
+              options.kecamatan_seats_file),
         context{setup->network, store.snapper(), *setup->live, classes},
         desk(context, store, incidents, queries, plans, desk_options()),
         targets(dispatch::load_response_targets(options.response_targets_file)),

@@ -14,8 +14,10 @@ namespace siaga::dispatch {
 
 class AreaLabels {
  public:
-  // Either file may be missing; then that source is not used.
-  AreaLabels(const std::filesystem::path& osm_file, const std::filesystem::path& seats_file);
+  // The boundaries as read from OSM (geodata::load_admin_areas, levels 6 and 7), either empty
+  // when the data has none; the seats file may be missing, and is read only without kecamatan.
+  AreaLabels(std::vector<geodata::AdminArea> kecamatan, std::vector<geodata::AdminArea> desa,
+             const std::filesystem::path& seats_file);
 
   std::string kecamatan(geodata::LatLon place) const;  // empty when unknown
   std::string desa(geodata::LatLon place) const;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "siaga/geodata/hazards.h"
 #include "siaga/geodata/road_network.h"
 #include "siaga/routing/live_metrics.h"
 
@@ -34,20 +35,20 @@ DataPaths resolve_paths(const std::filesystem::path& data_dir_override,
 // Loads the graph; imports (and saves) it first when missing or built from another source.
 geodata::RoadNetwork load_or_import(const DataPaths& paths, std::ostream& log);
 
-// The graph, its CCH and the live metrics of every profile, with the hazard layers loaded (none
-// active yet). Messages about repaired or rejected hazard features go to `log`.
+// The graph, its CCH and the live metrics of every profile, with the hazard zones overlaid (none
+// active yet). Messages about repaired or rejected hazard features go to `log`. The hazards come
+// loaded (geodata::load_hazards), so that a process without GDAL (the server) can build this.
 struct RoutingSetup {
   geodata::RoadNetwork network;
   std::unique_ptr<routing::Cch> cch;
   std::unique_ptr<routing::LiveMetrics> live;
 };
 std::unique_ptr<RoutingSetup> build_routing(geodata::RoadNetwork network,
-                                            const std::vector<std::string>& hazard_files,
+                                            geodata::HazardLayer hazards,
                                             const std::filesystem::path& profiles_file,
                                             std::ostream& log);
 // The same for the graph at `paths` (load_or_import).
-std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths,
-                                           const std::vector<std::string>& hazard_files,
+std::unique_ptr<RoutingSetup> load_routing(const DataPaths& paths, geodata::HazardLayer hazards,
                                            const std::filesystem::path& profiles_file,
                                            std::ostream& log);
 

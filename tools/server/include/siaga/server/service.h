@@ -14,6 +14,7 @@
 
 #include "siaga/dispatch/dataset.h"
 #include "siaga/dispatch/incident_desk.h"
+#include "siaga/geodata/server_layers.h"
 #include "siaga/mqtt/client.h"
 #include "siaga/mqtt/topics.h"
 #include "siaga/server/http_server.h"
@@ -26,7 +27,9 @@ namespace siaga::server {
 
 struct ServiceOptions {
   dispatch::DataPaths data;
-  std::vector<std::string> hazard_files;
+  // The hazard zones and the OSM boundaries, read by the caller (geodata::read_server_layers, with
+  // GDAL, which the server process never loads: `siaga serve` hands them to `siaga-server`).
+  geodata::ServerLayers layers;
   std::vector<std::string> active_zones;  // at start
   std::filesystem::path profiles_file = dispatch::default_profiles_file();
   std::filesystem::path incident_types_file = dispatch::default_incident_types_file();

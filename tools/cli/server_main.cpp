@@ -1,0 +1,55 @@
+// `siaga-server`: `siaga serve`'s second half, the process that serves (serve.h). It takes the
+// same options as `siaga serve`, plus the GIS layers that `siaga serve` read; it links no GDAL.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "serve.h"
+
+namespace {
+
+// The layers' JSON; a memory file handed over by `siaga serve` is closed once read.
+siaga::geodata::ServerLayers read_layers(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw siaga::IoError("cannot read the server's layers " + file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  in.close();
+  const std::string_view own_fd = "/proc/self/fd/";
+  if (file.starts_with(own_fd)) close(std::stoi(file.substr(own_fd.size())));
+  return siaga::geodata::parse_server_layers(text.str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace siaga::cli;
+  CLI::App app{"siaga-server: the dispatch server, started by `siaga serve` (run that instead)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("siaga-server ") + SIAGA_VERSION);
+  app.failure_message([](const CLI::App*, const CLI::Error& error) {
+    return "siaga-server: error: " + std::string(error.what()) + " (run `siaga serve`)\n";
+  });
+  CommandOptions options;
+  ServeArguments arguments;
+  std::string layers_file;
+  CLI::App* serve = add_serve_command(app, options, arguments);
+  serve
+      ->add_option("--layers", layers_file,
+                   "the hazard zones and boundaries that `siaga serve` read (JSON)")
+      ->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    return run_serve(options, arguments, read_layers(layers_file));
+  } catch (const std::exception& error) {
+    std::cerr << "siaga serve: error: " << error.what() << "\n";
+    return 1;
+  }
+}
