@@ -8,6 +8,8 @@
 #include <osmium/visitor.hpp>
 #include <string_view>
 
+#include "internal/xml_coordinates.h"
+
 namespace siaga::geodata {
 
 namespace {
@@ -73,6 +75,7 @@ Coastline load_coastline(const std::filesystem::path& osm_file) {
     Index index;
     osmium::handler::NodeLocationsForWays<Index> locations(index);
     locations.ignore_errors();  // a way whose node is outside the extract
+    internal::refuse_exponent_coordinates(osm_file);
     osmium::io::Reader reader(osm_file.string(),
                               osmium::osm_entity_bits::node | osmium::osm_entity_bits::way);
     CoastlineHandler handler;

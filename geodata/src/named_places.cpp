@@ -5,6 +5,8 @@
 #include <osmium/io/any_input.hpp>
 #include <osmium/visitor.hpp>
 
+#include "internal/xml_coordinates.h"
+
 namespace siaga::geodata {
 
 namespace {
@@ -45,6 +47,7 @@ class PlacesHandler : public osmium::handler::Handler {
 
 std::vector<NamedPlace> load_named_places(const std::filesystem::path& osm_file) {
   try {
+    internal::refuse_exponent_coordinates(osm_file);
     osmium::io::Reader reader(osm_file.string(), osmium::osm_entity_bits::node);
     PlacesHandler handler;
     osmium::apply(reader, handler);

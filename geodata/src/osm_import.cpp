@@ -17,6 +17,7 @@
 
 #include "internal/strongly_connected.h"
 #include "internal/way_import.h"
+#include "internal/xml_coordinates.h"
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/projection.h"
 
@@ -255,6 +256,7 @@ void read_osm(const std::filesystem::path& file, CollectHandler& handler, std::s
   Index index;
   osmium::handler::NodeLocationsForWays<Index> locations(index);
   locations.ignore_errors();  // ways with missing nodes are counted, not fatal
+  internal::refuse_exponent_coordinates(file);
   osmium::io::Reader reader(file.string(), osmium::osm_entity_bits::node |
                                                osmium::osm_entity_bits::way |
                                                osmium::osm_entity_bits::relation);

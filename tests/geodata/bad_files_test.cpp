@@ -160,5 +160,32 @@ TEST_F(TempDir, OsmWithoutRoads) {
       "no drivable roads");
 }
 
+// libosmium's XML reader overflows a 64-bit integer on coordinates like 3e820 (fuzz_roads found
+// it): such files are refused before it reads them, wherever the bad node sits, compressed or not.
+TEST_F(TempDir, XmlCoordinatesInExponentNotationAreRefused) {
+  const std::string junctions = read(test::test_data("junctions.osm"));
+  const std::string fine = "lat=\"-3.6820\"";
+  ASSERT_NE(junctions.find(fine), std::string::npos);
+  EXPECT_NO_THROW(import_osm(write("fine.osm", junctions)));
+  std::string padding;  // ~300 kB of nodes first: the bad one is read in a later chunk
+  for (int i = 0; i < 4000; ++i)
+    padding += "  <node id=\"" + std::to_string(900000 + i) +
+               "\" version=\"1\" lat=\"-3.70001\" lon=\"128.10001\"/>\n";
+  for (const std::string bad : {"lat=\"-3.e820\"", "lat='3E8'", "lat=\"1e-2\""}) {
+    std::string text = junctions;
+    text.replace(text.find(fine), fine.size(), bad);
+    expect_error([&] { import_osm(write("bad.osm", text)); }, "exponent notation");
+    std::string late = text;
+    late.insert(late.find("  <node"), padding);
+    expect_error([&] { import_osm(write("late.osm", late)); }, "exponent notation");
+  }
+  // Compressed, through libosmium's own decompressor.
+  std::string text = junctions;
+  text.replace(text.find(fine), fine.size(), "lon=\"1.5e9\"");
+  const fs::path plain = write("bad-packed.osm", text);
+  ASSERT_EQ(std::system(("bzip2 -k " + plain.string()).c_str()), 0);
+  expect_error([&] { import_osm(fs::path(plain.string() + ".bz2")); }, "exponent notation");
+}
+
 }  // namespace
 }  // namespace siaga::geodata
