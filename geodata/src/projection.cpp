@@ -1,62 +1,57 @@
+// WGS 84 ↔ UTM with Boost.Geometry's projections (srs): the extended transverse Mercator of
+// Poder and Engsager, the algorithm PROJ uses for +proj=utm, in header-only code. PROJ itself is
+// no longer linked: as a shared library it maps libcurl, GnuTLS, Kerberos, LDAP and libtiff
+// (~7 MiB resident in the server for one formula) and opened its database (~0.9 MB of heap per
+// projection). PROJ stays the tests' oracle: both agree within nanometres (projection_test.cpp).
 #include "siaga/geodata/projection.h"
 
-#include <proj.h>
-
 #include <algorithm>
+#include <boost/geometry.hpp>
+#include <boost/geometry/srs/projection.hpp>
 #include <cmath>
-#include <mutex>
 #include <string>
+#include <variant>
 
 namespace siaga::geodata {
 
 namespace {
 
-// WGS 84 / UTM (EPSG 326zz north, 327zz south) as the PROJ pipeline that crs_to_crs resolves it
-// to, once normalised to lon,lat: the same numbers, bit for bit (tested), without opening PROJ's
-// database. That database costs ~3.3 MB of heap per context, kept for the context's life, and
-// every snapper, camera index and hazard overlay holds a projection. Empty for other codes.
-std::string utm_pipeline(int epsg) {
-  const bool north = epsg >= 32601 && epsg <= 32660;
-  const bool south = epsg >= 32701 && epsg <= 32760;
-  if (!north && !south) return {};
-  return "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step +proj=utm +zone=" +
-         std::to_string(epsg % 100) + (south ? " +south" : "") + " +ellps=WGS84";
+namespace bg = boost::geometry;
+namespace spar = bg::srs::spar;
+using Degrees = bg::model::point<double, 2, bg::cs::geographic<bg::degree>>;  // lon, lat
+using Metres = bg::model::point<double, 2, bg::cs::cartesian>;
+// The zone is given by its central meridian, which the static parameters take at run time
+// (spar::zone is a compile-time constant); UTM's setup derives the same zone from it.
+using NorthParameters = spar::parameters<spar::proj_utm, spar::ellps_wgs84, spar::lon_0<double>>;
+using SouthParameters =
+    spar::parameters<spar::proj_utm, spar::ellps_wgs84, spar::lon_0<double>, spar::south>;
+using NorthZone = bg::srs::projection<NorthParameters>;
+using SouthZone = bg::srs::projection<SouthParameters>;
+
+double central_meridian(int zone) {
+  return (zone - 1) * 6.0 - 180.0 + 3.0;
 }
 
 }  // namespace
 
 struct UtmProjection::Impl {
-  PJ_CONTEXT* context = nullptr;
-  PJ* transform = nullptr;
-  std::mutex mutex;  // a PJ object must not be used by two threads at once
-
   int epsg;
+  std::variant<NorthZone, SouthZone> zone;  // const calls only: shared between threads freely
 
-  explicit Impl(int epsg_code) : epsg(epsg_code) {
-    context = proj_context_create();
-    const std::string target = "EPSG:" + std::to_string(epsg);
-    if (const std::string pipeline = utm_pipeline(epsg); !pipeline.empty()) {
-      transform = proj_create(context, pipeline.c_str());
-      if (transform != nullptr) return;
-    }
-    PJ* raw = proj_create_crs_to_crs(context, "EPSG:4326", target.c_str(), nullptr);
-    if (raw == nullptr) {
-      const std::string reason = proj_context_errno_string(context, proj_context_errno(context));
-      proj_context_destroy(context);
-      throw DataError("PROJ cannot build EPSG:4326 → " + target + ": " + reason);
-    }
-    // Axis order lon,lat / x,y whatever the CRS definitions say.
-    transform = proj_normalize_for_visualization(context, raw);
-    proj_destroy(raw);
-    if (transform == nullptr) {
-      proj_context_destroy(context);
-      throw DataError("PROJ cannot normalise the transformation to " + target);
-    }
+  static std::variant<NorthZone, SouthZone> zone_for(int epsg) {
+    const double lon_0 = central_meridian(epsg % 100);
+    if (epsg >= 32601 && epsg <= 32660)
+      return NorthZone(
+          NorthParameters(spar::proj_utm(), spar::ellps_wgs84(), spar::lon_0<double>(lon_0)));
+    if (epsg >= 32701 && epsg <= 32760)
+      return SouthZone(SouthParameters(spar::proj_utm(), spar::ellps_wgs84(),
+                                       spar::lon_0<double>(lon_0), spar::south()));
+    throw DataError("EPSG:" + std::to_string(epsg) +
+                    " is not a WGS 84 / UTM zone (326zz north, 327zz south): the only "
+                    "projections siaga uses");
   }
-  ~Impl() {
-    proj_destroy(transform);
-    proj_context_destroy(context);
-  }
+
+  explicit Impl(int epsg_code) : epsg(epsg_code), zone(zone_for(epsg_code)) {}
 };
 
 int utm_epsg_for(LatLon position) {
@@ -74,26 +69,22 @@ UtmProjection::UtmProjection(UtmProjection&&) noexcept = default;
 UtmProjection& UtmProjection::operator=(UtmProjection&&) noexcept = default;
 
 Xy UtmProjection::forward(LatLon position) const {
-  std::lock_guard lock(impl_->mutex);
-  const PJ_COORD out =
-      proj_trans(impl_->transform, PJ_FWD, proj_coord(position.lon, position.lat, 0, 0));
-  return {out.xy.x, out.xy.y};
+  Metres out;
+  std::visit([&](const auto& zone) { zone.forward(Degrees(position.lon, position.lat), out); },
+             impl_->zone);
+  return {bg::get<0>(out), bg::get<1>(out)};
 }
 
 LatLon UtmProjection::inverse(Xy xy) const {
-  std::lock_guard lock(impl_->mutex);
-  const PJ_COORD out = proj_trans(impl_->transform, PJ_INV, proj_coord(xy.x, xy.y, 0, 0));
-  return {out.lp.phi, out.lp.lam};
+  Degrees out;
+  std::visit([&](const auto& zone) { zone.inverse(Metres(xy.x, xy.y), out); }, impl_->zone);
+  return {bg::get<1>(out), bg::get<0>(out)};
 }
 
 void UtmProjection::forward(std::span<const LatLon> positions, std::span<Xy> out) const {
   if (out.size() != positions.size())
     throw ContractViolation("projection: output size differs from input");
-  for (size_t i = 0; i < positions.size(); ++i) out[i] = {positions[i].lon, positions[i].lat};
-  std::lock_guard lock(impl_->mutex);
-  // Xy is two doubles: project in place, x=lon, y=lat on the way in.
-  proj_trans_generic(impl_->transform, PJ_FWD, &out.data()->x, sizeof(Xy), out.size(),
-                     &out.data()->y, sizeof(Xy), out.size(), nullptr, 0, 0, nullptr, 0, 0);
+  for (size_t i = 0; i < positions.size(); ++i) out[i] = forward(positions[i]);
 }
 
 }  // namespace siaga::geodata

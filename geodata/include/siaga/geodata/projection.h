@@ -1,6 +1,7 @@
-// WGS84 ↔ UTM through PROJ: zone 52S (EPSG:32752) for Ambon, the matching zone for data from
-// elsewhere (tests use real OSM from Europe). One PROJ context per object; calls are serialised
-// by an internal mutex, so one object may be shared between threads.
+// WGS84 ↔ UTM (Boost.Geometry's projections, the algorithm of PROJ's +proj=utm): zone 52S
+// (EPSG:32752) for Ambon, the matching zone for data from elsewhere (tests use real OSM from
+// Europe). Other codes are refused with DataError. The calls are const and lock-free: one object
+// may be shared between threads.
 #pragma once
 
 #include <memory>
