@@ -119,6 +119,10 @@ std::vector<uint8_t> compress_chains(const geodata::RoadNetwork& network,
       walk_from(v);
     }
   }
+  // Grown chain by chain: up to twice their size in capacity, kept for the engine's life.
+  for (auto* slots :
+       {&cch.first_chain_slot, &cch.slot_node, &cch.slot_forward_arc, &cch.slot_backward_arc})
+    slots->shrink_to_fit();
   return interior;
 }
 

@@ -77,9 +77,12 @@ double share_of(double part, double whole) {
   return whole > 0 ? std::round(1000 * part / whole) / 1000 : 0;
 }
 
-Coverage coverage_ground(const geodata::RoadNetwork& network, const Scenario& scenario) {
+Coverage coverage_ground(const geodata::RoadNetwork& network, const Scenario& scenario,
+                         routing::Segments streets) {
   Coverage coverage;
-  coverage.segments = routing::road_segments(network);
+  coverage.segments =
+      streets.empty() ? routing::Segments(routing::road_segments(network)) : std::move(streets);
+  coverage.demand_km.reserve(coverage.segments.size());
   for (const routing::Segment& segment : coverage.segments) {
     const uint32_t arc = segment.forward_arc;
     const double weight = scenario.demand_weight[static_cast<size_t>(network.arc_class[arc])];

@@ -85,10 +85,11 @@ dispatch::LiveCoverage live_now(Api& api, const routing::MetricSet& set) {
 }  // namespace
 
 CoverageSetup load_coverage_setup(const geodata::RoadNetwork& network,
-                                  const std::filesystem::path& scenario_file) {
+                                  const std::filesystem::path& scenario_file,
+                                  routing::Segments streets) {
   CoverageSetup setup;
   setup.scenario = dispatch::load_scenario(scenario_file, network);
-  setup.ground = dispatch::coverage_ground(network, setup.scenario);
+  setup.ground = dispatch::coverage_ground(network, setup.scenario, std::move(streets));
   return setup;
 }
 

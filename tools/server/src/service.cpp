@@ -51,12 +51,14 @@ std::unique_ptr<dispatch::RoutingSetup> load_setup(ServiceOptions& options) {
 }
 
 std::optional<CoverageSetup> load_coverage(const ServiceOptions& options,
-                                           const geodata::RoadNetwork& network) {
+                                           const geodata::RoadNetwork& network,
+                                           const geodata::Snapper& snapper) {
   if (options.coverage_scenario_file.empty() ||
       !std::filesystem::exists(options.coverage_scenario_file))
     return std::nullopt;
   try {
-    return load_coverage_setup(network, options.coverage_scenario_file);
+    return load_coverage_setup(network, options.coverage_scenario_file,
+                               routing::Segments(snapper.segments()));
   } catch (const dispatch::ScenarioError& error) {
     // A real extract without the scenario's facilities: the rest of the server still runs.
     if (options.log)
@@ -201,7 +203,7 @@ struct Service::Parts {
         context{setup->network, store.snapper(), *setup->live, classes},
         desk(context, store, incidents, queries, plans, desk_options()),
         targets(dispatch::load_response_targets(options.response_targets_file)),
-        coverage(load_coverage(options, setup->network)),
+        coverage(load_coverage(options, setup->network, store.snapper())),
         places(place_index(options, setup->network)),
         cameras(camera_index(options)),
         // Without a broker the intake is built but never started (it needs a client id all the

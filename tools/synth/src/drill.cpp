@@ -25,7 +25,7 @@ class Drill {
  public:
   Drill(const geodata::RoadNetwork& network, const tracking::Fleet& fleet,
         const dispatch::IncidentStream& stream, const dispatch::CallPlaces& places,
-        const std::vector<routing::Segment>& segments, const DrillOptions& options,
+        std::span<const routing::Segment> segments, const DrillOptions& options,
         const std::atomic<bool>& stop)
       : network_(network),
         fleet_(fleet),
@@ -277,7 +277,7 @@ class Drill {
   const tracking::Fleet& fleet_;
   const dispatch::IncidentStream& stream_;
   const dispatch::CallPlaces& places_;
-  const std::vector<routing::Segment>& segments_;
+  std::span<const routing::Segment> segments_;
   const DrillOptions& options_;
   const std::atomic<bool>& stop_;
   std::vector<std::unique_ptr<httplib::Client>> servers_;  // the server, then its standbys
@@ -294,7 +294,7 @@ class Drill {
 
 DrillReport run_drill(const geodata::RoadNetwork& network, const tracking::Fleet& fleet,
                       const dispatch::IncidentStream& stream, const dispatch::CallPlaces& places,
-                      const std::vector<routing::Segment>& segments, const DrillOptions& options,
+                      std::span<const routing::Segment> segments, const DrillOptions& options,
                       const std::atomic<bool>& stop) {
   return Drill(network, fleet, stream, places, segments, options, stop).run();
 }

@@ -49,6 +49,9 @@ class Snapper {
   Snap snap(LatLon point, const SnapOptions& options = {}) const;
 
   const UtmProjection& projection() const;
+  // Every street once (road_segments), as the snapper indexes them: shared, so that the server's
+  // coverage reads the same copy.
+  const std::shared_ptr<const std::vector<RoadSegment>>& segments() const;
 
  private:
   struct Impl;

@@ -3,6 +3,7 @@
 // counted once however many directions it can be driven in.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -12,6 +13,30 @@ namespace siaga::routing {
 
 using Segment = geodata::RoadSegment;
 using geodata::road_segments;
+
+// The streets of a network, read-only and shared: the server's coverage reads the snapper's copy
+// (Snapper::segments) instead of holding a second one (~1 MB on the island). Reads like a
+// vector, and passes as a span.
+class Segments {
+ public:
+  Segments() = default;
+  explicit Segments(std::shared_ptr<const std::vector<Segment>> all) : all_(std::move(all)) {}
+  explicit Segments(std::vector<Segment> all)
+      : all_(std::make_shared<const std::vector<Segment>>(std::move(all))) {}
+
+  size_t size() const { return all_ ? all_->size() : 0; }
+  bool empty() const { return size() == 0; }
+  const Segment& operator[](size_t s) const { return (*all_)[s]; }
+  std::span<const Segment> span() const {
+    return all_ ? std::span<const Segment>(*all_) : std::span<const Segment>();
+  }
+  operator std::span<const Segment>() const { return span(); }
+  auto begin() const { return span().begin(); }
+  auto end() const { return span().end(); }
+
+ private:
+  std::shared_ptr<const std::vector<Segment>> all_;
+};
 
 // The point halfway between a segment's two nodes: where a street's calls and demand are placed.
 geodata::LatLon segment_middle(const geodata::RoadNetwork& network, const Segment& segment);

@@ -48,7 +48,7 @@ struct DistanceCoverage {
 struct Coverage {
   AreaAssignment areas;  // empty names: no areas known
   std::vector<DistanceCoverage> distance_targets;
-  std::vector<routing::Segment> segments;
+  routing::Segments segments;
   std::vector<double> demand_km;  // per segment
   PlaceLabels places;             // per segment: its street, or "near" the nearest named one
   double total_demand_km = 0;
@@ -56,8 +56,10 @@ struct Coverage {
 };
 
 // The streets, their demand and place names from a scenario, without any field: what static and
-// live coverage are measured on. Its `targets` stay empty.
-Coverage coverage_ground(const geodata::RoadNetwork& network, const Scenario& scenario);
+// live coverage are measured on. Its `targets` stay empty. The streets are `streets` when given
+// (a snapper's, shared), else the network's road_segments.
+Coverage coverage_ground(const geodata::RoadNetwork& network, const Scenario& scenario,
+                         routing::Segments streets = {});
 
 // Stations of a unit type, as sources: travel time to every segment under the scenario's hazards
 // (`setup`'s active zones, which the caller sets from the scenario).

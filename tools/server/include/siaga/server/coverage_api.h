@@ -21,9 +21,10 @@ struct CoverageSetup {
   dispatch::Scenario scenario;
   dispatch::Coverage ground;
 };
-// Throws what load_scenario throws.
+// Throws what load_scenario throws. `streets`: the snapper's, shared (empty: the network's own).
 CoverageSetup load_coverage_setup(const geodata::RoadNetwork& network,
-                                  const std::filesystem::path& scenario_file);
+                                  const std::filesystem::path& scenario_file,
+                                  routing::Segments streets = {});
 
 // The move-ups the dispatcher accepted: each relocating unit's post, so that its arrival there
 // (within 50 m, from its GPS) makes it available again.

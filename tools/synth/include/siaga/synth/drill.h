@@ -69,7 +69,7 @@ struct DrillReport {
 // stream's, from `places`; `stop` ends the drill early (calls then are cancelled).
 DrillReport run_drill(const geodata::RoadNetwork& network, const tracking::Fleet& fleet,
                       const dispatch::IncidentStream& stream, const dispatch::CallPlaces& places,
-                      const std::vector<routing::Segment>& segments, const DrillOptions& options,
+                      std::span<const routing::Segment> segments, const DrillOptions& options,
                       const std::atomic<bool>& stop);
 
 dispatch::Json drill_json(const DrillReport& report);
