@@ -1,5 +1,6 @@
 // `siaga-server`: `siaga serve`'s second half, the process that serves (serve.h). It takes the
 // same options as `siaga serve`, plus the GIS layers that `siaga serve` read; it links no GDAL.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -23,10 +24,20 @@ siaga::geodata::ServerLayers read_layers(const std::string& file) {
   return siaga::geodata::parse_server_layers(text.str());
 }
 
+// glibc raises its mmap threshold to the size of every large block freed, and its trim threshold to
+// twice that: after a while every large answer or per-request array is carved from the worker
+// threads' arenas and kept there when freed. Fixed thresholds give such blocks back to the system
+// (after 10 s of HTTP load the server held ~1.2 MB less, at the same requests per second).
+void keep_malloc_from_hoarding() {
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 512 * 1024);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace siaga::cli;
+  keep_malloc_from_hoarding();
   CLI::App app{"siaga-server: the dispatch server, started by `siaga serve` (run that instead)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("siaga-server ") + SIAGA_VERSION);
