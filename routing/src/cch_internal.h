@@ -16,6 +16,14 @@ namespace siaga::routing {
 // Weights at or above this are "no edge"; two of them still add up without overflow.
 inline constexpr uint32_t infinite_weight = 0x7fffffff;
 
+// The queries' check that a metric was customized on their CCH.
+inline void expects_metric_of(const Cch& cch, const CchMetric& metric) {
+  expects(metric.up.size() == cch.edge_count() &&
+              metric.slot_forward_weight.size() == cch.slot_node.size() &&
+              metric.arc_weight.size() == cch.arc_edge.size(),
+          "CchQuery: a metric of this CCH");
+}
+
 // The CCH edge between ranks low < high, invalid_id if there is none.
 inline uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
   const auto begin = cch.up_head.begin() + cch.first_up[low];
