@@ -24,6 +24,14 @@ std::string_view hazard_kind_name(HazardKind kind) {
   return "other";
 }
 
+std::optional<HazardKind> hazard_kind_named(std::string_view name) {
+  for (int i = 0; i < hazard_kind_count; ++i) {
+    const auto kind = static_cast<HazardKind>(i);
+    if (hazard_kind_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 uint32_t HazardIndex::find(std::string_view id) const {
   for (uint32_t i = 0; i < zones.size(); ++i) {
     if (zones[i].id == id) return i;

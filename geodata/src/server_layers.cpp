@@ -67,9 +67,7 @@ std::vector<AdminArea> areas_of(const Json& collection) {
 }
 
 HazardKind kind_named(const std::string& name) {
-  for (int k = 0; k < hazard_kind_count; ++k) {
-    if (hazard_kind_name(static_cast<HazardKind>(k)) == name) return static_cast<HazardKind>(k);
-  }
+  if (const auto kind = hazard_kind_named(name)) return *kind;
   throw MapDataError("unknown hazard kind '" + name + "'");
 }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,7 @@ struct Snapper::Impl {
 
   static std::vector<uint32_t> numbered(size_t count) {
     std::vector<uint32_t> numbers(count);
-    for (uint32_t i = 0; i < count; ++i) numbers[i] = i;
+    std::iota(numbers.begin(), numbers.end(), 0u);
     return numbers;
   }
 

@@ -28,14 +28,6 @@ std::optional<geodata::RoadClass> road_class_named(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<geodata::HazardKind> hazard_kind_named(std::string_view name) {
-  for (int i = 0; i < geodata::hazard_kind_count; ++i) {
-    const auto kind = static_cast<geodata::HazardKind>(i);
-    if (geodata::hazard_kind_name(kind) == name) return kind;
-  }
-  return std::nullopt;
-}
-
 double factor(const Json& value, const std::string& where) {
   if (!value.is_number()) throw ProfileError(where + " must be a number");
   const double f = value.get<double>();
@@ -88,7 +80,7 @@ VehicleProfile parse_profile(const Json& item) {
   }
   const Json hazards = item.value("hazards", Json::object());  // items() must not outlive it
   for (const auto& [name, bands] : hazards.items()) {
-    const auto kind = hazard_kind_named(name);
+    const auto kind = geodata::hazard_kind_named(name);
     if (!kind) throw ProfileError(where + ": unknown hazard '" + name + "'");
     profile.hazard_bands[static_cast<size_t>(*kind)] = parse_bands(bands, where + " " + name);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ namespace siaga::geodata {
 enum class HazardKind : uint8_t { flood, landslide, closure, other };
 inline constexpr int hazard_kind_count = 4;
 std::string_view hazard_kind_name(HazardKind kind);
+// The kind a name of hazard_kind_name's stands for; nullopt for any other text.
+std::optional<HazardKind> hazard_kind_named(std::string_view name);
 
 using Ring = std::vector<LatLon>;
 struct PolygonRings {
