@@ -357,8 +357,7 @@ size_t memory_bytes(const Cch& cch) {
 }
 
 size_t memory_bytes(const CchMetric& metric) {
-  size_t bytes = capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.unpacking,
-                                metric.slot_forward_weight, metric.slot_backward_weight);
+  size_t bytes = capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.unpacking);
   for (const CchSearchGraph* graph : {&metric.up_search, &metric.down_search})
     bytes += capacity_bytes(graph->first_out, graph->head, graph->weight, graph->edge);
   return bytes;

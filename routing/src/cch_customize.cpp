@@ -34,21 +34,7 @@ void offer(const Cch& cch, CchMetric& metric, uint32_t leaf) {
   }
   const ChainWalk walk = chain_walk(cch, leaf);
   offer_leaf(metric, cch.chain_edge[walk.chain], walk.forward == bool(cch.chain_upward[walk.chain]),
-             walk_cost(metric, walk.from, walk.to), leaf);
-}
-
-// Each chain piece's weight both ways, in slot order.
-void set_slot_weights(const Cch& cch, CchMetric& metric) {
-  auto weight_of = [&](uint32_t arc) {
-    return arc == invalid_id ? blocked : metric.arc_weight[arc];
-  };
-  const size_t slots = cch.slot_node.size();
-  metric.slot_forward_weight.resize(slots);
-  metric.slot_backward_weight.resize(slots);
-  for (size_t slot = 0; slot < slots; ++slot) {
-    metric.slot_forward_weight[slot] = weight_of(cch.slot_forward_arc[slot]);
-    metric.slot_backward_weight[slot] = weight_of(cch.slot_backward_arc[slot]);
-  }
+             walk_cost(cch, metric, walk.from, walk.to), leaf);
 }
 
 // The lower triangle {x, y, z} offered to edge yz: y → x → z up, z → x → y down. Its two legs have
@@ -149,7 +135,6 @@ CchMetric customize(const Cch& cch, std::span<const uint32_t> arc_weights) {
   metric.up.assign(m, infinite_weight);
   metric.down.assign(m, infinite_weight);
   metric.unpacking.assign(2 * size_t{m}, {invalid_id, invalid_id});
-  set_slot_weights(cch, metric);
   // Leaves in id order, as a partial customization re-offers them edge by edge.
   const uint32_t leaves = arc_count(cch) + 2 * cch.chain_count();
   for (uint32_t leaf = 0; leaf < leaves; ++leaf) offer(cch, metric, leaf);
@@ -173,17 +158,15 @@ CchMetric customize(const Cch& cch, const CchMetric& previous,
 CchMetric customize(const Cch& cch, const CchMetric& previous, std::vector<uint32_t> arc_weights,
                     std::span<const uint32_t> changed_arcs) {
   expects(arc_weights.size() == arc_count(cch), "customize: one weight per network arc");
-  expects(previous.up.size() == cch.edge_count() &&
-              previous.slot_forward_weight.size() == cch.slot_node.size(),
-          "customize: the previous metric is of this CCH");
+  expects(
+      previous.up.size() == cch.edge_count() && previous.arc_weight.size() == cch.arc_edge.size(),
+      "customize: the previous metric is of this CCH");
   // Everything but the weights, which are the caller's (copying them too cost a third of a
   // toggle on the island).
   CchMetric metric{.arc_weight = std::move(arc_weights),
                    .up = previous.up,
                    .down = previous.down,
                    .unpacking = previous.unpacking,
-                   .slot_forward_weight = previous.slot_forward_weight,
-                   .slot_backward_weight = previous.slot_backward_weight,
                    .up_search = {},
                    .down_search = {}};
   // Dirty edges as a bitmap scanned once upward: an edge's dependents have a higher lower
@@ -194,10 +177,6 @@ CchMetric customize(const Cch& cch, const CchMetric& previous, std::vector<uint3
   };
   for (uint32_t arc : changed_arcs) {
     expects(arc < arc_count(cch), "customize: a changed arc is a network arc");
-    if (const uint32_t piece = cch.arc_piece[arc]; piece != invalid_id) {
-      (piece % 2 ? metric.slot_backward_weight : metric.slot_forward_weight)[piece / 2] =
-          metric.arc_weight[arc];
-    }
     enqueue(edge_of_arc(cch, arc));
   }
   uint32_t x = 0;  // the lower endpoint of the edge at hand: dirty edges of one row come together

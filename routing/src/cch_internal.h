@@ -18,9 +18,7 @@ inline constexpr uint32_t infinite_weight = 0x7fffffff;
 
 // The queries' check that a metric was customized on their CCH.
 inline void expects_metric_of(const Cch& cch, const CchMetric& metric) {
-  expects(metric.up.size() == cch.edge_count() &&
-              metric.slot_forward_weight.size() == cch.slot_node.size() &&
-              metric.arc_weight.size() == cch.arc_edge.size(),
+  expects(metric.up.size() == cch.edge_count() && metric.arc_weight.size() == cch.arc_edge.size(),
           "CchQuery: a metric of this CCH");
 }
 
@@ -58,15 +56,21 @@ inline ChainWalk chain_walk(const Cch& cch, uint32_t leaf) {
   return {chain, forward, forward ? first : last, forward ? last : first};
 }
 
+// The weight of the piece from `slot` to the next slot (forward) or from the next slot back to
+// `slot` (backward): `blocked` where that direction has no arc, and at a chain's last slot.
+inline uint32_t piece_weight(const Cch& cch, const CchMetric& metric, uint32_t slot, bool forward) {
+  const uint32_t arc = (forward ? cch.slot_forward_arc : cch.slot_backward_arc)[slot];
+  return arc == geodata::invalid_id ? blocked : metric.arc_weight[arc];
+}
+
 // Cost of driving from slot `from` to slot `to` of the same chain, unreachable if a piece on the
 // way has no arc that direction or is blocked.
-inline uint32_t walk_cost(const CchMetric& metric, uint32_t from, uint32_t to) {
-  const std::vector<uint32_t>& weight =
-      from < to ? metric.slot_forward_weight : metric.slot_backward_weight;
+inline uint32_t walk_cost(const Cch& cch, const CchMetric& metric, uint32_t from, uint32_t to) {
   uint64_t sum = 0;
   for (uint32_t slot = std::min(from, to); slot < std::max(from, to); ++slot) {
-    if (weight[slot] == blocked) return unreachable;
-    sum += weight[slot];
+    const uint32_t weight = piece_weight(cch, metric, slot, from < to);
+    if (weight == blocked) return unreachable;
+    sum += weight;
   }
   return sum >= unreachable ? unreachable : static_cast<uint32_t>(sum);
 }
@@ -97,7 +101,7 @@ inline void expand_seeds(const Cch& cch, const CchMetric& metric, std::span<cons
     for (uint32_t end : {cch.first_chain_slot[chain], cch.first_chain_slot[chain + 1] - 1}) {
       const uint32_t from = as_source ? slot : end;
       const uint32_t to = as_source ? end : slot;
-      const uint32_t walk = walk_cost(metric, from, to);
+      const uint32_t walk = walk_cost(cch, metric, from, to);
       if (walk == unreachable || uint64_t{walk} + seeds[i].cost_ms >= unreachable) continue;
       out.push_back({cch.slot_node[end], walk + seeds[i].cost_ms, i, from, to});
     }
@@ -113,7 +117,8 @@ inline uint32_t cost_within_chain(const Cch& cch, const CchMetric& metric, const
   if (from == geodata::invalid_id || to == geodata::invalid_id ||
       chain_of_slot(cch, from) != chain_of_slot(cch, to))
     return unreachable;
-  const uint64_t cost = uint64_t{walk_cost(metric, from, to)} + source.cost_ms + target.cost_ms;
+  const uint64_t cost =
+      uint64_t{walk_cost(cch, metric, from, to)} + source.cost_ms + target.cost_ms;
   return cost >= unreachable ? unreachable : static_cast<uint32_t>(cost);
 }
 

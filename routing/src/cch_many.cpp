@@ -29,17 +29,15 @@ void fill_chains(const Cch& cch, const CchMetric& metric, std::span<const Seed> 
       by_node[seed.node] = std::min(by_node[seed.node], seed.cost_ms);
   }
   const uint32_t* node = cch.slot_node.data();
-  const uint32_t* forward = metric.slot_forward_weight.data();
-  const uint32_t* backward = metric.slot_backward_weight.data();
   uint32_t* cost = by_node.data();
-  const size_t slots = cch.slot_node.size();
+  const uint32_t slots = static_cast<uint32_t>(cch.slot_node.size());
   // In 64 bits, unreachable or blocked on either side sums to at least `unreachable`.
-  for (size_t slot = 0; slot + 1 < slots; ++slot) {
-    const uint64_t via = uint64_t{cost[node[slot]]} + forward[slot];
+  for (uint32_t slot = 0; slot + 1 < slots; ++slot) {
+    const uint64_t via = uint64_t{cost[node[slot]]} + piece_weight(cch, metric, slot, true);
     cost[node[slot + 1]] = static_cast<uint32_t>(std::min<uint64_t>(cost[node[slot + 1]], via));
   }
-  for (size_t slot = slots - (slots > 0); slot-- > 0;) {
-    const uint64_t via = uint64_t{cost[node[slot + 1]]} + backward[slot];
+  for (uint32_t slot = slots - (slots > 0); slot-- > 0;) {
+    const uint64_t via = uint64_t{cost[node[slot + 1]]} + piece_weight(cch, metric, slot, false);
     cost[node[slot]] = static_cast<uint32_t>(std::min<uint64_t>(cost[node[slot]], via));
   }
 }

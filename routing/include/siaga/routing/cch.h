@@ -91,17 +91,15 @@ struct CchSearchGraph {
 
 // Travel costs in both directions of every CCH edge, for one per-arc weight vector.
 struct CchMetric {
-  std::vector<uint32_t> arc_weight;  // the input, kept for route assembly
-  std::vector<uint32_t> up;          // lower → higher endpoint
-  std::vector<uint32_t> down;        // higher → lower endpoint
+  // The input, kept for route assembly and for walks along chains (which read it through the
+  // CCH's slot arcs: a copy in slot order, per profile, cost more memory than its reads saved).
+  std::vector<uint32_t> arc_weight;
+  std::vector<uint32_t> up;    // lower → higher endpoint
+  std::vector<uint32_t> down;  // higher → lower endpoint
   // What realises each direction of edge e, recorded while customizing: 2e downward, 2e + 1
   // upward. Interleaved because a shortcut's two legs (x, y) and (x, z) share their lower end x,
   // so both usually sit in one cache line: unpacking a long route is bound by these reads.
   std::vector<CchUnpacking> unpacking;
-  // Per chain slot, the piece to the next slot driven forward and backward, in slot order so
-  // that walks along chains read memory in a line (`blocked` where no arc, and at chains' ends).
-  std::vector<uint32_t> slot_forward_weight;
-  std::vector<uint32_t> slot_backward_weight;
   // The edges the searches relax, each direction; where empty (a partial customization), they
   // relax every edge of the CCH.
   CchSearchGraph up_search;
