@@ -8,14 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <osmium/builder/attr.hpp>
-#include <sstream>
 #include <unordered_map>
 
 #include "internal/way_import.h"
+#include "siaga/text_file.h"
 
 namespace siaga::geodata {
 
@@ -191,11 +190,7 @@ RoadLayerMapping parse_road_mapping(const std::string& json_text) {
 }
 
 RoadLayerMapping load_road_mapping(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read road mapping " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_road_mapping(text.str());
+  return parse_road_mapping(read_text_file(file, "road mapping"));
 }
 
 ImportResult import_road_layer(const std::filesystem::path& file, const RoadLayerOptions& options) {

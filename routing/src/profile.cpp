@@ -1,11 +1,10 @@
 #include "siaga/routing/profile.h"
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "siaga/routing/dijkstra.h"
+#include "siaga/text_file.h"
 
 namespace siaga::routing {
 
@@ -112,11 +111,7 @@ std::vector<VehicleProfile> parse_profiles(const std::string& json_text) {
 }
 
 std::vector<VehicleProfile> load_profiles(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read vehicle profiles " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_profiles(text.str());
+  return parse_profiles(read_text_file(file, "vehicle profiles"));
 }
 
 uint32_t profile_index(std::span<const VehicleProfile> profiles, std::string_view name) {

@@ -9,6 +9,7 @@
 
 #include "siaga/geodata/graph_file.h"
 #include "siaga/geodata/osm_import.h"
+#include "siaga/text_file.h"
 #include "test_support.h"
 
 namespace siaga::geodata {
@@ -52,6 +53,22 @@ void expect_error(Action action, const std::string& fragment) {
     ADD_FAILURE() << "expected an error containing '" << fragment << "'";
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+  }
+}
+
+// Every JSON loader reads through read_text_file: bytes as they are (NUL and CR included), an
+// empty file as "", and a missing file or a directory as IoError naming what and where.
+TEST_F(TempDir, TextFilesAreReadWholeOrRefusedByName) {
+  const std::string bytes("{\"a\":1}\r\n\0tail", 14);
+  EXPECT_EQ(read_text_file(write("bytes.json", bytes), "the test file"), bytes);
+  EXPECT_EQ(read_text_file(write("empty.json", ""), "the test file"), "");
+  for (const fs::path& unreadable : {dir_ / "absent.json", dir_}) {
+    try {
+      read_text_file(unreadable, "vehicle profiles");
+      ADD_FAILURE() << unreadable << " was read";
+    } catch (const IoError& error) {
+      EXPECT_EQ(std::string(error.what()), "cannot read vehicle profiles " + unreadable.string());
+    }
   }
 }
 

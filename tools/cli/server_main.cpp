@@ -4,24 +4,19 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "serve.h"
+#include "siaga/text_file.h"
 
 namespace {
 
 // The layers' JSON; a memory file handed over by `siaga serve` is closed once read.
 siaga::geodata::ServerLayers read_layers(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw siaga::IoError("cannot read the server's layers " + file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  in.close();
+  const std::string text = siaga::read_text_file(file, "the server's layers");
   const std::string_view own_fd = "/proc/self/fd/";
   if (file.starts_with(own_fd)) close(std::stoi(file.substr(own_fd.size())));
-  return siaga::geodata::parse_server_layers(text.str());
+  return siaga::geodata::parse_server_layers(text);
 }
 
 // glibc raises its mmap threshold to the size of every large block freed, and its trim threshold to

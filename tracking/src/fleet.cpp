@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
+
+#include "siaga/text_file.h"
 
 namespace siaga::tracking {
 
@@ -135,11 +135,7 @@ Fleet parse_fleet(std::string_view json_text, const std::string& source_name) {
 }
 
 Fleet load_fleet(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError("cannot read the fleet file " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_fleet(text.str(), file.string());
+  return parse_fleet(read_text_file(file, "the fleet file"), file.string());
 }
 
 std::string fleet_json(const Fleet& fleet) {

@@ -1,9 +1,9 @@
 #include "siaga/dispatch/incident_classes.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "siaga/text_file.h"
 
 namespace siaga::dispatch {
 
@@ -73,11 +73,7 @@ std::vector<IncidentClass> parse_incident_classes(const std::string& json_text,
 
 std::vector<IncidentClass> load_incident_classes(const std::filesystem::path& file,
                                                  std::span<const VehicleProfile> profiles) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read incident types " + file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_incident_classes(text.str(), profiles);
+  return parse_incident_classes(read_text_file(file, "incident types"), profiles);
 }
 
 const IncidentClass& incident_class(std::span<const IncidentClass> classes, std::string_view name) {

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "siaga/dispatch/dataset.h"
+#include "siaga/text_file.h"
 #include "siaga/tracking/incident.h"
 
 namespace siaga::dispatch {
@@ -145,11 +145,7 @@ IncidentStream parse_incident_stream(const std::string& json_text, const fs::pat
 }
 
 IncidentStream load_incident_stream(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read incident stream " + file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_incident_stream(text.str(), file);
+  return parse_incident_stream(read_text_file(file, "incident stream"), file);
 }
 
 fs::path default_incident_stream_file() {

@@ -1,10 +1,10 @@
 #include "siaga/dispatch/response_plans.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
+
+#include "siaga/text_file.h"
 
 namespace siaga::dispatch {
 
@@ -87,11 +87,7 @@ std::vector<ResponsePlan> parse_response_plans(const std::string& json_text,
 std::vector<ResponsePlan> load_response_plans(const std::filesystem::path& file,
                                               std::span<const IncidentClass> classes,
                                               std::span<const routing::VehicleProfile> profiles) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read response plans " + file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_response_plans(text.str(), classes, profiles);
+  return parse_response_plans(read_text_file(file, "response plans"), classes, profiles);
 }
 
 std::filesystem::path default_response_plans_file() {
