@@ -3,13 +3,11 @@
 #include <httplib.h>
 
 #include <array>
-#include <atomic>
 #include <chrono>
-#include <sstream>
-#include <thread>
 
 #include "event_http.h"
 #include "gzip.h"
+#include "http_metrics.h"
 #include "listener.h"
 #include "secrets.h"
 #include "siaga/server/cameras_api.h"
@@ -18,123 +16,8 @@
 #include "siaga/server/osrm_api.h"
 #include "siaga/server/public_reports.h"
 #include "siaga/server/replication.h"
-#include "siaga/server/response_metrics.h"
-#include "siaga/server/tracking_json.h"
 
 namespace siaga::server {
-
-namespace {
-
-// Latency buckets of the request histogram, in seconds.
-constexpr std::array<double, 10> bucket_bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                  0.005,  0.01,    0.025,  0.1,   1.0};
-
-enum Endpoint : size_t {
-  route,
-  table,
-  nearest,
-  recommend_endpoint,
-  dispatch_endpoint,
-  units_endpoint,
-  hazards_endpoint,
-  hazard_toggle,
-  incident_types_endpoint,
-  health_endpoint,
-  metrics_endpoint,
-  network_endpoint,
-  facilities_endpoint,
-  incidents_create,
-  incidents_list,
-  incident_get,
-  incident_recommend,
-  incident_units,
-  incident_events,
-  incident_close,
-  response_report,
-  coverage_live,
-  moveups_endpoint,
-  moveup_accept,
-  places_endpoint,
-  cameras_endpoint,
-  incident_cameras_endpoint,
-  labels_endpoint,
-  land_endpoint,
-  endpoint_count
-};
-constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
-                                                                    "table",
-                                                                    "nearest",
-                                                                    "recommend",
-                                                                    "dispatch",
-                                                                    "units",
-                                                                    "hazards",
-                                                                    "hazard_toggle",
-                                                                    "incident_types",
-                                                                    "health",
-                                                                    "metrics",
-                                                                    "network",
-                                                                    "facilities",
-                                                                    "incidents_create",
-                                                                    "incidents_list",
-                                                                    "incident",
-                                                                    "incident_recommend",
-                                                                    "incident_units",
-                                                                    "incident_events",
-                                                                    "incident_close",
-                                                                    "response_times",
-                                                                    "coverage_live",
-                                                                    "moveups",
-                                                                    "moveup_accept",
-                                                                    "places",
-                                                                    "cameras",
-                                                                    "incident_cameras",
-                                                                    "labels",
-                                                                    "land"};
-
-struct EndpointStats {
-  std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf
-  std::array<std::atomic<uint64_t>, 6> by_status_class{};                 // index = status / 100
-  std::atomic<uint64_t> count{0};
-  std::atomic<uint64_t> sum_ns{0};
-
-  void record(std::chrono::nanoseconds took, int status) {
-    const double seconds = std::chrono::duration<double>(took).count();
-    size_t b = 0;
-    while (b < bucket_bounds.size() && seconds > bucket_bounds[b]) ++b;
-    ++buckets[b];
-    ++by_status_class[std::min(status / 100, 5)];
-    ++count;
-    sum_ns += static_cast<uint64_t>(took.count());
-  }
-};
-
-std::string transport_metrics(const EventHttpCounters& counters) {
-  std::ostringstream out;
-  out << "# HELP siaga_http_connections_open Client connections held open now.\n"
-      << "# TYPE siaga_http_connections_open gauge\nsiaga_http_connections_open "
-      << counters.connections_open << "\n"
-      << "# HELP siaga_http_connections_total Client connections accepted.\n"
-      << "# TYPE siaga_http_connections_total counter\nsiaga_http_connections_total "
-      << counters.connections_accepted << "\n"
-      << "# HELP siaga_http_requests_in_work Requests waiting for or held by a worker.\n"
-      << "# TYPE siaga_http_requests_in_work gauge\nsiaga_http_requests_in_work "
-      << counters.requests_in_work << "\n"
-      << "# HELP siaga_http_refused_total Connections and requests refused or cut, by reason.\n"
-      << "# TYPE siaga_http_refused_total counter\n";
-  const std::pair<const char*, uint64_t> reasons[] = {
-      {"per_address_cap", counters.refused_per_address},
-      {"connection_cap", counters.refused_total},
-      {"header_timeout", counters.header_timeouts},
-      {"body_timeout", counters.body_timeouts},
-      {"write_timeout", counters.write_timeouts},
-      {"bad_request", counters.bad_requests},
-      {"busy", counters.busy}};
-  for (const auto& [reason, count] : reasons)
-    out << "siaga_http_refused_total{reason=\"" << reason << "\"} " << count << "\n";
-  return out.str();
-}
-
-}  // namespace
 
 struct HttpServer::Impl {
   Api& api;
@@ -142,7 +25,7 @@ struct HttpServer::Impl {
   std::function<MqttLink()> mqtt_link;
   EventHttp http;
   int port = 0;
-  std::array<EndpointStats, endpoint_count> stats;
+  EndpointStatsTable stats;
   // The road network as GeoJSON, the same for the process's life: built once, kept gzipped (on
   // the island 1.7 MB of text, 0.3 MB compressed), sent so to the console's browser.
   std::string network_gzip;
@@ -302,7 +185,8 @@ struct HttpServer::Impl {
                    [this](const auto&, auto& response) { send(response, health(api, link())); }),
              Lane::io);  // answers while every worker routes: what a load balancer's probe needs
     http.get("/metrics", timed(metrics_endpoint, [this](const auto&, auto& response) {
-               response.set_content(metrics(), "text/plain; version=0.0.4");
+               response.set_content(server::metrics_text(api, link(), stats, http.counters()),
+                                    "text/plain; version=0.0.4");
              }));
     http.get("/v1/network", timed(network_endpoint, [this](const auto& request, auto& response) {
                response.set_header("Vary", "Accept-Encoding");
@@ -396,92 +280,7 @@ struct HttpServer::Impl {
                                                     *caller_of(request)));
                     })));
   }
-
-  std::string metrics() const;
 };
-
-std::string HttpServer::Impl::metrics() const {
-  std::ostringstream out;
-  const tracking::Counters counters = api.store.counters();
-  out << "# HELP siaga_fixes_accepted_total GPS fixes accepted into the tracking store.\n"
-      << "# TYPE siaga_fixes_accepted_total counter\n"
-      << "siaga_fixes_accepted_total " << counters.fixes_accepted << "\n"
-      << "# HELP siaga_statuses_accepted_total Unit status changes accepted.\n"
-      << "# TYPE siaga_statuses_accepted_total counter\n"
-      << "siaga_statuses_accepted_total " << counters.statuses_accepted << "\n"
-      << "# HELP siaga_reports_rejected_total Fixes and status reports refused, by reason.\n"
-      << "# TYPE siaga_reports_rejected_total counter\n";
-  for (int r = 0; r < tracking::rejection_count; ++r) {
-    out << "siaga_reports_rejected_total{reason=\""
-        << tracking::rejection_name(static_cast<tracking::Rejection>(r)) << "\"} "
-        << counters.rejected[r] << "\n";
-  }
-  std::map<std::string, int> by_status = {{"stale", 0}};  // every status, at 0 when unused
-  for (int s = 0; s < tracking::unit_status_count; ++s) {
-    by_status[std::string(unit_status_name(static_cast<tracking::UnitStatus>(s)))] = 0;
-  }
-  for (const tracking::UnitState& state : api.store.units(api.clock())) {
-    ++by_status[shown_status(state)];
-  }
-  out << "# HELP siaga_units Units by status (stale: no fix within the limit, whatever the "
-         "status).\n# TYPE siaga_units gauge\n";
-  for (const auto& [status, count] : by_status) {
-    out << "siaga_units{status=\"" << status << "\"} " << count << "\n";
-  }
-  const auto set = api.live.current();
-  int active = 0;
-  for (uint8_t on : set->active) active += on;
-  const MqttLink mqtt = link();
-  out << "# HELP siaga_hazard_zones_active Hazard zones in force.\n"
-      << "# TYPE siaga_hazard_zones_active gauge\nsiaga_hazard_zones_active " << active << "\n"
-      << "# HELP siaga_mqtt_connected 1 while the engine's MQTT session is up.\n"
-      << "# TYPE siaga_mqtt_connected gauge\nsiaga_mqtt_connected " << (mqtt.connected ? 1 : 0)
-      << "\n# HELP siaga_mqtt_connects_total MQTT sessions opened (each reconnect adds one).\n"
-      << "# TYPE siaga_mqtt_connects_total counter\nsiaga_mqtt_connects_total " << mqtt.connects
-      << "\n"
-      << "# HELP siaga_http_requests_total HTTP requests by endpoint and status class.\n"
-      << "# TYPE siaga_http_requests_total counter\n";
-  for (size_t e = 0; e < endpoint_count; ++e) {
-    for (size_t c = 1; c < 6; ++c) {
-      const uint64_t n = stats[e].by_status_class[c];
-      if (n == 0) continue;
-      out << "siaga_http_requests_total{endpoint=\"" << endpoint_names[e] << "\",code=\"" << c
-          << "xx\"} " << n << "\n";
-    }
-  }
-  out << "# HELP siaga_http_request_duration_seconds Time to answer, by endpoint.\n"
-      << "# TYPE siaga_http_request_duration_seconds histogram\n";
-  for (size_t e = 0; e < endpoint_count; ++e) {
-    uint64_t cumulative = 0;
-    const std::string label = std::string("endpoint=\"") + endpoint_names[e] + "\"";
-    for (size_t b = 0; b <= bucket_bounds.size(); ++b) {
-      cumulative += stats[e].buckets[b];
-      out << "siaga_http_request_duration_seconds_bucket{" << label << ",le=\"";
-      if (b < bucket_bounds.size()) {
-        out << bucket_bounds[b];
-      } else {
-        out << "+Inf";
-      }
-      out << "\"} " << cumulative << "\n";
-    }
-    out << "siaga_http_request_duration_seconds_sum{" << label << "} "
-        << stats[e].sum_ns.load() / 1e9 << "\n"
-        << "siaga_http_request_duration_seconds_count{" << label << "} " << stats[e].count << "\n";
-  }
-  out << transport_metrics(http.counters());
-  if (api.response_metrics) out << api.response_metrics->text(api.incidents);
-  out << live_coverage_metrics(api);
-  if (api.public_reports) {
-    const PublicReportCounters reports = api.public_reports->counters();
-    out << "# HELP siaga_public_reports_total Citizens' panic-button reports, by outcome.\n"
-        << "# TYPE siaga_public_reports_total counter\n"
-        << "siaga_public_reports_total{outcome=\"accepted\"} " << reports.accepted << "\n"
-        << "siaga_public_reports_total{outcome=\"rate_limited\"} " << reports.rate_limited << "\n"
-        << "siaga_public_reports_total{outcome=\"refused\"} " << reports.refused << "\n";
-  }
-  if (api.replication) out << api.replication->metrics();
-  return out.str();
-}
 
 HttpServer::HttpServer(Api& api, HttpOptions options, std::function<MqttLink()> mqtt_link)
     : impl_(std::make_unique<Impl>(api, std::move(options), std::move(mqtt_link))) {
@@ -520,7 +319,7 @@ void HttpServer::stop() {
 }
 
 std::string HttpServer::metrics_text() const {
-  return impl_->metrics();
+  return server::metrics_text(impl_->api, impl_->link(), impl_->stats, impl_->http.counters());
 }
 
 }  // namespace siaga::server
