@@ -22,8 +22,10 @@ double number_in(const nlohmann::json& root, const char* field, double fallback,
   return root[field].get<double>();
 }
 
-int status_of(const tracking::Outcome& outcome) {
-  switch (outcome.reason) {
+}  // namespace
+
+int dispatch_refusal_status(tracking::Rejection reason) {
+  switch (reason) {
     case tracking::Rejection::unknown_unit:
       return 404;
     case tracking::Rejection::journal_failure:
@@ -32,8 +34,6 @@ int status_of(const tracking::Outcome& outcome) {
       return 409;
   }
 }
-
-}  // namespace
 
 AutoStatusRules load_auto_status_rules(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -173,7 +173,7 @@ std::vector<IncidentDesk::UnitOutcome> IncidentDesk::dispatch(std::string_view i
     const tracking::Outcome sent = units_.change_status(
         unit_id, UnitStatus::dispatched, std::string(incident_id), now, tracking::dispatchable);
     if (!sent.accepted) {
-      outcome.status = status_of(sent);
+      outcome.status = dispatch_refusal_status(sent.reason);
       outcome.error = sent.detail;
       continue;
     }

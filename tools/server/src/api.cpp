@@ -71,17 +71,6 @@ Body parse_body(std::string_view text) {
   return body::parse(text);
 }
 
-int dispatch_failure_status(tracking::Rejection reason) {
-  switch (reason) {
-    case tracking::Rejection::unknown_unit:
-      return 404;
-    case tracking::Rejection::journal_failure:
-      return 503;
-    default:
-      return 409;
-  }
-}
-
 void publish_dispatch_event(Api& api, const Json& request, const tracking::UnitState& state,
                             bool& published) {
   v1::DispatchEvent event;
@@ -164,7 +153,7 @@ Reply dispatch(Api& api, std::string_view text) {
       api.store.change_status(*unit_id, tracking::UnitStatus::dispatched, *incident_id, api.clock(),
                               tracking::dispatchable);
   if (!outcome.accepted) {
-    return error_reply(dispatch_failure_status(outcome.reason), outcome.detail);
+    return error_reply(dispatch::dispatch_refusal_status(outcome.reason), outcome.detail);
   }
   const auto state = api.store.unit(*unit_id, api.clock());
   bool published = false;

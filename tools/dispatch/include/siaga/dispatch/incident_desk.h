@@ -39,6 +39,11 @@ struct AutoStatusRules {
 AutoStatusRules load_auto_status_rules(const std::filesystem::path& file);
 std::filesystem::path default_auto_status_file();
 
+// The HTTP status of a unit the store would not send: 404 unknown unit, 503 not durable (the
+// journal failed), 409 otherwise (busy, or already on it). The desk and the plain dispatch
+// endpoint answer alike.
+int dispatch_refusal_status(tracking::Rejection reason);
+
 struct LiveEta {
   uint32_t remaining_ms = 0;  // from the newest snapped fix, under the current hazards
   int64_t computed_ms = 0;
