@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cmath>
 #include <mutex>
+#include <string>
 
 #include "siaga/dispatch/dataset.h"
 #include "siaga/dispatch/incident_classes.h"
@@ -17,6 +19,22 @@
 #include "test_support.h"
 
 namespace siaga::server {
+
+// Places on the island the HTTP tests route between.
+inline const geodata::LatLon fire_station{-3.6950, 128.1800};  // Damkar Kota Ambon
+inline const geodata::LatLon airport{-3.7106, 128.0892};
+inline const geodata::LatLon galala{-3.6700, 128.2000};
+inline const geodata::LatLon on_the_bridge{-3.6618, 128.2010};  // Jembatan Merah Putih
+
+// "lon,lat" as an OSRM URL writes a coordinate.
+inline std::string lon_lat(geodata::LatLon point) {
+  return std::to_string(point.lon) + "," + std::to_string(point.lat);
+}
+
+// Milliseconds as the API's seconds, rounded to tenths.
+inline double seconds(uint32_t ms) {
+  return std::round(ms / 100.0) / 10;
+}
 
 // The engine of `siaga serve` on the schematic island, with the sample fleet reporting from home,
 // served on a free port; no broker unless a test wires one.
