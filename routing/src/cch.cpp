@@ -72,9 +72,9 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
 CchQuery::Edges CchQuery::edges_of(const CchMetric& metric, bool upward) const {
   const CchSearchGraph& graph = upward ? metric.up_search : metric.down_search;
   if (!graph.first_out.empty())
-    return {graph.first_out.data(), graph.head.data(), graph.weight.data(), graph.edge.data()};
+    return {graph.first_out.data(), graph.head.data(), graph.weight.data()};
   return {cch_->first_up.data(), cch_->up_head.data(),
-          upward ? metric.up.data() : metric.down.data(), nullptr};
+          upward ? metric.up.data() : metric.down.data()};
 }
 
 void CchQuery::relax(Search& side, const Edges& edges, uint32_t x) {
@@ -87,7 +87,7 @@ void CchQuery::relax(Search& side, const Edges& edges, uint32_t x) {
     const uint32_t w = edges.weight[e];
     if (w >= infinite_weight) continue;
     const uint32_t y = edges.head[e];
-    if (here + w < label[y].cost) label[y] = {here + w, edges.edge ? edges.edge[e] : e, origin, x};
+    if (here + w < label[y].cost) label[y] = {here + w, origin, x};
   }
 }
 
@@ -261,11 +261,11 @@ void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<
   // down, then reversed), then down to the target.
   std::vector<uint32_t>& tops = tops_;
   tops.clear();
-  for (uint32_t x = meeting; forward_.label[x].edge != invalid_id; x = forward_.label[x].from)
-    tops.push_back(forward_.label[x].edge * 2 + 1);
+  for (uint32_t x = meeting, from; (from = forward_.label[x].from) != invalid_id; x = from)
+    tops.push_back(find_edge(*cch_, from, x) * 2 + 1);
   std::reverse(tops.begin(), tops.end());
-  for (uint32_t x = meeting; backward_.label[x].edge != invalid_id; x = backward_.label[x].from)
-    tops.push_back(backward_.label[x].edge * 2);
+  for (uint32_t x = meeting, from; (from = backward_.label[x].from) != invalid_id; x = from)
+    tops.push_back(find_edge(*cch_, from, x) * 2);
   unpack(metric, tops, path);
   const CoreSeed& target = backward_.seeds[backward_.label[meeting].origin];
   append_walk(*cch_, target.from_slot, target.to_slot, path);
@@ -359,7 +359,7 @@ size_t memory_bytes(const Cch& cch) {
 size_t memory_bytes(const CchMetric& metric) {
   size_t bytes = capacity_bytes(metric.arc_weight, metric.up, metric.down, metric.unpacking);
   for (const CchSearchGraph* graph : {&metric.up_search, &metric.down_search})
-    bytes += capacity_bytes(graph->first_out, graph->head, graph->weight, graph->edge);
+    bytes += capacity_bytes(graph->first_out, graph->head, graph->weight);
   return bytes;
 }
 

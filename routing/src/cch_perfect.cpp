@@ -55,12 +55,10 @@ CchSearchGraph tight_edges(const Cch& cch, const std::vector<uint32_t>& customiz
   graph.first_out[cch.node_count()] = kept;
   graph.head.resize(kept);
   graph.weight.resize(kept);
-  graph.edge.resize(kept);
   for (uint32_t e = 0, k = 0; e < cch.edge_count(); ++e) {
     if (!tight(e)) continue;
     graph.head[k] = cch.up_head[e];
-    graph.weight[k] = customized[e];
-    graph.edge[k++] = e;
+    graph.weight[k++] = customized[e];
   }
   return graph;
 }

@@ -271,7 +271,7 @@ TEST(LiveMetrics, TogglesCustomizePartiallyToTheFullResult) {
 }
 
 bool same_search_graph(const routing::CchSearchGraph& a, const routing::CchSearchGraph& b) {
-  return a.first_out == b.first_out && a.head == b.head && a.weight == b.weight && a.edge == b.edge;
+  return a.first_out == b.first_out && a.head == b.head && a.weight == b.weight;
 }
 
 // A toggle is published at once without search graphs (a partial customization); once the zones

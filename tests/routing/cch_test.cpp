@@ -169,9 +169,9 @@ TEST(Cch, SearchGraphsKeepExactlyTheEdgesThatAreShortestPaths) {
   for (const auto& weights :
        {network.arc_time_ms, with_random_closures(network.arc_time_ms, 13, 20)}) {
     const CchMetric metric = customize(cch, weights);
-    auto kept = [](const CchSearchGraph& graph, uint32_t x, uint32_t edge) {
-      return std::count(graph.edge.begin() + graph.first_out[x],
-                        graph.edge.begin() + graph.first_out[x + 1], edge);
+    auto kept = [&](const CchSearchGraph& graph, uint32_t x, uint32_t edge) {  // (x, its head)
+      return std::count(graph.head.begin() + graph.first_out[x],
+                        graph.head.begin() + graph.first_out[x + 1], cch.up_head[edge]);
     };
     std::mt19937_64 random(14);
     size_t dropped = 0, checked = 0;

@@ -81,12 +81,12 @@ struct CchUnpacking {
 
 // One direction of a customized CCH as the searches read it, CSR by lower endpoint: only the
 // edges whose cost is the shortest between their endpoints (perfect customization). The others
-// never lie on a shortest up-down path, so the searches need not relax them.
+// never lie on a shortest up-down path, so the searches need not relax them. A path's CCH edges
+// are found again from its nodes (find_edge), not kept per search edge.
 struct CchSearchGraph {
   std::vector<uint32_t> first_out;  // per rank, + 1; empty until built
   std::vector<uint32_t> head;
   std::vector<uint32_t> weight;
-  std::vector<uint32_t> edge;  // the CCH edge, for unpacking
 };
 
 // Travel costs in both directions of every CCH edge, for one per-arc weight vector.
@@ -182,12 +182,12 @@ class CchQuery {
                                bool);
   friend std::vector<uint32_t> scan_buckets(const Buckets&, const CchMetric&, std::span<const Seed>,
                                             bool, CchQuery&);
-  // One node's state, together: a relaxation reads and writes one cache line, not four.
+  // One node's state, together: a relaxation reads and writes one cache line, not three. The
+  // CCH edge that reached a node is (from, node), looked up only for the route's few nodes.
   struct Label {
     uint32_t cost = unreachable;
-    uint32_t edge = geodata::invalid_id;    // CCH edge that reached the node
     uint32_t origin = geodata::invalid_id;  // seed index the cost comes from
-    uint32_t from = geodata::invalid_id;    // the edge's lower end: no search for it in a path
+    uint32_t from = geodata::invalid_id;    // the rank the node was reached from; none at a seed
   };
   struct Search {
     std::vector<Label> label;  // by rank
@@ -198,12 +198,11 @@ class CchQuery {
   // ends), their costs set and their elimination-tree ancestors listed in rank order.
   void prepare(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
   // The edges a search relaxes, CSR by lower endpoint: the metric's search graph, or else every
-  // CCH edge (`edge` null: an index is the CCH edge itself).
+  // CCH edge.
   struct Edges {
     const uint32_t* first;
     const uint32_t* head;
     const uint32_t* weight;
-    const uint32_t* edge;
   };
   Edges edges_of(const CchMetric& metric, bool upward) const;
   // Relaxes the upward edges of rank x.
