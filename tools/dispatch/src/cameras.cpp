@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <boost/geometry.hpp>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "siaga/text_file.h"
 
 namespace siaga::dispatch {
 
@@ -94,10 +95,9 @@ std::vector<CameraHit> nearest_first(std::vector<CameraHit> hits) {
 }  // namespace
 
 CameraFile load_cameras(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read the cameras file " + file.string());
+  const std::string text = read_text_file(file, "the cameras file");
   const Reader reader{file.string()};
-  const Json json = Json::parse(in, nullptr, false);
+  const Json json = Json::parse(text, nullptr, false);
   if (json.is_discarded()) reader.fail("", "is not JSON");
   if (!json.is_object() || json.value("type", "") != "FeatureCollection" ||
       !json.contains("features") || !json["features"].is_array())

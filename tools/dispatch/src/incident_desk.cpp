@@ -1,9 +1,9 @@
 #include "siaga/dispatch/incident_desk.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "siaga/dispatch/place_labels.h"
+#include "siaga/text_file.h"
 
 namespace siaga::dispatch {
 
@@ -36,9 +36,8 @@ int dispatch_refusal_status(tracking::Rejection reason) {
 }
 
 AutoStatusRules load_auto_status_rules(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read the auto-status rules " + file.string());
-  const nlohmann::json root = nlohmann::json::parse(in, nullptr, false);
+  const nlohmann::json root =
+      nlohmann::json::parse(read_text_file(file, "the auto-status rules"), nullptr, false);
   if (root.is_discarded() || !root.is_object()) throw DataError(file.string() + ": not JSON");
   AutoStatusRules rules;
   const std::string name = file.string();

@@ -4,11 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "siaga/dispatch/dataset.h"
+#include "siaga/text_file.h"
 
 namespace siaga::dispatch {
 
@@ -80,9 +80,8 @@ std::string_view interval_name(Interval interval) {
 }
 
 std::vector<ResponseTarget> load_response_targets(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read response targets " + file.string());
-  const nlohmann::json root = nlohmann::json::parse(in, nullptr, false);
+  const nlohmann::json root =
+      nlohmann::json::parse(read_text_file(file, "response targets"), nullptr, false);
   if (root.is_discarded() || !root.contains("targets") || !root["targets"].is_array())
     throw DataError(file.string() + ": expected {\"targets\": [...]}");
   std::vector<ResponseTarget> targets;

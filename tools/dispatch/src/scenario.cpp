@@ -1,8 +1,9 @@
 #include "siaga/dispatch/scenario.h"
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "siaga/text_file.h"
 
 namespace siaga::dispatch {
 
@@ -82,9 +83,7 @@ void parse_demand(const Json& root, Scenario& scenario) {
 }  // namespace
 
 Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read scenario " + file.string());
-  const Json root = Json::parse(in, nullptr, false);
+  const Json root = Json::parse(read_text_file(file, "scenario"), nullptr, false);
   if (root.is_discarded() || !root.is_object())
     throw ScenarioError(file.string() + ": not a JSON object");
   Scenario scenario;
@@ -133,9 +132,7 @@ Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network
 }
 
 std::vector<AreaSeat> load_area_seats(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw IoError("cannot read the area seats file " + file.string());
-  const Json root = Json::parse(in, nullptr, false);
+  const Json root = Json::parse(read_text_file(file, "the area seats file"), nullptr, false);
   if (root.is_discarded() || !root.contains("seats") || !root["seats"].is_array())
     throw ScenarioError(file.string() + ": expected {\"seats\": [...]}");
   std::vector<AreaSeat> seats;
