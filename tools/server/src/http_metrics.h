@@ -17,38 +17,40 @@ namespace siaga::server {
 inline constexpr std::array<double, 10> bucket_bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                          0.005,  0.01,    0.025,  0.1,   1.0};
 
-enum Endpoint : size_t {
+// What /metrics counts requests by; each one's label is its name below.
+enum class Endpoint : size_t {
   route,
   table,
   nearest,
-  recommend_endpoint,
-  dispatch_endpoint,
-  units_endpoint,
-  hazards_endpoint,
+  recommend,
+  dispatch,
+  units,
+  hazards,
   hazard_toggle,
-  incident_types_endpoint,
-  health_endpoint,
-  metrics_endpoint,
-  network_endpoint,
-  facilities_endpoint,
+  incident_types,
+  health,
+  metrics,
+  network,
+  facilities,
   incidents_create,
   incidents_list,
-  incident_get,
+  incident,
   incident_recommend,
   incident_units,
   incident_events,
   incident_close,
-  response_report,
+  response_times,
   coverage_live,
-  moveups_endpoint,
+  moveups,
   moveup_accept,
-  places_endpoint,
-  cameras_endpoint,
-  incident_cameras_endpoint,
-  labels_endpoint,
-  land_endpoint,
-  endpoint_count
+  places,
+  cameras,
+  incident_cameras,
+  labels,
+  land,
+  count
 };
+inline constexpr size_t endpoint_count = static_cast<size_t>(Endpoint::count);
 inline constexpr std::array<const char*, endpoint_count> endpoint_names = {"route",
                                                                            "table",
                                                                            "nearest",
@@ -78,6 +80,7 @@ inline constexpr std::array<const char*, endpoint_count> endpoint_names = {"rout
                                                                            "incident_cameras",
                                                                            "labels",
                                                                            "land"};
+static_assert(endpoint_names.back() != nullptr, "a label for every endpoint");
 
 struct EndpointStats {
   std::array<std::atomic<uint64_t>, bucket_bounds.size() + 1> buckets{};  // last one: +Inf

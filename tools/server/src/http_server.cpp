@@ -140,7 +140,8 @@ struct HttpServer::Impl {
                       error.what());
         }
       }
-      stats[endpoint].record(std::chrono::steady_clock::now() - start, response.status);
+      stats[static_cast<size_t>(endpoint)].record(std::chrono::steady_clock::now() - start,
+                                                  response.status);
     };
   }
 
@@ -155,40 +156,41 @@ struct HttpServer::Impl {
   }
 
   void add_routes() {
-    add_osrm("route", route, osrm_route);
-    add_osrm("table", table, osrm_table);
-    add_osrm("nearest", nearest, osrm_nearest);
+    add_osrm("route", Endpoint::route, osrm_route);
+    add_osrm("table", Endpoint::table, osrm_table);
+    add_osrm("nearest", Endpoint::nearest, osrm_nearest);
     http.post("/v1/recommend",
-              timed(recommend_endpoint, [this](const auto& request, auto& response) {
+              timed(Endpoint::recommend, [this](const auto& request, auto& response) {
                 send(response, recommend(api, request.body));
               }));
     http.post("/v1/dispatch",
-              timed(dispatch_endpoint, guarded([this](const auto& request, auto& response) {
+              timed(Endpoint::dispatch, guarded([this](const auto& request, auto& response) {
                       send(response, dispatch(api, request.body));
                     })));
-    http.get("/v1/units", timed(units_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/units", timed(Endpoint::units, [this](const auto&, auto& response) {
                send(response, units(api));
              }));
-    http.get("/v1/hazards", timed(hazards_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/hazards", timed(Endpoint::hazards, [this](const auto&, auto& response) {
                send(response, hazards(api));
              }));
     http.post(R"(/v1/hazards/([^/]+)/(activate|deactivate))",
-              timed(hazard_toggle, guarded([this](const httplib::Request& request, auto& response) {
+              timed(Endpoint::hazard_toggle,
+                    guarded([this](const httplib::Request& request, auto& response) {
                       send(response, toggle_hazard(api, request.matches[1].str(),
                                                    request.matches[2].str() == "activate"));
                     })));
     http.get("/v1/incident-types",
-             timed(incident_types_endpoint,
+             timed(Endpoint::incident_types,
                    [this](const auto&, auto& response) { send(response, incident_types(api)); }));
     http.get("/health",
-             timed(health_endpoint,
+             timed(Endpoint::health,
                    [this](const auto&, auto& response) { send(response, health(api, link())); }),
              Lane::io);  // answers while every worker routes: what a load balancer's probe needs
-    http.get("/metrics", timed(metrics_endpoint, [this](const auto&, auto& response) {
+    http.get("/metrics", timed(Endpoint::metrics, [this](const auto&, auto& response) {
                response.set_content(server::metrics_text(api, link(), stats, http.counters()),
                                     "text/plain; version=0.0.4");
              }));
-    http.get("/v1/network", timed(network_endpoint, [this](const auto& request, auto& response) {
+    http.get("/v1/network", timed(Endpoint::network, [this](const auto& request, auto& response) {
                response.set_header("Vary", "Accept-Encoding");
                if (accepts_gzip(request.get_header_value("Accept-Encoding"))) {
                  response.set_header("Content-Encoding", "gzip");
@@ -197,32 +199,33 @@ struct HttpServer::Impl {
                  response.set_content(gunzip(network_gzip), "application/json");
                }
              }));
-    http.get("/v1/facilities", timed(facilities_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/facilities", timed(Endpoint::facilities, [this](const auto&, auto& response) {
                response.set_content(dispatch::facilities_geojson(api.network, "all").dump(),
                                     "application/json");
              }));
     add_incident_routes();
     add_replica_routes();
-    http.get("/v1/coverage/live", timed(coverage_live, [this](const auto& request, auto& response) {
+    http.get("/v1/coverage/live",
+             timed(Endpoint::coverage_live, [this](const auto& request, auto& response) {
                send(response, live_coverage(api, request.params));
              }));
-    http.get("/v1/moveups", timed(moveups_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/moveups", timed(Endpoint::moveups, [this](const auto&, auto& response) {
                send(response, moveups(api));
              }));
-    http.get("/v1/places", timed(places_endpoint, [this](const auto& request, auto& response) {
+    http.get("/v1/places", timed(Endpoint::places, [this](const auto& request, auto& response) {
                send(response, places(api, request.params));
              }));
-    http.get("/v1/labels", timed(labels_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/labels", timed(Endpoint::labels, [this](const auto&, auto& response) {
                send(response, labels(api));
              }));
-    http.get("/v1/land", timed(land_endpoint, [this](const auto&, auto& response) {
+    http.get("/v1/land", timed(Endpoint::land, [this](const auto&, auto& response) {
                response.set_content(api.land_geojson, "application/json");
              }));
-    http.get("/v1/cameras", timed(cameras_endpoint, [this](const auto& request, auto& response) {
+    http.get("/v1/cameras", timed(Endpoint::cameras, [this](const auto& request, auto& response) {
                send(response, cameras(api, request.params));
              }));
     http.post("/v1/moveups/accept",
-              timed(moveup_accept, guarded([this](const auto& request, auto& response) {
+              timed(Endpoint::moveup_accept, guarded([this](const auto& request, auto& response) {
                       send(response, accept_moveup(api, request.body));
                     })));
     http.get(
@@ -235,20 +238,22 @@ struct HttpServer::Impl {
 
   void add_incident_routes() {
     http.get("/v1/reports/response-times",
-             timed(response_report, [this](const auto& request, auto& response) {
+             timed(Endpoint::response_times, [this](const auto& request, auto& response) {
                send(response, response_times(api, request.params));
              }));
     const std::string one = R"(/v1/incidents/([A-Za-z0-9_-]{1,64}))";
-    http.post("/v1/incidents",
-              timed(incidents_create, guarded([this](const auto& request, auto& response) {
-                      send(response, create_incident(api, request.body,
-                                                     request.get_header_value("Idempotency-Key"),
-                                                     *caller_of(request)));
-                    })));
-    http.get("/v1/incidents", timed(incidents_list, [this](const auto& request, auto& response) {
+    http.post(
+        "/v1/incidents",
+        timed(Endpoint::incidents_create, guarded([this](const auto& request, auto& response) {
+                send(response,
+                     create_incident(api, request.body, request.get_header_value("Idempotency-Key"),
+                                     *caller_of(request)));
+              })));
+    http.get("/v1/incidents",
+             timed(Endpoint::incidents_list, [this](const auto& request, auto& response) {
                send(response, list_incidents(api, request.params, reader_of(request)));
              }));
-    http.get(one, timed(incident_get, [this](const auto& request, auto& response) {
+    http.get(one, timed(Endpoint::incident, [this](const auto& request, auto& response) {
                send(response, get_incident(api, request.matches[1].str(), reader_of(request)));
              }));
     http.get(one + "/photo", [this](const auto& request, httplib::Response& response) {
@@ -257,25 +262,25 @@ struct HttpServer::Impl {
       response.set_content(photo.bytes, photo.content_type);
     });
     http.get(one + "/cameras",
-             timed(incident_cameras_endpoint, [this](const auto& request, auto& response) {
+             timed(Endpoint::incident_cameras, [this](const auto& request, auto& response) {
                send(response, incident_cameras(api, request.matches[1].str(), request.params));
              }));
     http.post(one + "/recommend",
-              timed(incident_recommend, [this](const auto& request, auto& response) {
+              timed(Endpoint::incident_recommend, [this](const auto& request, auto& response) {
                 send(response, recommend_for_incident(api, request.matches[1].str()));
               }));
     http.post(one + "/units",
-              timed(incident_units, guarded([this](const auto& request, auto& response) {
+              timed(Endpoint::incident_units, guarded([this](const auto& request, auto& response) {
                       send(response, dispatch_to_incident(api, request.matches[1].str(),
                                                           request.body, *caller_of(request)));
                     })));
     http.post(one + "/events",
-              timed(incident_events, guarded([this](const auto& request, auto& response) {
+              timed(Endpoint::incident_events, guarded([this](const auto& request, auto& response) {
                       send(response, incident_event(api, request.matches[1].str(), request.body,
                                                     *caller_of(request)));
                     })));
     http.post(one + "/close",
-              timed(incident_close, guarded([this](const auto& request, auto& response) {
+              timed(Endpoint::incident_close, guarded([this](const auto& request, auto& response) {
                       send(response, close_incident(api, request.matches[1].str(), request.body,
                                                     *caller_of(request)));
                     })));
