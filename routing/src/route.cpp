@@ -1,6 +1,8 @@
 #include "siaga/routing/route.h"
 
+#include <boost/container/small_vector.hpp>
 #include <cmath>
+#include <iterator>
 
 namespace siaga::routing {
 
@@ -32,18 +34,57 @@ bool usable(uint32_t arc, std::span<const uint32_t> weights) {
   return arc != invalid_id && weights[arc] != blocked;
 }
 
-void add_seed(SnapSeeds& seeds, uint32_t node, uint32_t arc, double fraction,
+// The positions of the arcs' heads, as a forward range, so that a vector takes them in one pass.
+// A head's position is a read that depends on another: each one issues the read eight arcs on,
+// so that they overlap.
+struct HeadPositions {
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = geodata::LatLon;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const geodata::LatLon*;
+  using reference = const geodata::LatLon&;
+
+  const geodata::RoadNetwork* network;
+  std::span<const uint32_t> arcs;
+  size_t i;
+
+  reference operator*() const {
+    if (i + 8 < arcs.size())
+      __builtin_prefetch(&network->node_position[network->arc_head[arcs[i + 8]]]);
+    return network->node_position[network->arc_head[arcs[i]]];
+  }
+  HeadPositions& operator++() {
+    ++i;
+    return *this;
+  }
+  HeadPositions operator++(int) {
+    HeadPositions before = *this;
+    ++i;
+    return before;
+  }
+  bool operator==(const HeadPositions& other) const { return i == other.i; }
+};
+
+// SnapSeeds' three lists, held inline: a route takes two sets per query, and on the heap they
+// were six of its allocations. More than eight seeds (a junction split into many copies by turn
+// restrictions) spill over to the heap.
+struct InlineSeeds {
+  boost::container::small_vector<Seed, 8> seeds;
+  boost::container::small_vector<uint32_t, 8> arc;
+  boost::container::small_vector<double, 8> fraction;
+};
+
+template <typename Seeds>
+void add_seed(Seeds& seeds, uint32_t node, uint32_t arc, double fraction,
               std::span<const uint32_t> weights) {
   seeds.seeds.push_back({node, partial_cost(weights[arc], fraction)});
   seeds.arc.push_back(arc);
   seeds.fraction.push_back(fraction);
 }
 
-}  // namespace
-
-SnapSeeds source_seeds(const geodata::RoadNetwork& network, const Snap& from,
-                       std::span<const uint32_t> weights) {
-  SnapSeeds seeds;
+template <typename Seeds>
+void fill_source_seeds(const geodata::RoadNetwork& network, const Snap& from,
+                       std::span<const uint32_t> weights, Seeds& seeds) {
   // Drive on to the head, or back to the tail where the street allows it.
   if (usable(from.forward_arc, weights)) {
     add_seed(seeds, network.arc_head[from.forward_arc], from.forward_arc, 1 - from.fraction,
@@ -52,12 +93,11 @@ SnapSeeds source_seeds(const geodata::RoadNetwork& network, const Snap& from,
   if (usable(from.backward_arc, weights)) {
     add_seed(seeds, network.arc_head[from.backward_arc], from.backward_arc, from.fraction, weights);
   }
-  return seeds;
 }
 
-SnapSeeds target_seeds(const geodata::RoadNetwork& network, const Snap& to,
-                       std::span<const uint32_t> weights) {
-  SnapSeeds seeds;
+template <typename Seeds>
+void fill_target_seeds(const geodata::RoadNetwork& network, const Snap& to,
+                       std::span<const uint32_t> weights, Seeds& seeds) {
   // Arrive from the tail driving forward, or from the head driving backward.
   auto arrive = [&](uint32_t from, uint32_t arc, double fraction) {
     geodata::for_each_arc_copy(network, from, arc, [&](uint32_t entry, uint32_t tail) {
@@ -66,6 +106,21 @@ SnapSeeds target_seeds(const geodata::RoadNetwork& network, const Snap& to,
   };
   if (usable(to.forward_arc, weights)) arrive(to.tail, to.forward_arc, to.fraction);
   if (usable(to.backward_arc, weights)) arrive(to.head, to.backward_arc, 1 - to.fraction);
+}
+
+}  // namespace
+
+SnapSeeds source_seeds(const geodata::RoadNetwork& network, const Snap& from,
+                       std::span<const uint32_t> weights) {
+  SnapSeeds seeds;
+  fill_source_seeds(network, from, weights, seeds);
+  return seeds;
+}
+
+SnapSeeds target_seeds(const geodata::RoadNetwork& network, const Snap& to,
+                       std::span<const uint32_t> weights) {
+  SnapSeeds seeds;
+  fill_target_seeds(network, to, weights, seeds);
   return seeds;
 }
 
@@ -102,10 +157,12 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   Route route;
   route.from_snap_m = from.distance_m;
   route.to_snap_m = to.distance_m;
-  const SnapSeeds sources = source_seeds(network, from, weights);
-  const SnapSeeds targets = target_seeds(network, to, weights);
+  InlineSeeds sources, targets;
+  fill_source_seeds(network, from, weights, sources);
+  fill_target_seeds(network, to, weights, targets);
   const uint32_t direct = same_segment_cost(from, to, weights);
-  PathResult path = find_path(sources.seeds, targets.seeds);
+  PathResult path = find_path({sources.seeds.data(), sources.seeds.size()},
+                              {targets.seeds.data(), targets.seeds.size()});
 
   if (direct != unreachable && direct <= path.cost_ms) {
     route.found = true;
@@ -133,20 +190,17 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   route.start_fraction = sources.fraction[path.source];
   route.end_arc = targets.arc[path.target];
   route.end_fraction = targets.fraction[path.target];
-  const size_t n = route.arcs.size();
-  route.geometry.resize(n + 3);
-  route.geometry[0] = from.position;
-  route.geometry[1] = network.node_position[sources.seeds[path.source].node];
-  const uint32_t* arcs = route.arcs.data();
+  const std::span<const uint32_t> arcs = route.arcs;
   double distance_m = route.distance_m;  // summed in the same order as ever, kept in a register
-  for (size_t i = 0; i < n; ++i) {
-    // A head's position is a read that depends on another; issued ahead, they overlap.
-    if (i + 8 < n) __builtin_prefetch(&network.node_position[network.arc_head[arcs[i + 8]]]);
-    distance_m += network.arc_length_m[arcs[i]];
-    route.geometry[i + 2] = network.node_position[network.arc_head[arcs[i]]];
-  }
+  for (const uint32_t arc : arcs) distance_m += network.arc_length_m[arc];
   route.distance_m = distance_m;
-  route.geometry[n + 2] = to.position;
+  // Reserved and filled in one pass: a resize would write every point twice, zeros first.
+  route.geometry.reserve(arcs.size() + 3);
+  route.geometry.push_back(from.position);
+  route.geometry.push_back(network.node_position[sources.seeds[path.source].node]);
+  route.geometry.insert(route.geometry.end(), HeadPositions{&network, arcs, 0},
+                        HeadPositions{&network, arcs, arcs.size()});
+  route.geometry.push_back(to.position);
   return route;
 }
 
