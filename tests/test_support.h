@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <random>
+#include <span>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -53,6 +55,17 @@ inline const geodata::ImportResult& ambon() {
 inline const routing::Cch& ambon_cch() {
   static const routing::Cch cch = routing::Cch::build(ambon().network);
   return cch;
+}
+
+// `base` with about one weight in `one_in` set to `blocked`: random closures, the same for a seed.
+inline std::vector<uint32_t> with_random_closures(std::span<const uint32_t> base, uint64_t seed,
+                                                  int one_in) {
+  std::vector<uint32_t> weights(base.begin(), base.end());
+  std::mt19937_64 random(seed);
+  for (uint32_t& w : weights) {
+    if (random() % one_in == 0) w = routing::blocked;
+  }
+  return weights;
 }
 
 // Two metrics equal in every array: costs, what drives each edge, the inputs they came from.
