@@ -109,4 +109,21 @@ std::vector<uint32_t> Dijkstra::all_costs(std::span<const Seed> sources,
   return cost_;
 }
 
+std::span<const uint32_t> Dijkstra::settle_within(std::span<const Seed> sources,
+                                                  std::span<const uint32_t> weights,
+                                                  uint32_t limit) {
+  seed(sources);
+  settled_.clear();
+  while (!queue_.empty()) {
+    std::pop_heap(queue_.begin(), queue_.end(), std::greater<>());
+    const QueueEntry entry = queue_.back();
+    queue_.pop_back();
+    if (entry.cost != cost_[entry.node]) continue;
+    if (entry.cost > limit) break;  // the heap's least: everything left is beyond the radius
+    settled_.push_back(entry.node);
+    relax_from(entry.node, weights);
+  }
+  return settled_;
+}
+
 }  // namespace siaga::routing

@@ -21,24 +21,32 @@ std::vector<uint32_t> segment_arrivals(const geodata::RoadNetwork& network,
   return arrivals;
 }
 
+namespace {
+
+// Entering `arc` from `from`, or from a copy of `from` allowed to turn into it.
+uint32_t entering(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
+                  std::span<const uint32_t> node_cost, uint32_t from, uint32_t arc) {
+  if (arc == geodata::invalid_id || weights[arc] == blocked) return unreachable;
+  uint32_t best = unreachable;
+  geodata::for_each_arc_copy(
+      network, from, arc, [&](uint32_t, uint32_t tail) { best = std::min(best, node_cost[tail]); });
+  return best == unreachable ? unreachable : best + weights[arc] / 2;
+}
+
+}  // namespace
+
+uint32_t segment_arrival(const geodata::RoadNetwork& network, const Segment& segment,
+                         std::span<const uint32_t> weights, std::span<const uint32_t> node_cost) {
+  return std::min(entering(network, weights, node_cost, segment.tail, segment.forward_arc),
+                  entering(network, weights, node_cost, segment.head, segment.backward_arc));
+}
+
 void segment_arrivals(const geodata::RoadNetwork& network, std::span<const Segment> segments,
                       std::span<const uint32_t> weights, std::span<const uint32_t> node_cost,
                       std::vector<uint32_t>& arrivals) {
   arrivals.resize(segments.size());
-  // Entering `arc` from `from`, or from a copy of `from` allowed to turn into it.
-  auto via = [&](uint32_t from, uint32_t arc) -> uint32_t {
-    if (arc == geodata::invalid_id || weights[arc] == blocked) return unreachable;
-    uint32_t best = unreachable;
-    geodata::for_each_arc_copy(network, from, arc, [&](uint32_t, uint32_t tail) {
-      best = std::min(best, node_cost[tail]);
-    });
-    return best == unreachable ? unreachable : best + weights[arc] / 2;
-  };
-  for (size_t s = 0; s < segments.size(); ++s) {
-    const Segment& segment = segments[s];
-    arrivals[s] =
-        std::min(via(segment.tail, segment.forward_arc), via(segment.head, segment.backward_arc));
-  }
+  for (size_t s = 0; s < segments.size(); ++s)
+    arrivals[s] = segment_arrival(network, segments[s], weights, node_cost);
 }
 
 }  // namespace siaga::routing

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 
 #include "siaga/dispatch/coverage_map.h"
@@ -140,6 +141,40 @@ TEST(Coverage, AddingTheSuggestedStationsNeverLowersCoverage) {
   EXPECT_NEAR(after, before + sites[0].gain_km + sites[1].gain_km, 0.05);
   for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
     EXPECT_GE(more.coverage.targets[t].covered_km, base.coverage.targets[t].covered_km - 1e-9);
+  }
+}
+
+// Each site's gains, found by a search bounded by the target time, against a whole-island field
+// from that site (PHAST) and every segment's arrival: the segments beyond the target today, with
+// demand, that the site would bring within it.
+TEST(Coverage, SiteGainsEqualAWholeIslandFieldFromEachSite) {
+  const Island base = island("baseline.json");
+  const auto& network = base.setup->network;
+  routing::CchQuery query(*base.setup->cch);
+  std::mt19937_64 random(7);
+  for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
+    const TargetCoverage& target = base.coverage.targets[t];
+    const SiteGains gains = site_gains(*base.setup, base.coverage, t, {});
+    ASSERT_EQ(gains.sites.size(), gains.segments.size());
+    ASSERT_GT(gains.sites.size(), 1000u);
+    const auto& metric = base.setup->live->current()->metrics[routing::profile_index(
+        base.setup->live->profiles(), target.target.unit_type)];
+    const uint32_t limit = target.target.limit_ms();
+    size_t gained = 0;
+    for (int i = 0; i < test::scaled(60); ++i) {
+      const size_t c = random() % gains.sites.size();
+      const routing::Seed site[] = {{gains.sites[c], 0}};
+      const auto arrivals = routing::segment_arrivals(
+          network, base.coverage.segments, metric.arc_weight, query.all_costs(metric, site));
+      std::vector<uint32_t> expected;
+      for (uint32_t s = 0; s < arrivals.size(); ++s) {
+        if (target.arrival_ms[s] > limit && base.coverage.demand_km[s] > 0 && arrivals[s] <= limit)
+          expected.push_back(s);
+      }
+      ASSERT_EQ(gains.segments[c], expected) << target.target.name << ", site " << c;
+      gained += expected.size();
+    }
+    EXPECT_GT(gained, 0u) << target.target.name << ": no sampled site gains anything";
   }
 }
 

@@ -4,6 +4,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <random>
+#include <set>
 
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
@@ -77,6 +78,37 @@ TEST(RoutingOracle, DijkstraMatchesBoostGraphWithRandomClosures) {
     if (random() % 20 == 0) w = routing::blocked;  // 5 % of the arcs closed
   }
   expect_same_as_boost(network, weights, 40, 3);
+}
+
+// A search bounded by a radius settles exactly the nodes within it, at their Boost costs, and
+// leaves every other node above the radius.
+TEST(RoutingOracle, SettlingWithinARadiusMatchesBoostGraph) {
+  const auto& network = test::ambon().network;
+  const std::span<const uint32_t> weights = network.arc_time_ms;
+  const BoostGraph graph = to_boost(network, weights);
+  routing::Dijkstra engine(network);
+  std::mt19937_64 random(4);
+  for (int i = 0; i < test::scaled(20); ++i) {
+    const uint32_t source = static_cast<uint32_t>(random() % network.node_count());
+    const uint32_t limit = static_cast<uint32_t>(random() % 900'000);  // up to 15 minutes
+    const std::vector<uint64_t> expected = boost_costs(graph, source);
+    const routing::Seed seeds[] = {{source, 0}};
+    const std::span<const uint32_t> settled = engine.settle_within(seeds, weights, limit);
+    const std::set<uint32_t> got(settled.begin(), settled.end());
+    ASSERT_EQ(got.size(), settled.size()) << "a node settled twice";
+    size_t within = 0;
+    for (uint32_t node = 0; node < network.node_count(); ++node) {
+      if (expected[node] <= limit) {
+        ++within;
+        ASSERT_TRUE(got.count(node)) << source << " → " << node << " within " << limit;
+        ASSERT_EQ(engine.costs()[node], expected[node]);
+      } else {
+        ASSERT_GT(engine.costs()[node], limit) << source << " → " << node;
+      }
+    }
+    EXPECT_EQ(within, settled.size());
+    EXPECT_GT(within, 0u);  // the source itself
+  }
 }
 
 }  // namespace

@@ -40,6 +40,14 @@ class Dijkstra {
   // Cost from the sources to every node (unreachable where none), for oracles and isochrones.
   std::vector<uint32_t> all_costs(std::span<const Seed> sources, std::span<const uint32_t> weights);
 
+  // Every node whose cost from the sources is at most `limit`, in the order settled: a search
+  // that stops at a radius (a station's reach within a target time), touching only that ball.
+  // `costs()` then holds their exact costs; other nodes hold an upper bound above `limit`, or
+  // `unreachable`. Both stay valid until the next search.
+  std::span<const uint32_t> settle_within(std::span<const Seed> sources,
+                                          std::span<const uint32_t> weights, uint32_t limit);
+  std::span<const uint32_t> costs() const { return cost_; }
+
  private:
   struct QueueEntry {
     uint32_t cost;
@@ -56,6 +64,7 @@ class Dijkstra {
   std::vector<uint32_t> parent_arc_;
   std::vector<uint32_t> origin_;  // which source a node's best path comes from
   std::vector<uint32_t> touched_;
+  std::vector<uint32_t> settled_;
   std::vector<QueueEntry> queue_;
 };
 

@@ -53,5 +53,8 @@ std::vector<uint32_t> segment_arrivals(const geodata::RoadNetwork& network,
 void segment_arrivals(const geodata::RoadNetwork& network, std::span<const Segment> segments,
                       std::span<const uint32_t> weights, std::span<const uint32_t> node_cost,
                       std::vector<uint32_t>& arrivals);
+// One segment's arrival, as above.
+uint32_t segment_arrival(const geodata::RoadNetwork& network, const Segment& segment,
+                         std::span<const uint32_t> weights, std::span<const uint32_t> node_cost);
 
 }  // namespace siaga::routing

@@ -19,6 +19,15 @@ struct SiteSuggestion {
   double share_after = 0;  // of all demand, with this and the earlier suggestions
 };
 
+// The candidate sites (nodes of the main roads) and, for each, the segments with demand that a
+// station there would newly bring within the target: ascending, in the sites' order.
+struct SiteGains {
+  std::vector<uint32_t> sites;
+  std::vector<std::vector<uint32_t>> segments;
+};
+SiteGains site_gains(const RoutingSetup& setup, const Coverage& coverage, size_t target_index,
+                     const std::function<void(size_t, size_t)>& progress);
+
 // Greedy maximal covering: K sites among candidate points on the graph (nodes of the main roads),
 // each adding the most demand not yet within the target. `progress` gets (done, total).
 std::vector<SiteSuggestion> plan_stations(const RoutingSetup& setup, const Coverage& coverage,
