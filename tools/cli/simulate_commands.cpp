@@ -39,6 +39,12 @@ void emit(const SimulateArguments& arguments, const std::string& text) {
 }
 
 int run(const CommandOptions& options, const SimulateArguments& arguments) {
+  dispatch::SimulationOptions simulation;
+  simulation.days = arguments.days;
+  simulation.load = arguments.load;
+  simulation.flood_day = arguments.flood_day;
+  simulation.seed = arguments.seed;
+  dispatch::check_simulation_options(simulation);  // before the seconds of loading the island
   const std::filesystem::path stream = arguments.stream.empty()
                                            ? dispatch::default_incident_stream_file()
                                            : std::filesystem::path(arguments.stream);
@@ -49,11 +55,6 @@ int run(const CommandOptions& options, const SimulateArguments& arguments) {
   if (arguments.policy != "closest") policies.push_back(dispatch::Policy::moveup);
   std::vector<dispatch::PolicyRun> runs;
   for (dispatch::Policy policy : policies) {
-    dispatch::SimulationOptions simulation;
-    simulation.days = arguments.days;
-    simulation.load = arguments.load;
-    simulation.flood_day = arguments.flood_day;
-    simulation.seed = arguments.seed;
     simulation.policy = policy;
     runs.push_back(dispatch::run_policy(world, simulation));
   }

@@ -376,9 +376,13 @@ std::string_view policy_name(Policy policy) {
   return policy == Policy::closest ? "closest" : "moveup";
 }
 
-SimulationResult simulate(SimulationWorld& world, const SimulationOptions& options) {
+void check_simulation_options(const SimulationOptions& options) {
   if (!(options.days > 0)) throw InputError("simulate: days must be > 0");
   if (!(options.load > 0)) throw InputError("simulate: load must be > 0");
+}
+
+SimulationResult simulate(SimulationWorld& world, const SimulationOptions& options) {
+  check_simulation_options(options);
   if (options.flood_day && world.flood_zones.empty())
     throw InputError("simulate: the stream " + world.stream.file.string() +
                      " describes no flood day with active zones");

@@ -72,6 +72,9 @@ struct SimulationResult {
   double wall_seconds = 0;
 };
 
+// Throws InputError for days or load ≤ 0: what a caller can check before loading a world.
+void check_simulation_options(const SimulationOptions& options);
+
 // Throws InputError for days or load ≤ 0, or a flood day the stream does not describe.
 SimulationResult simulate(SimulationWorld& world, const SimulationOptions& options);
 
