@@ -1,6 +1,7 @@
 #include "siaga/dispatch/live_coverage.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "siaga/routing/route.h"
@@ -51,8 +52,9 @@ struct TargetCounts {
   std::vector<uint16_t> covering;  // per demand segment
 };
 
-// What a unit (or a station) reaches within each target of its type, per demand segment.
-using Reach = std::vector<std::vector<uint8_t>>;  // per target of the type, per demand segment
+// What a unit (or a station) reaches within each target of its type: one bit per demand segment.
+// Two reaches differ in few words, which a comparison skips 64 segments at a time.
+using Reach = std::vector<std::vector<uint64_t>>;  // per target of the type, per 64 segments
 
 struct MoveUpSearch {
   const std::vector<uint32_t>& demand_segments;
@@ -60,11 +62,17 @@ struct MoveUpSearch {
   double q = 0;
   std::vector<TargetCounts> counts;  // per target of the type
 
+  Reach nothing() const {
+    return Reach(counts.size(), std::vector<uint64_t>((demand_segments.size() + 63) / 64, 0));
+  }
   Reach reach(const std::vector<uint32_t>& arrivals) const {
-    Reach result(counts.size(), std::vector<uint8_t>(demand_segments.size()));
-    for (size_t t = 0; t < counts.size(); ++t)
-      for (size_t i = 0; i < demand_segments.size(); ++i)
-        result[t][i] = arrivals[demand_segments[i]] <= counts[t].limit_ms;
+    Reach result = nothing();
+    for (size_t t = 0; t < counts.size(); ++t) {
+      for (size_t i = 0; i < demand_segments.size(); ++i) {
+        if (arrivals[demand_segments[i]] <= counts[t].limit_ms)
+          result[t][i / 64] |= uint64_t{1} << (i % 64);
+      }
+    }
     return result;
   }
   std::vector<double> q_power;  // q^k for every k a count can reach
@@ -73,27 +81,34 @@ struct MoveUpSearch {
     q_power.assign(units + 2, 1.0);
     for (size_t k = 1; k < q_power.size(); ++k) q_power[k] = q_power[k - 1] * q;
   }
+  // Calls visit(target, segment index, reached after) for every demand segment whose reach
+  // differs, in order.
+  template <typename Visit>
+  static void for_each_change(const Reach& from, const Reach& to, Visit&& visit) {
+    for (size_t t = 0; t < from.size(); ++t) {
+      for (size_t word = 0; word < from[t].size(); ++word) {
+        for (uint64_t diff = from[t][word] ^ to[t][word]; diff != 0; diff &= diff - 1) {
+          const size_t i = word * 64 + static_cast<size_t>(std::countr_zero(diff));
+          visit(t, i, (to[t][word] >> (i % 64) & 1) != 0);
+        }
+      }
+    }
+  }
   // Expected covered demand gained when a unit that reaches `from` reaches `to` instead: a
   // street covered by k units counts 1 − q^k.
   double gain(const Reach& from, const Reach& to) const {
     double gain = 0;
-    for (size_t t = 0; t < counts.size(); ++t) {
-      const uint8_t* before = from[t].data();
-      const uint8_t* after = to[t].data();
-      const uint16_t* covering = counts[t].covering.data();
-      for (size_t i = 0; i < demand_segments.size(); ++i) {
-        if (before[i] == after[i]) continue;
-        const int k = covering[i];
-        const double change = after[i] ? q_power[k] - q_power[k + 1] : q_power[k] - q_power[k - 1];
-        gain += demand_km[demand_segments[i]] * change;
-      }
-    }
+    for_each_change(from, to, [&](size_t t, size_t i, bool reached) {
+      const int k = counts[t].covering[i];
+      const double change = reached ? q_power[k] - q_power[k + 1] : q_power[k] - q_power[k - 1];
+      gain += demand_km[demand_segments[i]] * change;
+    });
     return gain;
   }
   void apply(const Reach& from, const Reach& to) {
-    for (size_t t = 0; t < counts.size(); ++t)
-      for (size_t i = 0; i < demand_segments.size(); ++i)
-        counts[t].covering[i] += static_cast<int>(to[t][i]) - static_cast<int>(from[t][i]);
+    for_each_change(from, to, [&](size_t t, size_t i, bool reached) {
+      counts[t].covering[i] += reached ? 1 : -1;
+    });
   }
 };
 
@@ -177,8 +192,7 @@ std::vector<MoveUp> suggest_moveups(const LiveCoverageContext& context,
       if (unit.type != type) continue;
       const FieldCache::Field& field = cache->get(context, metrics, profile, unit.position, query);
       Candidate candidate{&unit, &field.node_cost, search.reach(field.arrival_ms)};
-      search.apply(Reach(targets.size(), std::vector<uint8_t>(demand_segments.size())),
-                   candidate.reach);
+      search.apply(search.nothing(), candidate.reach);
       candidates.push_back(std::move(candidate));
     }
     // What each station of the type would reach.
