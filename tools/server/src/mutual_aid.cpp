@@ -66,7 +66,8 @@ std::vector<NeighbourAnswer> ask_neighbours(const std::vector<std::string>& urls
 }
 
 Json merge_mutual_aid(Json own, const std::vector<NeighbourAnswer>& answers, size_t k) {
-  std::vector<Json> all(own["recommended"].begin(), own["recommended"].end());
+  std::vector<Json> all(std::make_move_iterator(own["recommended"].begin()),
+                        std::make_move_iterator(own["recommended"].end()));
   Json said = Json::array();
   for (const NeighbourAnswer& answer : answers) {
     if (!answer.error.empty()) {
@@ -92,7 +93,7 @@ Json merge_mutual_aid(Json own, const std::vector<NeighbourAnswer>& answers, siz
   });
   Json merged = Json::array();
   for (size_t i = 0; i < order.size() && merged.size() < k; ++i) {
-    Json unit = all[order[i]];
+    Json unit = std::move(all[order[i]]);  // each is taken once: no copy of its route
     unit["rank"] = merged.size() + 1;
     merged.push_back(std::move(unit));
   }
