@@ -152,8 +152,13 @@ TEST(Coverage, SiteGainsEqualAWholeIslandFieldFromEachSite) {
   const auto& network = base.setup->network;
   routing::CchQuery query(*base.setup->cch);
   std::mt19937_64 random(7);
+  size_t checked = 0;
   for (size_t t = 0; t < base.coverage.targets.size(); ++t) {
     const TargetCoverage& target = base.coverage.targets[t];
+    // The 8- and 4-minute targets, a fire truck's and an ambulance's: a 15-minute search reaches
+    // most of the island, the same code at several times the cost.
+    if (target.target.minutes > 10) continue;
+    ++checked;
     const SiteGains gains = site_gains(*base.setup, base.coverage, t, {});
     ASSERT_EQ(gains.sites.size(), gains.segments.size());
     ASSERT_GT(gains.sites.size(), 1000u);
@@ -176,6 +181,7 @@ TEST(Coverage, SiteGainsEqualAWholeIslandFieldFromEachSite) {
     }
     EXPECT_GT(gained, 0u) << target.target.name << ": no sampled site gains anything";
   }
+  EXPECT_EQ(checked, 2u);
 }
 
 TEST(Coverage, FirePostDistanceGrowsWithTheRadiusAndNeedsAStation) {
