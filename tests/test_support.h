@@ -16,6 +16,7 @@
 
 #include "siaga/geodata/osm_import.h"
 #include "siaga/geodata/projection.h"
+#include "siaga/geodata/turn_restrictions.h"
 #include "siaga/routing/cch.h"
 
 namespace siaga::test {
@@ -146,6 +147,27 @@ bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::s
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return done();
+}
+
+// Random restrictions at junctions with two ways in and two ways out: a no_ turn, or one time in
+// four an only_ turn.
+inline std::vector<geodata::TurnRestriction> random_restrictions(
+    const geodata::RoadNetwork& network, size_t count, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::vector<std::vector<uint32_t>> arriving(network.node_count());
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    arriving[network.arc_head[arc]].push_back(arc);
+  }
+  std::vector<geodata::TurnRestriction> restrictions;
+  while (restrictions.size() < count) {
+    const uint32_t node = static_cast<uint32_t>(random() % network.node_count());
+    const uint32_t out = network.first_out[node + 1] - network.first_out[node];
+    if (arriving[node].size() < 2 || out < 2) continue;
+    restrictions.push_back({arriving[node][random() % arriving[node].size()],
+                            network.first_out[node] + static_cast<uint32_t>(random() % out),
+                            random() % 4 == 0});
+  }
+  return restrictions;
 }
 
 }  // namespace siaga::test

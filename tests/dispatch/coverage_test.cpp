@@ -59,13 +59,17 @@ struct Island {
   Coverage coverage;
 };
 
-Island island(const std::string& file, const std::function<void(Scenario&)>& change = {}) {
+// The schematic island under a scenario file; on `split`, a network with turn restrictions, when
+// given.
+Island island(const std::string& file, const std::function<void(Scenario&)>& change = {},
+              const geodata::RoadNetwork* split = nullptr) {
   Island result;
   result.setup = std::make_unique<RoutingSetup>();
-  result.setup->network = test::ambon().network;
+  result.setup->network = split ? *split : test::ambon().network;
   result.scenario = load_scenario(scenarios / file, result.setup->network);
   if (change) change(result.scenario);
-  result.setup->cch = std::make_unique<routing::Cch>(test::ambon_cch());
+  result.setup->cch =
+      std::make_unique<routing::Cch>(split ? routing::Cch::build(*split) : test::ambon_cch());
   std::vector<fs::path> files = result.scenario.hazard_files;
   result.setup->live = std::make_unique<routing::LiveMetrics>(
       result.setup->network, *result.setup->cch, routing::load_profiles(default_profiles_file()),
@@ -147,8 +151,7 @@ TEST(Coverage, AddingTheSuggestedStationsNeverLowersCoverage) {
 // Each site's gains, found by a search bounded by the target time, against a whole-island field
 // from that site (PHAST) and every segment's arrival: the segments beyond the target today, with
 // demand, that the site would bring within it.
-TEST(Coverage, SiteGainsEqualAWholeIslandFieldFromEachSite) {
-  const Island base = island("baseline.json");
+void expect_site_gains_equal_whole_island_fields(const Island& base) {
   const auto& network = base.setup->network;
   routing::CchQuery query(*base.setup->cch);
   std::mt19937_64 random(7);
@@ -182,6 +185,20 @@ TEST(Coverage, SiteGainsEqualAWholeIslandFieldFromEachSite) {
     EXPECT_GT(gained, 0u) << target.target.name << ": no sampled site gains anything";
   }
   EXPECT_EQ(checked, 2u);
+}
+
+TEST(Coverage, SiteGainsEqualAWholeIslandFieldFromEachSite) {
+  expect_site_gains_equal_whole_island_fields(island("baseline.json"));
+}
+
+// With turn restrictions, a search settles copies of junctions: their segments are the
+// junction's.
+TEST(Coverage, SiteGainsEqualAWholeIslandFieldFromEachSiteWithTurnRestrictions) {
+  const geodata::RoadNetwork& plain = test::ambon().network;
+  const geodata::RoadNetwork split = geodata::apply_restrictions(
+      plain, test::random_restrictions(plain, plain.node_count() / 20, 5));
+  ASSERT_GT(split.copy_node_of.size(), 0u);
+  expect_site_gains_equal_whole_island_fields(island("baseline.json", {}, &split));
 }
 
 TEST(Coverage, FirePostDistanceGrowsWithTheRadiusAndNeedsAStation) {

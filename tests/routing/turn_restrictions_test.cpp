@@ -96,27 +96,6 @@ void expect_lawful(const RoadNetwork& split, const TurnRules& rules, const routi
   }
 }
 
-// Random restrictions at junctions with two ways in and two ways out: a no_ turn, or one time in
-// four an only_ turn.
-std::vector<TurnRestriction> random_restrictions(const RoadNetwork& network, size_t count,
-                                                 uint64_t seed) {
-  std::mt19937_64 random(seed);
-  std::vector<std::vector<uint32_t>> arriving(network.node_count());
-  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
-    arriving[network.arc_head[arc]].push_back(arc);
-  }
-  std::vector<TurnRestriction> restrictions;
-  while (restrictions.size() < count) {
-    const uint32_t node = static_cast<uint32_t>(random() % network.node_count());
-    const uint32_t out = network.first_out[node + 1] - network.first_out[node];
-    if (arriving[node].size() < 2 || out < 2) continue;
-    restrictions.push_back({arriving[node][random() % arriving[node].size()],
-                            network.first_out[node] + static_cast<uint32_t>(random() % out),
-                            random() % 4 == 0});
-  }
-  return restrictions;
-}
-
 // The split network's weights for a map-arc weight vector: copies cost what their map arc costs.
 std::vector<uint32_t> split_weights(const RoadNetwork& split, std::span<const uint32_t> weights) {
   std::vector<uint32_t> out(split.arc_count());
@@ -164,7 +143,7 @@ void expect_turns_honoured(const RoadNetwork& plain, std::span<const TurnRestric
 
 TEST(TurnRestrictions, IslandWithRandomRestrictionsMatchesEdgeBasedDijkstra) {
   const RoadNetwork& plain = test::ambon().network;
-  expect_turns_honoured(plain, random_restrictions(plain, plain.node_count() / 20, 7),
+  expect_turns_honoured(plain, test::random_restrictions(plain, plain.node_count() / 20, 7),
                         test::scaled(400), 11);
 }
 
@@ -172,7 +151,7 @@ TEST(TurnRestrictions, RealKotaAmbonWithRandomRestrictionsMatchesEdgeBasedDijkst
   const auto pbf = test::shared_data("ambon/kota-ambon-osm/kota-ambon-2025-09-17.osm.pbf");
   if (!pbf) GTEST_SKIP() << "no ../shared/data/ambon/kota-ambon-osm";
   const RoadNetwork plain = geodata::import_osm(*pbf).network;
-  expect_turns_honoured(plain, random_restrictions(plain, plain.node_count() / 20, 3),
+  expect_turns_honoured(plain, test::random_restrictions(plain, plain.node_count() / 20, 3),
                         test::scaled(300), 10);
 }
 
@@ -191,7 +170,7 @@ TEST(TurnRestrictions, LiechtensteinsRelationsMatchEdgeBasedDijkstra) {
   EXPECT_GT(split.network.copy_node_of.size(), 0u);
   // Its one real restriction is too few to meet on random pairs: add random ones beside it.
   std::vector<TurnRestriction> restrictions = plain.restrictions;
-  for (const TurnRestriction& r : random_restrictions(plain.network, 300, 13)) {
+  for (const TurnRestriction& r : test::random_restrictions(plain.network, 300, 13)) {
     restrictions.push_back(r);
   }
   expect_turns_honoured(plain.network, restrictions, test::scaled(300), 17);
