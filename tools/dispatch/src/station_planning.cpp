@@ -118,8 +118,9 @@ SiteGains site_gains(const RoutingSetup& setup, const Coverage& coverage, size_t
       const size_t end = std::min(total, begin + chunk);
       for (size_t c = begin; c < end; ++c)
         worker.gains_of(static_cast<uint32_t>(c), result.sites[c], result.segments[c]);
-      done += end - begin;
-      if (reports && progress) progress(done.load(), total);
+      // The last report, (total, total), is made once, after every worker has finished.
+      const size_t done_now = done += end - begin;
+      if (reports && progress && done_now < total) progress(done_now, total);
     }
   };
   const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
