@@ -186,4 +186,13 @@ class TestBroker {
   pid_t pid_ = -1;
 };
 
+// The engine's session and a tracker's on `broker`, logged in with the credentials generated from
+// the fleet (the simulator's user: fixes of any unit, nothing else).
+inline mqtt::ClientOptions engine_to(const TestBroker& broker, const std::string& id) {
+  return broker.client(id, server::engine_user);
+}
+inline mqtt::ClientOptions tracker_to(const TestBroker& broker, const std::string& id) {
+  return broker.client(id, server::simulator_user);
+}
+
 }  // namespace siaga::test

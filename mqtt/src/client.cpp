@@ -1,6 +1,8 @@
 #include "siaga/mqtt/client.h"
 
 #include <mosquitto.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -30,6 +32,21 @@ std::string describe(int rc) {
   if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
   if (rc == MOSQ_ERR_KEEPALIVE) return "no answer within the keepalive";  // libmosquitto: "Unknown"
   return mosquitto_strerror(rc);
+}
+
+// Whether the socket of a connection attempt is closed already (the connect refused or reset):
+// TCP reports a closed socket as hung up, one still connecting or connected as not. If so, errno
+// is the socket's error where it still has one.
+bool attempt_hung_up(mosquitto* mosq) {
+  const int socket = mosquitto_socket(mosq);
+  if (socket < 0) return false;
+  pollfd state{.fd = socket, .events = POLLIN | POLLOUT, .revents = 0};
+  if (poll(&state, 1, 0) != 1 || !(state.revents & POLLHUP)) return false;
+  int error = 0;
+  socklen_t size = sizeof error;
+  errno = getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error != 0 ? error
+                                                                                     : ECONNREFUSED;
+  return true;
 }
 
 std::string joined(std::initializer_list<std::string_view> parts) {
@@ -134,7 +151,11 @@ void Client::run_network() {
       std::max(shortest, std::chrono::milliseconds(1000 * options_.reconnect_max_s));
   auto backoff = shortest;
   for (;;) {
-    const int rc = mosquitto_loop(mosq_, 1000, 1);
+    int rc = mosquitto_loop(mosq_, 1000, 1);
+    // libmosquitto 2.0.11 retries a TLS handshake on a socket whose connect failed at once, and
+    // forever (fixed in 2.0.22): a whole core burnt for as long as the broker is down. A socket
+    // hung up before the broker's CONNACK is a failed attempt, waited out like any other.
+    if (rc == MOSQ_ERR_SUCCESS && !session_up_ && attempt_hung_up(mosq_)) rc = MOSQ_ERR_ERRNO;
     if (stopping_ && (rc != MOSQ_ERR_SUCCESS ||
                       std::chrono::steady_clock::now() - stop_requested_ > std::chrono::seconds(2)))
       return;
