@@ -121,11 +121,16 @@ std::string land_layer(const ServiceOptions& options, const geodata::RoadNetwork
   return land.dump();
 }
 
+// Options refused whatever the data: before the island is loaded, not after.
+ServiceOptions checked(ServiceOptions options) {
+  if ((options.replicate || !options.standby_of.empty()) && !options.mqtt)
+    throw InputError("a hot-standby pair (--replicate, --standby-of) needs a broker (--mqtt)");
+  return options;
+}
+
 // The replication's own MQTT session beside the intake's: its acknowledgements are waited for
 // by writes, never behind a burst of fixes.
 ReplicationOptions replication_options(const ServiceOptions& options) {
-  if ((options.replicate || !options.standby_of.empty()) && !options.mqtt)
-    throw InputError("a hot-standby pair (--replicate, --standby-of) needs a broker (--mqtt)");
   ReplicationOptions replication;
   replication.publish = options.replicate;
   replication.standby_of = options.standby_of;
@@ -181,7 +186,7 @@ struct Service::Parts {
   bool started = false;
 
   explicit Parts(ServiceOptions given)
-      : options(std::move(given)),
+      : options(checked(std::move(given))),
         setup(load_setup(options)),
         classes(
             dispatch::load_incident_classes(options.incident_types_file, setup->live->profiles())),
