@@ -153,7 +153,7 @@ if [ $serve_status -ne 0 ] || ! grep -q '"stopped":true' "$work/serve.out"; then
   echo "FAIL serve-stops: exit $serve_status"; cat "$work/serve.err"; failures=$((failures + 1)); fi
 # The planner's simulation, and a stream file it refuses naming the field.
 check simulate ok '"simulated_days_per_second"' -- "$siaga" simulate --days 3 --seed 2
-check simulate-both-md ok "^| moveup |" -- "$siaga" simulate --days 3 --load 5 --policy both --format md
+check simulate-both-md ok "^| moveup |" -- "$siaga" simulate --days 1 --load 2 --policy both --format md
 check simulate-flood ok '"flood_kecamatan"' -- "$siaga" simulate --days 1 --flood-day --png "$work/simulate.png"
 sed 's/"reports_per_day": 4.04/"reports_per_day": 0/' "$source_dir/tools/dispatch/incident-stream-ambon.json" >"$work/stream.json"
 check simulate-bad-rate fail '"reports_per_day" must be > 0' -- "$siaga" simulate --scenario "$work/stream.json"
