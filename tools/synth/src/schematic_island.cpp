@@ -8,22 +8,19 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <osmium/builder/osm_object_builder.hpp>
-#include <osmium/io/any_output.hpp>
-#include <osmium/io/writer.hpp>
 #include <queue>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "osm_draft.h"
 #include "siaga/synth/ambon_schematic_data.h"
 
 namespace siaga::synth {
 namespace {
 
 using ambon::Coordinate;
-using Tags = std::vector<std::pair<std::string, std::string>>;
 
 constexpr double metres_per_degree_lat = 110574.0;
 const double metres_per_degree_lon = 111320.0 * std::cos(-3.67 * M_PI / 180.0);
@@ -71,85 +68,6 @@ bool on_island(Coordinate point) {
   }
   return inside;
 }
-
-// OSM objects held in memory until they are written in id order.
-class OsmDraft {
- public:
-  int64_t add_node(Coordinate position, Tags tags = {}) {
-    positions_.push_back(position);
-    node_tags_.push_back(std::move(tags));
-    return static_cast<int64_t>(positions_.size());
-  }
-  void add_way(std::vector<int64_t> nodes, Tags tags) {
-    ways_.push_back({std::move(nodes), std::move(tags)});
-  }
-  Coordinate position(int64_t node) const { return positions_[static_cast<size_t>(node - 1)]; }
-  uint64_t node_count() const { return positions_.size(); }
-  uint64_t way_count() const { return ways_.size(); }
-  uint64_t count_ways_with(const char* key) const {
-    return static_cast<uint64_t>(std::count_if(ways_.begin(), ways_.end(), [&](const Way& way) {
-      return std::any_of(way.tags.begin(), way.tags.end(),
-                         [&](const auto& tag) { return tag.first == key; });
-    }));
-  }
-
-  void write(const std::filesystem::path& out) const {
-    osmium::io::Header header;
-    header.set("generator", synth_generator);
-    osmium::Box box;
-    for (const Coordinate& c : positions_) box.extend(osmium::Location(c.lon, c.lat));
-    header.add_box(box);
-    osmium::io::Writer writer(osmium::io::File(out.string(), "pbf,add_metadata=false"), header,
-                              osmium::io::overwrite::allow);
-    osmium::memory::Buffer buffer(1 << 20, osmium::memory::Buffer::auto_grow::yes);
-    for (size_t i = 0; i < positions_.size(); ++i) {
-      {
-        osmium::builder::NodeBuilder node(buffer);
-        node.set_id(static_cast<int64_t>(i + 1));
-        node.set_location(osmium::Location(positions_[i].lon, positions_[i].lat));
-        add_tags(node, node_tags_[i]);
-      }
-      buffer.commit();
-      flush_if_full(writer, buffer);
-    }
-    for (size_t i = 0; i < ways_.size(); ++i) {
-      {
-        osmium::builder::WayBuilder way(buffer);
-        way.set_id(static_cast<int64_t>(i + 1));
-        {
-          osmium::builder::WayNodeListBuilder refs(way);
-          for (int64_t node : ways_[i].nodes) refs.add_node_ref(node);
-        }
-        add_tags(way, ways_[i].tags);
-      }
-      buffer.commit();
-      flush_if_full(writer, buffer);
-    }
-    writer(std::move(buffer));
-    writer.close();
-  }
-
- private:
-  struct Way {
-    std::vector<int64_t> nodes;
-    Tags tags;
-  };
-  template <typename Builder>
-  static void add_tags(Builder& parent, const Tags& tags) {
-    if (tags.empty()) return;
-    osmium::builder::TagListBuilder builder(parent);
-    for (const auto& [key, value] : tags) builder.add_tag(key, value);
-  }
-  static void flush_if_full(osmium::io::Writer& writer, osmium::memory::Buffer& buffer) {
-    if (buffer.committed() < (1 << 19)) return;
-    writer(std::move(buffer));
-    buffer = osmium::memory::Buffer(1 << 20, osmium::memory::Buffer::auto_grow::yes);
-  }
-
-  std::vector<Coordinate> positions_;
-  std::vector<Tags> node_tags_;
-  std::vector<Way> ways_;
-};
 
 // Node ids bucketed by 50 m cells, for "is there a node near here" questions.
 class NodeGrid {
