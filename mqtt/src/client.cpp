@@ -34,19 +34,18 @@ std::string describe(int rc) {
   return mosquitto_strerror(rc);
 }
 
-// Whether the socket of a connection attempt is closed already (the connect refused or reset):
-// TCP reports a closed socket as hung up, one still connecting or connected as not. If so, errno
-// is the socket's error where it still has one.
-bool attempt_hung_up(mosquitto* mosq) {
+// The error of a connection attempt whose socket is closed already (the connect refused, or
+// reset), 0 while it is still connecting or connected: TCP reports a closed socket as hung up.
+// The first failed write may have taken the socket's error; most often nothing listened.
+int failed_attempt_error(mosquitto* mosq) {
   const int socket = mosquitto_socket(mosq);
-  if (socket < 0) return false;
+  if (socket < 0) return 0;
   pollfd state{.fd = socket, .events = POLLIN | POLLOUT, .revents = 0};
-  if (poll(&state, 1, 0) != 1 || !(state.revents & POLLHUP)) return false;
+  if (poll(&state, 1, 0) != 1 || !(state.revents & POLLHUP)) return 0;
   int error = 0;
   socklen_t size = sizeof error;
-  errno = getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error != 0 ? error
-                                                                                     : ECONNREFUSED;
-  return true;
+  return getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error != 0 ? error
+                                                                                    : ECONNREFUSED;
 }
 
 std::string joined(std::initializer_list<std::string_view> parts) {
@@ -155,7 +154,11 @@ void Client::run_network() {
     // libmosquitto 2.0.11 retries a TLS handshake on a socket whose connect failed at once, and
     // forever (fixed in 2.0.22): a whole core burnt for as long as the broker is down. A socket
     // hung up before the broker's CONNACK is a failed attempt, waited out like any other.
-    if (rc == MOSQ_ERR_SUCCESS && !session_up_ && attempt_hung_up(mosq_)) rc = MOSQ_ERR_ERRNO;
+    if (const int error =
+            rc == MOSQ_ERR_SUCCESS && !session_up_ ? failed_attempt_error(mosq_) : 0) {
+      errno = error;  // what describe() tells
+      rc = MOSQ_ERR_ERRNO;
+    }
     if (stopping_ && (rc != MOSQ_ERR_SUCCESS ||
                       std::chrono::steady_clock::now() - stop_requested_ > std::chrono::seconds(2)))
       return;
