@@ -19,7 +19,8 @@ while(siaga_waiting_tests)
   list(APPEND waiting_names "${name}")
   set_tests_properties("${name}" PROPERTIES COST ${cost} RESOURCE_GROUPS waiting:1)
 endwhile()
-# Each property is set once: a second set_tests_properties of RESOURCE_GROUPS adds a group.
+# Every other discovered case (siaga_tests_TESTS: gtest_discover_tests' list) holds a "cpu" slot.
+# Each is set once: a second set_tests_properties of RESOURCE_GROUPS adds a group.
 foreach(name IN LISTS siaga_tests_TESTS)
   list(FIND waiting_names "${name}" waiting)  # (IN_LIST needs a policy CTest's scripts lack)
   if(waiting EQUAL -1)
