@@ -65,12 +65,17 @@ struct MoveUpSearch {
   Reach nothing() const {
     return Reach(counts.size(), std::vector<uint64_t>((demand_segments.size() + 63) / 64, 0));
   }
+  // Each word's 64 bits without a branch: whether a segment is reached follows no pattern, and
+  // a branch on it, mispredicted half the time, was a third of the move-up search.
   Reach reach(const std::vector<uint32_t>& arrivals) const {
     Reach result = nothing();
-    for (size_t t = 0; t < counts.size(); ++t) {
-      for (size_t i = 0; i < demand_segments.size(); ++i) {
-        if (arrivals[demand_segments[i]] <= counts[t].limit_ms)
-          result[t][i / 64] |= uint64_t{1} << (i % 64);
+    for (size_t word = 0; word * 64 < demand_segments.size(); ++word) {
+      const size_t end = std::min(demand_segments.size(), word * 64 + 64);
+      for (size_t t = 0; t < counts.size(); ++t) {
+        uint64_t bits = 0;
+        for (size_t i = word * 64; i < end; ++i)
+          bits |= uint64_t{arrivals[demand_segments[i]] <= counts[t].limit_ms} << (i % 64);
+        result[t][word] = bits;
       }
     }
     return result;
