@@ -9,14 +9,11 @@
 #include <atomic>
 #include <cmath>
 #include <fstream>
-#include <memory>
-#include <mutex>
 #include <thread>
 
 #include "broker_fixture.h"
 #include "engine_process.h"
 #include "siaga/mqtt/messages.h"
-#include "siaga/mqtt/outbox.h"
 #include "siaga/mqtt/topics.h"
 #include "siaga/server/broker_credentials.h"
 #include "siaga/server/ingest.h"
