@@ -9,6 +9,7 @@
 #include "siaga/routing/dijkstra.h"
 #include "siaga/routing/route.h"
 
+namespace coverage_bench {
 namespace {
 
 using namespace siaga;
@@ -87,3 +88,4 @@ void plan_three(benchmark::State& state) {
 BENCHMARK(plan_three)->Name("plan_stations/k3")->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
+}  // namespace coverage_bench

@@ -12,6 +12,7 @@
 #include "siaga/routing/dijkstra.h"
 #include "siaga/routing/profile.h"
 
+namespace dispatch_bench {
 namespace {
 
 using namespace siaga;
@@ -132,3 +133,4 @@ void recommend_dijkstra(benchmark::State& state) {
 BENCHMARK(recommend_dijkstra)->Name("recommend/dijkstra_per_unit")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+}  // namespace dispatch_bench

@@ -19,6 +19,7 @@
 #include "siaga/server/http_server.h"
 #include "siaga/server/incidents_api.h"
 
+namespace incident_bench {
 namespace {
 
 using namespace siaga;
@@ -207,3 +208,4 @@ BENCHMARK(fix_intake<false>)->Name("fix/intake")->Unit(benchmark::kMicrosecond);
 BENCHMARK(fix_intake<true>)->Name("fix/intake_with_eta")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+}  // namespace incident_bench

@@ -17,6 +17,7 @@
 #include "siaga/server/ingest.h"
 #include "siaga/synth/sample_fleet.h"
 
+namespace ingest_bench {
 namespace {
 
 using namespace siaga;
@@ -191,3 +192,4 @@ BENCHMARK(ingest_latency<true>)
     ->Iterations(1);
 
 }  // namespace
+}  // namespace ingest_bench

@@ -9,6 +9,7 @@
 #include "island.h"
 #include "siaga/dispatch/place_search.h"
 
+namespace places_bench {
 namespace {
 
 using namespace siaga;
@@ -69,3 +70,4 @@ void substring_scan(benchmark::State& state) {
 BENCHMARK(substring_scan)->Name("places/substring_scan")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+}  // namespace places_bench

@@ -12,6 +12,7 @@
 #include "siaga/synth/sample_fleet.h"
 #include "siaga/tracking/store.h"
 
+namespace scale_bench {
 namespace {
 
 using namespace siaga;
@@ -57,3 +58,4 @@ BENCHMARK(store_units)
     ->Iterations(1);
 
 }  // namespace
+}  // namespace scale_bench

@@ -20,6 +20,7 @@
 #include "siaga/routing/live_metrics.h"
 #include "siaga/routing/route.h"
 
+namespace siaga_bench {
 namespace {
 
 using namespace siaga;
@@ -318,5 +319,6 @@ const bool kota_registered = [] {
 }();
 
 }  // namespace
+}  // namespace siaga_bench
 
 BENCHMARK_MAIN();

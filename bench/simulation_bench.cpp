@@ -9,6 +9,7 @@
 #include "island.h"
 #include "siaga/dispatch/simulation.h"
 
+namespace simulation_bench {
 namespace {
 
 using namespace siaga;
@@ -87,3 +88,4 @@ BENCHMARK(simulate<dispatch::Policy::moveup>)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
+}  // namespace simulation_bench

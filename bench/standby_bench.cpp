@@ -16,6 +16,7 @@
 #include "siaga/dispatch/dataset.h"
 #include "siaga/server/service.h"
 
+namespace standby_bench {
 namespace {
 
 using namespace siaga;
@@ -167,3 +168,4 @@ BENCHMARK(standby_failover)
     ->Iterations(5);
 
 }  // namespace
+}  // namespace standby_bench

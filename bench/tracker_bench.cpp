@@ -15,6 +15,7 @@
 #include "siaga/server/tracker_server.h"
 #include "siaga/synth/sample_fleet.h"
 
+namespace tracker_bench {
 namespace {
 
 using namespace siaga;
@@ -167,3 +168,4 @@ BENCHMARK(tracker_intake<Format::traccar>)->Name("trackers/traccar")->Apply(sett
 BENCHMARK(tracker_intake<Format::transport>)->Name("trackers/http_transport")->Apply(settings);
 
 }  // namespace
+}  // namespace tracker_bench

@@ -30,12 +30,15 @@ inline int scaled(int n) {
   return std::max(1, static_cast<int>(n * std::atof(scale)));
 }
 
+// The repository's checkout, for the files the product ships (profiles, scenarios, the island).
+inline const std::filesystem::path source_dir = SIAGA_SOURCE_DIR;
+
 inline std::filesystem::path test_data(const char* name) {
   return std::filesystem::path(SIAGA_TEST_DATA_DIR) / name;
 }
 
 inline std::filesystem::path ambon_schematic_pbf() {
-  return std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/ambon-schematic.osm.pbf";
+  return source_dir / "geodata/ambon/ambon-schematic.osm.pbf";
 }
 
 // ../shared/data beside the repository: present on the developers' machines and in CI, absent

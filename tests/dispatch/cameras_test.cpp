@@ -13,7 +13,7 @@
 #include "siaga/geodata/snapper.h"
 #include "test_support.h"
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::cameras_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -174,4 +174,4 @@ TEST(Cameras, BadFilesAreRefusedNamingTheFeatureAndTheField) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::cameras_test

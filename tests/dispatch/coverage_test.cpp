@@ -18,7 +18,7 @@
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::coverage_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -344,4 +344,4 @@ TEST(Coverage, ScenarioFileErrorsNameTheProblem) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::coverage_test

@@ -15,13 +15,12 @@
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::incident_desk_test {
 namespace {
 
 namespace fs = std::filesystem;
 using tracking::UnitStatus;
 
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 constexpr int64_t t0 = 1'796'173'200'000;  // 2026-12-02 10:00 WIT
 
 struct Desk {
@@ -31,13 +30,14 @@ struct Desk {
       network, test::ambon_cch(), routing::load_profiles(default_profiles_file()),
       geodata::overlay_hazards(
           network,
-          geodata::load_hazards(source_dir / "geodata/ambon/hazards-illustrative.geojson").zones)};
+          geodata::load_hazards(test::source_dir / "geodata/ambon/hazards-illustrative.geojson")
+              .zones)};
   std::vector<IncidentClass> classes =
       load_incident_classes(default_incident_types_file(), live.profiles());
   std::vector<ResponsePlan> plans =
       load_response_plans(default_response_plans_file(), classes, live.profiles());
   tracking::TrackingStore units{
-      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json"), network};
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json"), network};
   tracking::IncidentStore incidents{{}};
   routing::QueryPool queries{test::ambon_cch()};
   DispatchContext context{network, snapper, live, classes};
@@ -281,4 +281,4 @@ TEST(ResponsePlans, EveryClassHasADefaultAndBadFilesAreRefused) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::incident_desk_test

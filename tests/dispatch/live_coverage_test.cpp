@@ -15,7 +15,7 @@
 #include "siaga/synth/sample_fleet.h"
 #include "test_support.h"
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::live_coverage_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -218,4 +218,4 @@ TEST(MoveUps, NoneWhenNoUnitIsBusyAndNeverTheSameUnitTwice) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::live_coverage_test

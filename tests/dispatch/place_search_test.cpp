@@ -10,7 +10,7 @@
 #include "siaga/geodata/osm_import.h"
 #include "test_support.h"
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::place_search_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -167,4 +167,4 @@ TEST(PlaceSearch, ADekatBIsThePointOfANearestB) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::place_search_test

@@ -12,14 +12,12 @@
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::recommendation_test {
 namespace {
 
 namespace fs = std::filesystem;
 using tracking::UnitState;
 using tracking::UnitStatus;
-
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 
 struct Scenario {
   const geodata::RoadNetwork& network = test::ambon().network;
@@ -29,13 +27,13 @@ struct Scenario {
 
   Scenario()
       : live(network, test::ambon_cch(),
-             routing::load_profiles(source_dir / "routing/vehicle-profiles.json"),
+             routing::load_profiles(test::source_dir / "routing/vehicle-profiles.json"),
              geodata::overlay_hazards(
-                 network,
-                 geodata::load_hazards(source_dir / "geodata/ambon/hazards-illustrative.geojson")
-                     .zones)),
-        classes(dispatch::load_incident_classes(source_dir / "tools/dispatch/incident-types.json",
-                                                live.profiles())) {}
+                 network, geodata::load_hazards(test::source_dir /
+                                                "geodata/ambon/hazards-illustrative.geojson")
+                              .zones)),
+        classes(dispatch::load_incident_classes(
+            test::source_dir / "tools/dispatch/incident-types.json", live.profiles())) {}
 
   DispatchContext context() const { return {network, snapper, live, classes}; }
 
@@ -233,9 +231,9 @@ TEST(Recommend, KeepsTheKFastestAndRefusesBadQuestions) {
 }
 
 TEST(IncidentTypes, FileNamesOnlyKnownProfilesAndEveryClass) {
-  const auto profiles = routing::load_profiles(source_dir / "routing/vehicle-profiles.json");
-  const auto classes =
-      dispatch::load_incident_classes(source_dir / "tools/dispatch/incident-types.json", profiles);
+  const auto profiles = routing::load_profiles(test::source_dir / "routing/vehicle-profiles.json");
+  const auto classes = dispatch::load_incident_classes(
+      test::source_dir / "tools/dispatch/incident-types.json", profiles);
   std::vector<std::string> names;
   for (const auto& incident : classes) names.push_back(incident.name);
   EXPECT_EQ(names, (std::vector<std::string>{"medical", "fire", "security", "disaster", "rescue",
@@ -250,4 +248,4 @@ TEST(IncidentTypes, FileNamesOnlyKnownProfilesAndEveryClass) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::recommendation_test

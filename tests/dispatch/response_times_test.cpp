@@ -6,7 +6,7 @@
 
 #include <random>
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::response_times_test {
 namespace {
 
 constexpr int64_t t0 = 1'796'173'200'000;  // 2026-12-02 10:00 WIT
@@ -166,4 +166,4 @@ TEST(ResponseTimes, TheStoresTimingsEqualItsIncidents) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::response_times_test

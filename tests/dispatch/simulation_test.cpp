@@ -15,7 +15,7 @@
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
-namespace siaga::dispatch {
+namespace siaga::dispatch::simulation_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -227,4 +227,4 @@ TEST(Simulation, DaysAndLoadMustBePositive) {
 }
 
 }  // namespace
-}  // namespace siaga::dispatch
+}  // namespace siaga::dispatch::simulation_test

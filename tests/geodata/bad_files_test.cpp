@@ -12,7 +12,7 @@
 #include "siaga/text_file.h"
 #include "test_support.h"
 
-namespace siaga::geodata {
+namespace siaga::geodata::bad_files_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -205,4 +205,4 @@ TEST_F(TempDir, XmlCoordinatesInExponentNotationAreRefused) {
 }
 
 }  // namespace
-}  // namespace siaga::geodata
+}  // namespace siaga::geodata::bad_files_test

@@ -7,7 +7,7 @@
 
 #include "test_support.h"
 
-namespace siaga::geodata {
+namespace siaga::geodata::coastline_test {
 namespace {
 
 TEST(Coastline, AnIslandsPiecesCloseIntoOneRingInOsmsOrder) {
@@ -40,4 +40,4 @@ TEST(Coastline, FilesWithoutOneGiveNoLand) {
 }
 
 }  // namespace
-}  // namespace siaga::geodata
+}  // namespace siaga::geodata::coastline_test

@@ -15,7 +15,7 @@
 #include "siaga/routing/live_metrics.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::hazards_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -348,4 +348,4 @@ INSTANTIATE_TEST_SUITE_P(Vehicles, ProfileOracle,
                          ::testing::Values("car", "ambulance", "fire_truck", "rescue", "police"));
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::hazards_test

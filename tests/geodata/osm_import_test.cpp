@@ -6,7 +6,7 @@
 
 #include "test_support.h"
 
-namespace siaga::geodata {
+namespace siaga::geodata::osm_import_test {
 namespace {
 
 class FixtureImport : public ::testing::Test {
@@ -147,4 +147,4 @@ TEST(OsmTags, ParsesDuration) {
 }
 
 }  // namespace
-}  // namespace siaga::geodata
+}  // namespace siaga::geodata::osm_import_test

@@ -13,7 +13,7 @@
 #include <random>
 #include <string>
 
-namespace siaga::geodata {
+namespace siaga::geodata::projection_test {
 namespace {
 
 struct DatabaseTransform {
@@ -87,4 +87,4 @@ TEST(Projection, ARoundTripComesBackAndOtherCodesAreRefused) {
 }
 
 }  // namespace
-}  // namespace siaga::geodata
+}  // namespace siaga::geodata::projection_test

@@ -9,7 +9,7 @@
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::real_osm_test {
 namespace {
 
 class RealOsm : public ::testing::Test {
@@ -60,4 +60,4 @@ TEST_F(RealOsm, ThousandRandomRoutesAreFoundAndNeverShorterThanTheStraightLine) 
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::real_osm_test

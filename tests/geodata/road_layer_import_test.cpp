@@ -16,7 +16,7 @@
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
 
-namespace siaga::geodata {
+namespace siaga::geodata::road_layer_import_test {
 namespace {
 
 const std::filesystem::path roads_dir =
@@ -56,9 +56,9 @@ TEST(RoadLayer, KotaAmbonGeoJsonImportsToItsPbfTwin) {
   }
 }
 
-// Every kind of bad feature (a longitude gone wrong too) is skipped with its reason, the roads join where they share a
-// point (a MultiLineString's parts too, a repeated point once, a line closing on itself as a
-// loop), and nothing else enters the graph.
+// Every kind of bad feature (a longitude gone wrong too) is skipped with its reason, the roads join
+// where they share a point (a MultiLineString's parts too, a repeated point once, a line closing on
+// itself as a loop), and nothing else enters the graph.
 TEST(RoadLayer, BadFeaturesAreSkippedAndCountedByReason) {
   const ImportResult result = import_road_layer(roads_dir / "mixed.geojson");
   const auto& excluded = result.report.ways_excluded;
@@ -149,4 +149,4 @@ TEST(RoadLayer, AToleranceInMetresJoinsEndsThatAlmostMeet) {
 }
 
 }  // namespace
-}  // namespace siaga::geodata
+}  // namespace siaga::geodata::road_layer_import_test

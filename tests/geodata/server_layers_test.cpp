@@ -8,7 +8,7 @@
 
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::server_layers_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -121,4 +121,4 @@ TEST(ServerLayers, WhatIsNotAHandOverIsRefused) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::server_layers_test

@@ -11,7 +11,7 @@
 #include "siaga/dispatch/scenario.h"
 #include "test_support.h"
 
-namespace siaga::geodata {
+namespace siaga::geodata::snapper_test {
 namespace {
 
 double distance_to_segment(Xy p, Xy a, Xy b) {
@@ -70,4 +70,4 @@ TEST(Snapper, TheServersCoverageReadsTheSnappersStreets) {
 }
 
 }  // namespace
-}  // namespace siaga::geodata
+}  // namespace siaga::geodata::snapper_test

@@ -22,7 +22,7 @@
 #include "siaga/synth/sample_fleet.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::broker_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -303,4 +303,4 @@ TEST(MqttBroker, FleetSimWithFaultsReconcilesWithTheEngine) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::broker_test

@@ -14,7 +14,7 @@
 #include "siaga/synth/sample_fleet.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::client_link_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -255,4 +255,4 @@ TEST(MqttBroker, OutboxSendsWhatItHeldOldestFirstAndDropsTheOldestPastItsLimit) 
   EXPECT_EQ(received, (std::vector<std::string>{"m4", "m5", "m6", "m7", "m8", "m9"}));
 }
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::client_link_test

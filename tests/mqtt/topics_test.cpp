@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <siaga.pb.h>
 
-namespace siaga {
+namespace siaga::topics_test {
 namespace {
 
 TEST(Topics, BuildAndParse) {
@@ -41,4 +41,4 @@ TEST(WireFormat, FixRoundTripsAndGarbageIsRejected) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::topics_test

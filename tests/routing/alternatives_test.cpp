@@ -11,7 +11,7 @@
 #include "siaga/geodata/snapper.h"
 #include "test_support.h"
 
-namespace siaga::routing {
+namespace siaga::routing::alternatives_test {
 namespace {
 
 // Two roads from 0 to 3: north over 1 and 2, south over 4 and 5 (metres east, north).
@@ -118,4 +118,4 @@ TEST(Alternatives, OnTheIslandEveryAlternativeIsARealRouteWithinTheLimits) {
 }
 
 }  // namespace
-}  // namespace siaga::routing
+}  // namespace siaga::routing::alternatives_test

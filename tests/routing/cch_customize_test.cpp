@@ -11,7 +11,7 @@
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
 
-namespace siaga::routing {
+namespace siaga::routing::cch_customize_test {
 namespace {
 
 using test::ambon_cch;
@@ -127,4 +127,4 @@ TEST(Cch, GridWithTrianglesFoundWhileCustomizingMatchesDijkstra) {
 }
 
 }  // namespace
-}  // namespace siaga::routing
+}  // namespace siaga::routing::cch_customize_test

@@ -14,7 +14,7 @@
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
-namespace siaga::routing {
+namespace siaga::routing::cch_test {
 namespace {
 
 using test::ambon_cch;
@@ -433,4 +433,4 @@ TEST(Cch, BrokenPreconditionsAreRefusedNotUndefined) {
 }
 
 }  // namespace
-}  // namespace siaga::routing
+}  // namespace siaga::routing::cch_test

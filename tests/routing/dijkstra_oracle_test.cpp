@@ -9,7 +9,7 @@
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::dijkstra_oracle_test {
 namespace {
 
 using BoostGraph =
@@ -112,4 +112,4 @@ TEST(RoutingOracle, SettlingWithinARadiusMatchesBoostGraph) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::dijkstra_oracle_test

@@ -8,7 +8,7 @@
 #include "siaga/routing/dijkstra.h"
 #include "test_support.h"
 
-namespace siaga::routing {
+namespace siaga::routing::isochrone_test {
 namespace {
 
 // 0 — 1 — 2 — 3, two-way, then 3 → 4 one-way; 60 s per arc. Arc ids in CSR order:
@@ -90,4 +90,4 @@ TEST(Isochrone, OnTheIslandEveryBandAgreesWithDijkstra) {
 }
 
 }  // namespace
-}  // namespace siaga::routing
+}  // namespace siaga::routing::isochrone_test

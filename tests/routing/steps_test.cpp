@@ -9,7 +9,7 @@
 #include "siaga/geodata/snapper.h"
 #include "test_support.h"
 
-namespace siaga::routing {
+namespace siaga::routing::steps_test {
 namespace {
 
 // A crossroads 1 km on a side: from the west end (0) east to the centre (1) on Jl. Pattimura,
@@ -130,4 +130,4 @@ TEST(Steps, OnTheIslandStepsAddUpToTheirRoute) {
 }
 
 }  // namespace
-}  // namespace siaga::routing
+}  // namespace siaga::routing::steps_test

@@ -17,7 +17,7 @@
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::turn_restrictions_test {
 namespace {
 
 using geodata::invalid_id;
@@ -307,4 +307,4 @@ TEST(TurnRestrictions, ArcsThatDoNotMeetAreRefused) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::turn_restrictions_test

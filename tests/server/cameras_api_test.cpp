@@ -10,7 +10,7 @@
 #include "siaga/dispatch/area_labels.h"
 #include "siaga/dispatch/response_plans.h"
 
-namespace siaga::server {
+namespace siaga::server::cameras_api_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -124,4 +124,4 @@ TEST(CamerasApi, UnknownIncidentsAndServersWithoutARegisterSaySo) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::cameras_api_test

@@ -9,7 +9,7 @@
 #include "siaga/dispatch/coverage.h"
 #include "siaga/routing/segments.h"
 
-namespace siaga::server {
+namespace siaga::server::coverage_api_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -200,4 +200,4 @@ TEST(LiveCoverageApi, AnAcceptedMoveUpRelocatesTheUnitUntilItsGpsShowsItAtThePos
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::coverage_api_test

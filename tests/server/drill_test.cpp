@@ -21,16 +21,16 @@
 #include "siaga/synth/fleet_sim.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::drill_test {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 
 // A real broker and `siaga serve`'s Service on it with the sample fleet, in a fresh state folder.
 struct Stack {
-  tracking::Fleet fleet = tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+  tracking::Fleet fleet =
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json");
   test::TestBroker broker;
   fs::path state;
   std::unique_ptr<Service> service;
@@ -39,7 +39,7 @@ struct Stack {
       : broker(name, fleet), state(test::fresh_directory(name + "-state")) {
     ServiceOptions options;
     options.data = dispatch::resolve_paths({}, {}, {});
-    options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
+    options.fleet_file = test::source_dir / "geodata/ambon/fleet-sample.json";
     options.store.state_dir = state;
     options.mqtt = broker.client(name + "-engine", engine_user);
     options.http.port = 0;
@@ -196,7 +196,7 @@ TEST(Drill, ADrillThatLosesItsBrokerKeepsGoingAndSaysWhatItCouldNotSend) {
 
 TEST(Drill, AServerThatIsNotThereIsSaidAndTheDrillDoesNotStart) {
   const tracking::Fleet fleet =
-      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json");
   const test::NearbyCalls calls = test::nearby_calls(fleet);
   synth::DrillOptions drill;
   drill.server_port = 9;  // discard: nobody listens there
@@ -213,4 +213,4 @@ TEST(Drill, AServerThatIsNotThereIsSaidAndTheDrillDoesNotStart) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::drill_test

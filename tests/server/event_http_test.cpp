@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-namespace siaga::server {
+namespace siaga::server::event_http_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -129,4 +129,4 @@ TEST(EventHttp, AThrowingHandlerIsA500AndStopAnswersTheRequestsUnderWay) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::event_http_test

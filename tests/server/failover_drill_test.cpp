@@ -22,7 +22,7 @@
 #include "siaga/synth/drill.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::failover_drill_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -180,4 +180,4 @@ TEST(FailoverDrill, ThePrimaryKilledMidDrillLosesNothingItAcknowledged) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::failover_drill_test

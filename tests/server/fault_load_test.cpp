@@ -23,7 +23,7 @@
 #include "siaga/synth/sample_fleet.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::fault_load_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -256,4 +256,4 @@ TEST(FaultsUnderLoad, FiveHundredVehiclesThroughTwoBrokerRestartsAndAnEngineKill
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::fault_load_test

@@ -12,7 +12,7 @@
 
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::gzip_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -87,4 +87,4 @@ TEST(Gzip, AcceptEncodingIsReadAsRfc9110Says) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::gzip_test

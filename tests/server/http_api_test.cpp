@@ -16,11 +16,10 @@
 #include "siaga/mqtt/client.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::http_api_test {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 
 TEST(HttpV1, RecommendAnswersAsTheRankingDoesAndRefusesBadRequests) {
   Served served;
@@ -177,8 +176,8 @@ TEST(HttpV1, UnitsHazardsTogglesHealthMetricsAndStaticFiles) {
 // The control room's monitoring sees the engine's MQTT link on /health and /metrics, and a
 // broker restart as one more session opened.
 TEST(HttpV1, HealthAndMetricsShowTheMqttLinkAndItsReconnects) {
-  test::TestBroker broker("link",
-                          tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json"));
+  test::TestBroker broker(
+      "link", tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json"));
   mqtt::Client link(broker.client("engine-link", engine_user));
   link.start();
   ASSERT_TRUE(link.wait_connected(std::chrono::seconds(10)));
@@ -343,4 +342,4 @@ TEST(HttpV1, WritesNeedTheTokenReadsDoNot) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::http_api_test

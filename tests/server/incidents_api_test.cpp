@@ -16,11 +16,10 @@
 #include "siaga/server/http_server.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::incidents_api_test {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 const std::string token = "a-token-of-the-control-room";
 
 // `siaga serve`'s parts on the schematic island, the sample fleet reporting from home, the
@@ -36,10 +35,10 @@ struct Served {
   std::vector<dispatch::ResponsePlan> plans = dispatch::load_response_plans(
       dispatch::default_response_plans_file(), classes, live.profiles());
   tracking::TrackingStore store{
-      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json"), network};
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json"), network};
   tracking::IncidentStore incidents{{}};
   routing::QueryPool queries{test::ambon_cch()};
-  dispatch::AreaLabels areas{{}, {}, source_dir / "geodata/ambon/kecamatan-seats.json"};
+  dispatch::AreaLabels areas{{}, {}, test::source_dir / "geodata/ambon/kecamatan-seats.json"};
   dispatch::DispatchContext context{network, snapper, live, classes};
   dispatch::IncidentDesk desk{context, store, incidents, queries, plans, desk_options()};
   Api api{network, snapper, live, store, classes, queries, {}};
@@ -243,4 +242,4 @@ TEST(HttpIncidents, CallersNumbersOnlyForTokenHoldersAndWritesNeedATokenNamedInT
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::incidents_api_test

@@ -15,7 +15,7 @@
 #include "siaga/server/polyline.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::osrm_http_test {
 namespace {
 
 TEST(HttpOsrm, RouteMatchesDijkstraFieldByField) {
@@ -294,4 +294,4 @@ TEST(JsonText, AReplysMarkersBecomeTheirTextAndNothingElseIsTouched) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::osrm_http_test

@@ -4,7 +4,7 @@
 #include "server/served_fixture.h"
 #include "siaga/dispatch/place_search.h"
 
-namespace siaga::server {
+namespace siaga::server::places_api_test {
 namespace {
 
 struct ServedWithPlaces : Served {
@@ -75,4 +75,4 @@ TEST(PlacesApi, TheMapsLabelsAreEveryKecamatanAndSettlementAndNothingElse) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::places_api_test

@@ -15,7 +15,7 @@
 #include "siaga/server/broker_credentials.h"
 #include "siaga/server/public_server.h"
 
-namespace siaga::server {
+namespace siaga::server::public_reports_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -356,4 +356,4 @@ TEST(PublicReports, ThePageIsServedSmallAndLockedDown) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::public_reports_test

@@ -14,7 +14,7 @@
 #include "siaga/server/mutual_aid.h"
 #include "siaga/synth/sample_fleet.h"
 
-namespace siaga::server {
+namespace siaga::server::regions_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -303,4 +303,4 @@ TEST(Regions, ANeighboursAnswerThatIsNotARankingIsReportedNotMerged) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::regions_test

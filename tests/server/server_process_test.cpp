@@ -13,13 +13,11 @@
 #include "siaga/geodata/hazards.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::server_process_test {
 namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 
 std::string text_of(const fs::path& file) {
   std::ifstream in(file);
@@ -28,8 +26,8 @@ std::string text_of(const fs::path& file) {
 
 TEST(ServerProcess, ServesTheHazardsSiagaServeReadWithoutMappingGdal) {
   const fs::path dir = test::fresh_directory("server-process");
-  const fs::path fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
-  const fs::path hazards = source_dir / "geodata/ambon/hazards-illustrative.geojson";
+  const fs::path fleet_file = test::source_dir / "geodata/ambon/fleet-sample.json";
+  const fs::path hazards = test::source_dir / "geodata/ambon/hazards-illustrative.geojson";
   test::TestBroker broker("server-process", tracking::load_fleet(fleet_file));
   test::ServeProcess serve(broker, dir, "lean", test::free_loopback_port(),
                            {"--hazards", hazards.string()});
@@ -89,4 +87,4 @@ TEST(ServerProcess, AnUnreadableHazardLayerStopsSiagaServeWithTheReason) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::server_process_test

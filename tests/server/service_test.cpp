@@ -16,17 +16,16 @@
 #include "siaga/server/broker_credentials.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::service_test {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 
 ServiceOptions options_for(const test::TestBroker& broker, const fs::path& state) {
   ServiceOptions options;
   options.data = dispatch::resolve_paths({}, {}, {});
-  options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
-  options.kecamatan_seats_file = source_dir / "geodata/ambon/kecamatan-seats.json";
+  options.fleet_file = test::source_dir / "geodata/ambon/fleet-sample.json";
+  options.kecamatan_seats_file = test::source_dir / "geodata/ambon/kecamatan-seats.json";
   options.store.state_dir = state;
   options.mqtt = broker.client("service-engine", engine_user);
   options.http.port = 0;
@@ -41,7 +40,7 @@ struct Heard {
 
 TEST(Service, IncidentChangesAreToldOnMqttAndCrewStatusesRecorded) {
   const tracking::Fleet fleet =
-      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json");
   test::TestBroker broker("service", fleet);
   const fs::path state = test::fresh_directory("service-state");
   Heard heard;
@@ -149,7 +148,7 @@ TEST(Service, AScenarioTheMapCannotHoldTurnsLiveCoverageOffNotTheServer) {
   }
   ServiceOptions options;
   options.data = dispatch::resolve_paths({}, {}, {});
-  options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
+  options.fleet_file = test::source_dir / "geodata/ambon/fleet-sample.json";
   options.coverage_scenario_file = scenario;
   options.store.state_dir = state;
   options.http.port = 0;
@@ -172,4 +171,4 @@ TEST(Service, AScenarioTheMapCannotHoldTurnsLiveCoverageOffNotTheServer) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::service_test

@@ -17,7 +17,7 @@
 #include "server/loopback_socket.h"
 #include "server/served_fixture.h"
 
-namespace siaga::server {
+namespace siaga::server::slow_clients_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -307,4 +307,4 @@ TEST(SlowClients, MalformedRequestsGetAClearAnswer) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::slow_clients_test

@@ -10,12 +10,11 @@
 #include "siaga/server/service.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::standby_test {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 
 struct Instance {
   fs::path state;
@@ -27,8 +26,8 @@ struct Instance {
       : state(test::fresh_directory(name)) {
     ServiceOptions options;
     options.data = dispatch::resolve_paths({}, {}, {});
-    options.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
-    const fs::path hazards[] = {source_dir / "geodata/ambon/hazards-illustrative.geojson"};
+    options.fleet_file = test::source_dir / "geodata/ambon/fleet-sample.json";
+    const fs::path hazards[] = {test::source_dir / "geodata/ambon/hazards-illustrative.geojson"};
     options.layers = geodata::read_server_layers(hazards, options.data.osm);
     options.store.state_dir = state;
     options.mqtt = broker.client(name, engine_user);
@@ -97,7 +96,7 @@ void expect_same(const tracking::Incident& a, const tracking::Incident& b) {
 
 const tracking::Fleet& sample_fleet() {
   static const tracking::Fleet fleet =
-      tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json");
   return fleet;
 }
 
@@ -271,7 +270,7 @@ TEST(Standby, PromotionIsRefusedWhileThePrimaryAnswersAndTheOldPrimaryIsFencedAf
   // it before it takes a single write.
   ServiceOptions again;
   again.data = dispatch::resolve_paths({}, {}, {});
-  again.fleet_file = source_dir / "geodata/ambon/fleet-sample.json";
+  again.fleet_file = test::source_dir / "geodata/ambon/fleet-sample.json";
   again.store.state_dir = primary_state;
   again.mqtt = broker.client("promote-primary", engine_user);
   again.replicate = true;
@@ -289,4 +288,4 @@ TEST(Standby, PromotionIsRefusedWhileThePrimaryAnswersAndTheOldPrimaryIsFencedAf
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::standby_test

@@ -13,11 +13,10 @@
 #include "siaga/server/tracker_server.h"
 #include "test_support.h"
 
-namespace siaga::server {
+namespace siaga::server::trackers_test {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path source_dir = SIAGA_SOURCE_DIR;
 const std::string phone_secret = "secret-of-amb01-phone";
 const std::string owntracks_secret = "secret-of-janes-phone";
 const std::string forwarder_secret = "secret-of-dinkes-traccar";
@@ -26,7 +25,8 @@ const std::string forwarder_secret = "secret-of-dinkes-traccar";
 // in HTTP mode (jane/phone), DMK-01 a GPS box behind Dinkes' Traccar server (IMEI
 // 358240051111110), and that server as a forwarder.
 tracking::Fleet fleet() {
-  tracking::Fleet fleet = tracking::load_fleet(source_dir / "geodata/ambon/fleet-sample.json");
+  tracking::Fleet fleet =
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json");
   for (tracking::Unit& unit : fleet.units) {
     if (unit.id == "AMB-01") unit.trackers.push_back({"48241179", phone_secret});
     if (unit.id == "POL-01") unit.trackers.push_back({"jane/phone", owntracks_secret});
@@ -315,4 +315,4 @@ TEST(Trackers, TheListenerSpeaksHttpsWithACertificate) {
 }
 
 }  // namespace
-}  // namespace siaga::server
+}  // namespace siaga::server::trackers_test

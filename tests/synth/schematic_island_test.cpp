@@ -14,7 +14,7 @@
 #include "siaga/routing/route.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::schematic_island_test {
 namespace {
 
 using geodata::LatLon;
@@ -207,4 +207,4 @@ TEST(Ambon, TheLandFileIsTheGeneratorsAndHoldsTheRoads) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::schematic_island_test

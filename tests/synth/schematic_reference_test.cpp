@@ -9,7 +9,7 @@
 #include "siaga/synth/ambon_schematic_data.h"
 #include "test_support.h"
 
-namespace siaga::synth::ambon {
+namespace siaga::synth::ambon::schematic_reference_test {
 namespace {
 
 class ElevationGrid {
@@ -105,4 +105,4 @@ TEST_F(AmbonReference, CoastlineAgreesWithTheGrid) {
 }
 
 }  // namespace
-}  // namespace siaga::synth::ambon
+}  // namespace siaga::synth::ambon::schematic_reference_test

@@ -20,7 +20,7 @@
 #include <sstream>
 #include <thread>
 
-namespace siaga::tracking {
+namespace siaga::tracking::incident_store_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -320,4 +320,4 @@ TEST(IncidentStore, AFullDiskRefusesTheIncidentAndKeepsTheRest) {
 }
 
 }  // namespace
-}  // namespace siaga::tracking
+}  // namespace siaga::tracking::incident_store_test

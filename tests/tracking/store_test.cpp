@@ -20,7 +20,7 @@
 #include "siaga/synth/sample_fleet.h"
 #include "test_support.h"
 
-namespace siaga {
+namespace siaga::store_test {
 namespace {
 
 using tracking::PositionFix;
@@ -369,4 +369,4 @@ TEST(TrackingStore, SnapshotsReplaceTheJournalWithoutChangingTheState) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::store_test

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace siaga {
+namespace siaga::unit_status_test {
 namespace {
 
 using tracking::UnitStatus;
@@ -55,4 +55,4 @@ TEST(UnitStatus, NamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace siaga
+}  // namespace siaga::unit_status_test
