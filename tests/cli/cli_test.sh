@@ -222,7 +222,9 @@ grep -q '"minutes_medical"' "$work/coverage.geojson" || { echo "FAIL coverage: n
 grep -q '"share_medical"' "$work/coverage-areas.geojson" || { echo "FAIL coverage: no areas file"; failures=$((failures + 1)); }
 head -c 4 "$work/coverage.png" | grep -q PNG || { echo "FAIL coverage: no PNG"; failures=$((failures + 1)); }
 check coverage-compare ok '"share_lost":' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --compare "$scenarios/flood-wai-batu-merah.json"
-check coverage-bad-target fail 'no target "alien"' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --png "$work/x.png" --target alien
+# A target the scenario lacks is refused before the roads are read: here there are none to read.
+check coverage-bad-target fail 'no target "alien"' -- "$siaga" coverage --scenario "$scenarios/baseline.json" --png "$work/x.png" --target alien --osm "$work/none.osm.pbf" --graph "$work/none.graph"
+check plan-bad-target fail 'no target "alien"' -- "$siaga" plan-stations --scenario "$scenarios/baseline.json" --target alien --osm "$work/none.osm.pbf" --graph "$work/none.graph"
 check coverage-no-file fail "cannot read scenario" -- "$siaga" coverage --scenario "$work/none.json"
 check plan-stations ok '"suggested_sites"' -- "$siaga" plan-stations --scenario "$scenarios/baseline.json" --add 1 --target fire-nfpa-1710
 

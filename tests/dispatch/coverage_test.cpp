@@ -343,5 +343,31 @@ TEST(Coverage, ScenarioFileErrorsNameTheProblem) {
   fs::remove_all(dir);
 }
 
+// What a command checks --target against before it loads the island: the same targets as the
+// whole scenario's, in the same order, and the same refusals.
+TEST(Coverage, TargetsReadWithoutTheNetworkAreTheScenariosOwn) {
+  for (const char* file : {"baseline.json", "flood-wai-batu-merah.json"}) {
+    const Scenario scenario = load_scenario(scenarios / file, test::ambon().network);
+    const std::vector<CoverageTarget> targets = load_scenario_targets(scenarios / file);
+    ASSERT_EQ(targets.size(), scenario.targets.size()) << file;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      EXPECT_EQ(targets[i].name, scenario.targets[i].name);
+      EXPECT_EQ(targets[i].unit_type, scenario.targets[i].unit_type);
+      EXPECT_EQ(targets[i].minutes, scenario.targets[i].minutes);
+      EXPECT_EQ(target_index(targets, targets[i].name), i);
+    }
+    EXPECT_EQ(target_index(targets, ""), 0u);
+    EXPECT_THROW(target_index(targets, "alien"), InputError);
+  }
+  const fs::path dir = fs::temp_directory_path() / ("siaga-targets-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "s.json") << R"({"targets": [{"name": "m", "unit_type": "ambulance"}]})";
+  EXPECT_THROW(load_scenario_targets(dir / "s.json"), ScenarioError);  // no minutes
+  std::ofstream(dir / "t.json") << R"({"stations": []})";
+  EXPECT_THROW(load_scenario_targets(dir / "t.json"), ScenarioError);  // no targets
+  EXPECT_THROW(load_scenario_targets(dir / "none.json"), IoError);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace siaga::dispatch::coverage_test

@@ -32,6 +32,13 @@ void progress_bar(size_t done, size_t total) {
             << "/" << total << (done == total ? "\n" : "") << std::flush;
 }
 
+// A target the scenario does not have is refused before the island is loaded and covered, which
+// takes seconds.
+void check_target(const CoverageArguments& arguments) {
+  if (arguments.target.empty()) return;
+  dispatch::target_index(dispatch::load_scenario_targets(arguments.scenario), arguments.target);
+}
+
 CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
   auto arguments = std::make_shared<CoverageArguments>();
   CLI::App* command = app.add_subcommand(
@@ -46,6 +53,7 @@ CommandRegistration coverage_command(CLI::App& app, CommandOptions& options) {
   add_data_options(command, options);
   return {
       command, [&options, arguments] {
+        check_target(*arguments);
         const dispatch::ScenarioCoverage base =
             dispatch::run_scenario(paths_of(options), arguments->scenario, std::cerr);
         if (!arguments->out.empty()) {
@@ -85,6 +93,7 @@ CommandRegistration plan_command(CLI::App& app, CommandOptions& options) {
   command->add_option("--target", arguments->target, "target name (default: the first)");
   add_data_options(command, options);
   return {command, [&options, arguments] {
+            check_target(*arguments);
             const dispatch::ScenarioCoverage run =
                 dispatch::run_scenario(paths_of(options), arguments->scenario, std::cerr);
             const size_t index = dispatch::target_index(run.scenario, arguments->target);

@@ -80,12 +80,33 @@ void parse_demand(const Json& root, Scenario& scenario) {
   }
 }
 
+std::vector<CoverageTarget> parse_targets(const Json& root, const fs::path& file) {
+  const Json targets = root.value("targets", Json::array());
+  if (!targets.is_array() || targets.empty()) throw ScenarioError(file.string() + ": no targets");
+  std::vector<CoverageTarget> parsed;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const std::string where = file.string() + ": target #" + std::to_string(i + 1);
+    CoverageTarget target{
+        need_text(targets[i], "name", where), need_text(targets[i], "unit_type", where),
+        need_number(targets[i], "minutes", where), targets[i].value("source", "")};
+    if (!(target.minutes > 0 && target.minutes <= 240))
+      throw ScenarioError(where + ": minutes must be in (0, 240]");
+    parsed.push_back(target);
+  }
+  return parsed;
+}
+
+Json read_root(const fs::path& file) {
+  Json root = Json::parse(read_text_file(file, "scenario"), nullptr, false);
+  if (root.is_discarded() || !root.is_object())
+    throw ScenarioError(file.string() + ": not a JSON object");
+  return root;
+}
+
 }  // namespace
 
 Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network) {
-  const Json root = Json::parse(read_text_file(file, "scenario"), nullptr, false);
-  if (root.is_discarded() || !root.is_object())
-    throw ScenarioError(file.string() + ": not a JSON object");
+  const Json root = read_root(file);
   Scenario scenario;
   scenario.file = file;
   scenario.name = root.value("name", file.stem().string());
@@ -102,17 +123,7 @@ Scenario load_scenario(const fs::path& file, const geodata::RoadNetwork& network
   }
   for (const Json& id : hazards.value("active", Json::array()))
     scenario.active_hazards.push_back(id.get<std::string>());
-  const Json targets = root.value("targets", Json::array());
-  if (!targets.is_array() || targets.empty()) throw ScenarioError(file.string() + ": no targets");
-  for (size_t i = 0; i < targets.size(); ++i) {
-    const std::string where = file.string() + ": target #" + std::to_string(i + 1);
-    CoverageTarget target{
-        need_text(targets[i], "name", where), need_text(targets[i], "unit_type", where),
-        need_number(targets[i], "minutes", where), targets[i].value("source", "")};
-    if (!(target.minutes > 0 && target.minutes <= 240))
-      throw ScenarioError(where + ": minutes must be in (0, 240]");
-    scenario.targets.push_back(target);
-  }
+  scenario.targets = parse_targets(root, file);
   for (const Json& item : root.value("distance_targets", Json::array())) {
     const std::string where = file.string() + ": distance target";
     DistanceTarget target{need_text(item, "name", where), need_text(item, "unit_type", where),
@@ -144,12 +155,20 @@ std::vector<AreaSeat> load_area_seats(const fs::path& file) {
   return seats;
 }
 
-size_t target_index(const Scenario& scenario, std::string_view name) {
+std::vector<CoverageTarget> load_scenario_targets(const fs::path& file) {
+  return parse_targets(read_root(file), file);
+}
+
+size_t target_index(std::span<const CoverageTarget> targets, std::string_view name) {
   if (name.empty()) return 0;
-  for (size_t i = 0; i < scenario.targets.size(); ++i) {
-    if (scenario.targets[i].name == name) return i;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i].name == name) return i;
   }
   throw InputError("no target \"" + std::string(name) + "\" in the scenario");
+}
+
+size_t target_index(const Scenario& scenario, std::string_view name) {
+  return target_index(scenario.targets, name);
 }
 
 }  // namespace siaga::dispatch

@@ -5,7 +5,9 @@
 
 #include <array>
 #include <filesystem>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "siaga/geodata/road_network.h"
@@ -71,8 +73,13 @@ Scenario load_scenario(const std::filesystem::path& file, const geodata::RoadNet
 // {"seats": [{"name", "lat", "lon"}, ...]}: one point per area. Throws IoError, ScenarioError.
 std::vector<AreaSeat> load_area_seats(const std::filesystem::path& file);
 
+// The scenario's response-time targets alone, read without a network: a command checks the
+// target it was given before it loads the island. Throws as load_scenario does for them.
+std::vector<CoverageTarget> load_scenario_targets(const std::filesystem::path& file);
+
 // The index of the target named `name`, the first when `name` is empty; throws InputError when the
 // scenario has no such target.
+size_t target_index(std::span<const CoverageTarget> targets, std::string_view name);
 size_t target_index(const Scenario& scenario, std::string_view name);
 
 }  // namespace siaga::dispatch
