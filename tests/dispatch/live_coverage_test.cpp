@@ -217,5 +217,55 @@ TEST(MoveUps, NoneWhenNoUnitIsBusyAndNeverTheSameUnitTwice) {
   EXPECT_LE(moves.size(), 2u);
 }
 
+// A simulation keeps one FieldCache for all its calls, with each field's reach inside: the moves
+// must be those of a fresh cache, call after call, across a hazard change (new metrics) and
+// past the cache's 256 fields (it starts over between calls, never during one).
+TEST(MoveUps, ACacheKeptAcrossCallsSuggestsWhatAFreshOneDoes) {
+  World w = world("baseline.json");
+  routing::CchQuery query(*w.setup->cch);
+  std::mt19937_64 random(7);
+  const auto& network = w.setup->network;
+  std::uniform_int_distribution<uint32_t> node(0, network.node_count() - 1);
+  std::vector<std::string> zones;
+  for (const geodata::HazardZone& zone : w.setup->live->hazards().zones) zones.push_back(zone.id);
+  ASSERT_FALSE(zones.empty());
+  MoveUpOptions options;
+  options.max_moves = 4;
+  options.min_gain_share = 0;
+  FieldCache cache;
+  size_t compared = 0;
+  for (int call = 0; call < test::scaled(40); ++call) {
+    if (call % 10 == 5) {  // a hazard switched: the cache must not answer from the old metrics
+      std::vector<std::string> active;
+      for (const std::string& zone : zones)
+        if (random() % 2) active.push_back(zone);
+      w.setup->live->set_active(active);
+    }
+    std::vector<LiveUnit> units;
+    for (const LiveUnit& unit : w.units) {
+      if (random() % 3 == 0) continue;  // busy
+      LiveUnit moved = unit;
+      if (random() % 2)
+        moved.position = w.snapper->snap(network.node_position[node(random)], {5000});
+      units.push_back(moved);
+    }
+    const std::map<std::string, double> busy = {{"ambulance", 0.4}, {"fire_truck", 0.3}};
+    const auto set = w.setup->live->current();
+    const auto kept = suggest_moveups(w.context(), *set, units, w.scenario.stations, busy, options,
+                                      query, &cache);
+    const auto fresh =
+        suggest_moveups(w.context(), *set, units, w.scenario.stations, busy, options, query);
+    ASSERT_EQ(kept.size(), fresh.size()) << "call " << call;
+    for (size_t m = 0; m < kept.size(); ++m) {
+      EXPECT_EQ(kept[m].unit_id, fresh[m].unit_id) << "call " << call;
+      EXPECT_EQ(kept[m].station, fresh[m].station) << "call " << call;
+      EXPECT_EQ(kept[m].gain_km, fresh[m].gain_km) << "call " << call;
+      EXPECT_EQ(kept[m].drive_ms, fresh[m].drive_ms) << "call " << call;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0u);
+}
+
 }  // namespace
 }  // namespace siaga::dispatch::live_coverage_test

@@ -62,6 +62,20 @@ struct MoveUpSearch {
   double q = 0;
   std::vector<TargetCounts> counts;  // per target of the type
 
+  std::vector<uint32_t> limits_ms() const {
+    std::vector<uint32_t> limits;
+    for (const TargetCounts& target : counts) limits.push_back(target.limit_ms);
+    return limits;
+  }
+  // The field's reach, computed once per field and set of targets: a unit waiting at a station
+  // has the station's field, asked for at every call of a simulation.
+  const Reach& reach_of(FieldCache::Field& field, const std::vector<uint32_t>& limits) const {
+    if (field.reach_limits_ms != limits || field.reach.empty()) {
+      field.reach = reach(field.arrival_ms);
+      field.reach_limits_ms = limits;
+    }
+    return field.reach;
+  }
   Reach nothing() const {
     return Reach(counts.size(), std::vector<uint64_t>((demand_segments.size() + 63) / 64, 0));
   }
@@ -119,13 +133,17 @@ struct MoveUpSearch {
 
 }  // namespace
 
-const FieldCache::Field& FieldCache::get(const LiveCoverageContext& context,
-                                         const routing::MetricSet& metrics, uint32_t profile,
-                                         const geodata::Snap& position, routing::CchQuery& query) {
-  if (metrics.version != version_ || fields_.size() >= max_fields) {
-    fields_.clear();
-    version_ = metrics.version;
-  }
+void FieldCache::start(const routing::MetricSet& metrics) {
+  if (metrics.version == version_ && fields_.size() < max_fields) return;
+  fields_.clear();
+  version_ = metrics.version;
+}
+
+FieldCache::Field& FieldCache::get(const LiveCoverageContext& context,
+                                   const routing::MetricSet& metrics, uint32_t profile,
+                                   const geodata::Snap& position, routing::CchQuery& query) {
+  if (metrics.version != version_)
+    throw ContractViolation("FieldCache::get: the metrics changed since start()");
   const auto key = std::make_tuple(profile, position.tail, position.head, position.fraction);
   auto found = fields_.find(key);
   if (found != fields_.end()) return found->second;
@@ -164,6 +182,7 @@ std::vector<MoveUp> suggest_moveups(const LiveCoverageContext& context,
                                     FieldCache* cache) {
   FieldCache local;
   if (!cache) cache = &local;
+  cache->start(metrics);
   std::vector<uint32_t> demand_segments;
   for (uint32_t s = 0; s < context.ground.demand_km.size(); ++s)
     if (context.ground.demand_km[s] > 0) demand_segments.push_back(s);
@@ -183,33 +202,36 @@ std::vector<MoveUp> suggest_moveups(const LiveCoverageContext& context,
                         {}};
     for (const CoverageTarget* target : targets)
       search.counts.push_back({target->limit_ms(), std::vector<uint16_t>(demand_segments.size())});
+    const std::vector<uint32_t> limits = search.limits_ms();
+    const Reach none = search.nothing();
 
     // Where each available unit of the type is and what it reaches from there.
+    // Fields and reaches live in the cache (or `local`) until this call returns.
     struct Candidate {
       const LiveUnit* unit;
       const std::vector<uint32_t>* node_cost;
-      Reach reach;
+      const Reach* reach;
       bool moved = false;
     };
     std::vector<Candidate> candidates;
     search.prepare_powers(units.size());
     for (const LiveUnit& unit : units) {
       if (unit.type != type) continue;
-      const FieldCache::Field& field = cache->get(context, metrics, profile, unit.position, query);
-      Candidate candidate{&unit, &field.node_cost, search.reach(field.arrival_ms)};
-      search.apply(search.nothing(), candidate.reach);
-      candidates.push_back(std::move(candidate));
+      FieldCache::Field& field = cache->get(context, metrics, profile, unit.position, query);
+      Candidate candidate{&unit, &field.node_cost, &search.reach_of(field, limits)};
+      search.apply(none, *candidate.reach);
+      candidates.push_back(candidate);
     }
     // What each station of the type would reach.
     std::vector<std::pair<const Station*, geodata::Snap>> posts;
-    std::vector<Reach> post_reach;
+    std::vector<const Reach*> post_reach;
     for (const Station& station : stations) {
       if (std::find(station.unit_types.begin(), station.unit_types.end(), type) ==
           station.unit_types.end())
         continue;
       const geodata::Snap snap = context.snapper.snap(station.position, {5000});
       post_reach.push_back(
-          search.reach(cache->get(context, metrics, profile, snap, query).arrival_ms));
+          &search.reach_of(cache->get(context, metrics, profile, snap, query), limits));
       posts.emplace_back(&station, snap);
     }
     const double min_gain = options.min_gain_share * context.ground.total_demand_km *
@@ -224,7 +246,7 @@ std::vector<MoveUp> suggest_moveups(const LiveCoverageContext& context,
           if (cost_to(context.network, *candidate.node_cost, posts[p].second,
                       candidate.unit->position, metric.arc_weight) == routing::unreachable)
             continue;
-          const double gain = search.gain(candidate.reach, post_reach[p]);
+          const double gain = search.gain(*candidate.reach, *post_reach[p]);
           if (gain > best_gain) best_gain = gain, best_unit = &candidate, best_post = p;
         }
       }
@@ -234,7 +256,7 @@ std::vector<MoveUp> suggest_moveups(const LiveCoverageContext& context,
                        cost_to(context.network, *best_unit->node_cost, snap,
                                best_unit->unit->position, metric.arc_weight),
                        best_gain, search.q});
-      search.apply(best_unit->reach, post_reach[best_post]);
+      search.apply(*best_unit->reach, *post_reach[best_post]);
       best_unit->reach = post_reach[best_post];
       best_unit->moved = true;
     }

@@ -76,11 +76,18 @@ class FieldCache {
   struct Field {
     std::vector<uint32_t> node_cost;
     std::vector<uint32_t> arrival_ms;  // per segment
+    // What the field reaches within each of a unit type's targets (`reach_limits_ms`): one bit
+    // per segment with demand, per target, 64 to a word. Filled by suggest_moveups on first use.
+    std::vector<uint32_t> reach_limits_ms;
+    std::vector<std::vector<uint64_t>> reach;
   };
-  // The field of `position` in `profile` of `metrics`, computed on a miss. Forgets everything
-  // when the metrics' version changes.
-  const Field& get(const LiveCoverageContext& context, const routing::MetricSet& metrics,
-                   uint32_t profile, const geodata::Snap& position, routing::CchQuery& query);
+  // Forgets everything when the metrics' version has changed or the cache is full. Called before
+  // a round of get(): the fields it hands out stay put until the next call.
+  void start(const routing::MetricSet& metrics);
+  // The field of `position` in `profile` of `metrics` (those start() was given), computed on a
+  // miss.
+  Field& get(const LiveCoverageContext& context, const routing::MetricSet& metrics,
+             uint32_t profile, const geodata::Snap& position, routing::CchQuery& query);
 
  private:
   static constexpr size_t max_fields = 256;
