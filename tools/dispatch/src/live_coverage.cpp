@@ -70,7 +70,7 @@ struct MoveUpSearch {
   // The field's reach, computed once per field and set of targets: a unit waiting at a station
   // has the station's field, asked for at every call of a simulation.
   const Reach& reach_of(FieldCache::Field& field, const std::vector<uint32_t>& limits) const {
-    if (field.reach_limits_ms != limits || field.reach.empty()) {
+    if (field.reach_limits_ms != limits) {
       field.reach = reach(field.arrival_ms);
       field.reach_limits_ms = limits;
     }
