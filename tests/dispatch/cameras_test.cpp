@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-const fs::path sample_file = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/cameras-SAMPLE.geojson";
+const fs::path sample_file = test::source_dir / "geodata/ambon/cameras-SAMPLE.geojson";
 
 geodata::LatLon random_place(std::mt19937& random) {
   // Kota Ambon and its neighbours, where the sample's cameras are.

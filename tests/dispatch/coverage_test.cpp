@@ -22,7 +22,7 @@ namespace siaga::dispatch::coverage_test {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path scenarios = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios";
+const fs::path scenarios = test::source_dir / "geodata/ambon/scenarios";
 
 // 0 — 1 — 2 — 3, two-way, then 3 → 4 one-way; every arc 1 km and 60 s.
 geodata::RoadNetwork line_graph() {

@@ -36,8 +36,8 @@ World world(const std::string& scenario_file) {
   World w;
   w.setup = std::make_unique<RoutingSetup>();
   w.setup->network = test::ambon().network;
-  w.scenario = load_scenario(fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios" / scenario_file,
-                             w.setup->network);
+  w.scenario =
+      load_scenario(test::source_dir / "geodata/ambon/scenarios" / scenario_file, w.setup->network);
   w.setup->cch = std::make_unique<routing::Cch>(test::ambon_cch());
   w.setup->live = std::make_unique<routing::LiveMetrics>(
       w.setup->network, *w.setup->cch, routing::load_profiles(default_profiles_file()),

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 const PlaceIndex& island_index() {
   static const auto places = geodata::load_named_places(test::ambon_schematic_pbf());
   static const auto seats =
-      load_area_seats(fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/kecamatan-seats.json");
+      load_area_seats(test::source_dir / "geodata/ambon/kecamatan-seats.json");
   static const PlaceIndex index(test::ambon().network, places, seats);
   return index;
 }

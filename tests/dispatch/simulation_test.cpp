@@ -75,9 +75,9 @@ SimulationWorld& world() {
   static SimulationWorld loaded = [] {
     std::ostringstream log;
     const fs::path graph = fs::temp_directory_path() / "siaga-simulation-test.graph";
-    return load_simulation_world(
-        {test::ambon_schematic_pbf(), graph}, default_incident_stream_file(),
-        fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/fleet-sample.json", log);
+    return load_simulation_world({test::ambon_schematic_pbf(), graph},
+                                 default_incident_stream_file(),
+                                 test::source_dir / "geodata/ambon/fleet-sample.json", log);
   }();
   return loaded;
 }

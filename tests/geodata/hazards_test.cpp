@@ -20,8 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path illustrative_dir = fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon";
-const fs::path profiles_file = fs::path(SIAGA_SOURCE_DIR) / "routing/vehicle-profiles.json";
+const fs::path illustrative_dir = test::source_dir / "geodata/ambon";
+const fs::path profiles_file = test::source_dir / "routing/vehicle-profiles.json";
 
 using test::ambon_cch;
 

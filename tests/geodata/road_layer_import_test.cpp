@@ -19,8 +19,7 @@
 namespace siaga::geodata::road_layer_import_test {
 namespace {
 
-const std::filesystem::path roads_dir =
-    std::filesystem::path(SIAGA_SOURCE_DIR) / "tests/data/roads";
+const std::filesystem::path roads_dir = test::source_dir / "tests/data/roads";
 
 int64_t place_key(LatLon point) {
   return std::llround(point.lat * 1e7) * 4'000'000'000LL + std::llround(point.lon * 1e7);

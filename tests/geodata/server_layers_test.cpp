@@ -13,8 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path illustrative =
-    fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/hazards-illustrative.geojson";
+const fs::path illustrative = test::source_dir / "geodata/ambon/hazards-illustrative.geojson";
 
 // Exact: the same bits, not merely close (a JSON writer that rounded would fail here).
 bool same_bits(const geodata::Ring& a, const geodata::Ring& b) {

@@ -55,8 +55,8 @@ TEST(Snapper, NearestSegmentEqualsLookingAtEveryOne) {
 TEST(Snapper, TheServersCoverageReadsTheSnappersStreets) {
   const RoadNetwork& network = test::ambon().network;
   const Snapper snapper(network);
-  const auto scenario = dispatch::load_scenario(
-      std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios/baseline.json", network);
+  const auto scenario =
+      dispatch::load_scenario(test::source_dir / "geodata/ambon/scenarios/baseline.json", network);
   const dispatch::Coverage shared =
       dispatch::coverage_ground(network, scenario, routing::Segments(snapper.segments()));
   const dispatch::Coverage own = dispatch::coverage_ground(network, scenario);

@@ -288,8 +288,7 @@ TEST_F(Junctions, HazardsCoverCopiesAsTheirStreets) {
     EXPECT_EQ(copy[0].zone, street[0].zone);
     EXPECT_NEAR(copy[0].overlap_m, street[0].overlap_m, 1e-3);
   }
-  const auto profiles = routing::load_profiles(std::filesystem::path(SIAGA_SOURCE_DIR) /
-                                               "routing/vehicle-profiles.json");
+  const auto profiles = routing::load_profiles(test::source_dir / "routing/vehicle-profiles.json");
   const std::vector<uint8_t> active{1};
   const auto weights = routing::profile_weights(network, profiles[0], hazards, active);
   for (uint32_t arc = network.map_arc_count(); arc < network.arc_count(); ++arc) {

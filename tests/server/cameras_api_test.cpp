@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 // Served with the sample cameras, and incidents in memory.
 struct ServedWithCameras : Served {
   dispatch::CameraIndex cameras{
-      dispatch::load_cameras(fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/cameras-SAMPLE.geojson")};
+      dispatch::load_cameras(test::source_dir / "geodata/ambon/cameras-SAMPLE.geojson")};
   std::vector<dispatch::ResponsePlan> plans = dispatch::load_response_plans(
       dispatch::default_response_plans_file(), classes, live.profiles());
   tracking::IncidentStore incidents{{}};

@@ -15,8 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ServedWithCoverage : Served {
-  CoverageSetup coverage = load_coverage_setup(
-      network, fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios/baseline.json");
+  CoverageSetup coverage =
+      load_coverage_setup(network, test::source_dir / "geodata/ambon/scenarios/baseline.json");
   Relocations relocations;
   ServedWithCoverage() {
     api.coverage = &coverage;

@@ -28,8 +28,8 @@ inline NearbyCalls nearby_calls(const tracking::Fleet& fleet) {
   calls.stream.classes[0].share = 1;
   calls.stream.classes[0].subtypes.clear();
   calls.stream.areas = {{"near an ambulance station", 1}};
-  const dispatch::Scenario scenario = dispatch::load_scenario(
-      std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/scenarios/baseline.json", network);
+  const dispatch::Scenario scenario =
+      dispatch::load_scenario(test::source_dir / "geodata/ambon/scenarios/baseline.json", network);
   calls.ground = dispatch::coverage_ground(network, scenario);
   calls.places.kecamatan = {"near an ambulance station"};
   calls.places.segments.emplace_back();

@@ -31,7 +31,7 @@ using dispatch::Json;
 
 // The sample fleet and copies of its units at the same homes, 200 in all, as a fleet file.
 fs::path write_fleet_of_200(const fs::path& dir) {
-  std::ifstream in(fs::path(SIAGA_SOURCE_DIR) / "geodata/ambon/fleet-sample.json");
+  std::ifstream in(test::source_dir / "geodata/ambon/fleet-sample.json");
   Json fleet = Json::parse(in);
   const Json originals = fleet["units"];
   for (size_t copy = 1; fleet["units"].size() < 200; ++copy) {

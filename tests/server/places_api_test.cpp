@@ -9,8 +9,8 @@ namespace {
 
 struct ServedWithPlaces : Served {
   std::vector<geodata::NamedPlace> named = geodata::load_named_places(test::ambon_schematic_pbf());
-  std::vector<dispatch::AreaSeat> seats = dispatch::load_area_seats(
-      std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/kecamatan-seats.json");
+  std::vector<dispatch::AreaSeat> seats =
+      dispatch::load_area_seats(test::source_dir / "geodata/ambon/kecamatan-seats.json");
   dispatch::PlaceIndex index{network, named, seats};
   ServedWithPlaces() { api.places = &index; }
 };

@@ -180,7 +180,7 @@ struct PublicServed : Served {
     listen.port = 0;
     listen.certificate = tls.certificate;
     listen.key = tls.key;
-    listen.page_dir = fs::path(SIAGA_SOURCE_DIR) / "tools/server/darurat";
+    listen.page_dir = test::source_dir / "tools/server/darurat";
     listener = std::make_unique<PublicServer>(*reports, listen);
     listener->start();
     phone = std::make_unique<httplib::SSLClient>("127.0.0.1", listener->port());

@@ -43,15 +43,14 @@ struct Served {
   geodata::Snapper snapper{network};
   routing::LiveMetrics live{
       network, test::ambon_cch(), routing::load_profiles(dispatch::default_profiles_file()),
-      geodata::overlay_hazards(network,
-                               geodata::load_hazards(std::filesystem::path(SIAGA_SOURCE_DIR) /
-                                                     "geodata/ambon/hazards-illustrative.geojson")
-                                   .zones)};
+      geodata::overlay_hazards(
+          network,
+          geodata::load_hazards(test::source_dir / "geodata/ambon/hazards-illustrative.geojson")
+              .zones)};
   std::vector<dispatch::IncidentClass> classes =
       dispatch::load_incident_classes(dispatch::default_incident_types_file(), live.profiles());
-  tracking::TrackingStore store{tracking::load_fleet(std::filesystem::path(SIAGA_SOURCE_DIR) /
-                                                     "geodata/ambon/fleet-sample.json"),
-                                network};
+  tracking::TrackingStore store{
+      tracking::load_fleet(test::source_dir / "geodata/ambon/fleet-sample.json"), network};
   routing::QueryPool queries{test::ambon_cch()};
   Api api{network, snapper, live, store, classes, queries, {}};
   std::unique_ptr<HttpServer> server;
@@ -69,7 +68,7 @@ struct Served {
     }
     HttpOptions options;
     options.port = 0;
-    options.console_dir = std::filesystem::path(SIAGA_SOURCE_DIR) / "tools/server/console";
+    options.console_dir = test::source_dir / "tools/server/console";
     options.write_token = std::move(write_token);
     options.log = [this](const std::string& message) {
       std::lock_guard lock(log_mutex);

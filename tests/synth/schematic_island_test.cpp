@@ -180,8 +180,7 @@ TEST(Ambon, GeneratorReproducesTheCommittedFileByteForByte) {
 }
 
 TEST(Ambon, TheLandFileIsTheGeneratorsAndHoldsTheRoads) {
-  const auto land_file =
-      std::filesystem::path(SIAGA_SOURCE_DIR) / "geodata/ambon/land-schematic.geojson";
+  const auto land_file = test::source_dir / "geodata/ambon/land-schematic.geojson";
   std::ifstream in(land_file);
   const std::string committed(std::istreambuf_iterator<char>(in), {});
   EXPECT_EQ(committed, synth::schematic_land_geojson())
