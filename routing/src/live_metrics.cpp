@@ -66,12 +66,16 @@ void LiveMetrics::refine_when_quiet() {
 }
 
 void LiveMetrics::refine(const std::shared_ptr<const MetricSet>& seen) {
-  auto unrefined = [](const CchMetric& metric) { return metric.up_search.first_out.empty(); };
+  auto unrefined = [](const auto& metric) { return metric->up_search.first_out.empty(); };
+  const auto& shared = seen->metrics.shared;
   // Nothing to copy when every profile has its graphs (a toggle that changed no weight).
-  if (std::none_of(seen->metrics.begin(), seen->metrics.end(), unrefined)) return;
+  if (std::none_of(shared.begin(), shared.end(), unrefined)) return;
   auto refined = std::make_shared<MetricSet>(*seen);
-  for (CchMetric& metric : refined->metrics) {
-    if (unrefined(metric)) build_search_graphs(*cch_, metric);
+  for (auto& metric : refined->metrics.shared) {
+    if (!unrefined(metric)) continue;
+    auto with_graphs = std::make_shared<CchMetric>(*metric);
+    build_search_graphs(*cch_, *with_graphs);
+    metric = std::move(with_graphs);
   }
   // Swapped in only over the very set it copied: a newer publication wins, and is refined next.
   std::shared_ptr<const MetricSet> expected = seen;
@@ -132,15 +136,16 @@ uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
   auto next = std::make_shared<MetricSet>();
   next->version = previous ? previous->version + 1 : 1;
   next->active = std::move(active);
-  next->metrics.resize(profiles_.size());
+  next->metrics.shared.resize(profiles_.size());
   const std::vector<uint32_t> touched =
       previous ? arcs_of_changed_zones(previous->active, next->active) : std::vector<uint32_t>{};
   // A change touching a quarter of the island costs a full customization anyway.
   const bool partial = previous && touched.size() * 4 < network_->arc_count();
   auto customize_profile = [&](size_t i) {
+    std::shared_ptr<const CchMetric>& metric = next->metrics.shared[i];
     if (!partial) {
-      next->metrics[i] =
-          customize(*cch_, profile_weights(*network_, profiles_[i], hazards_, next->active));
+      metric = std::make_shared<const CchMetric>(
+          customize(*cch_, profile_weights(*network_, profiles_[i], hazards_, next->active)));
       return;
     }
     const CchMetric& before = previous->metrics[i];
@@ -150,12 +155,13 @@ uint64_t LiveMetrics::publish(std::vector<uint8_t> active) {
       weights[arc] = profile_weight(*network_, profiles_[i], hazards_, next->active, arc);
       if (weights[arc] != before.arc_weight[arc]) changed.push_back(arc);
     }
-    // A profile the change does not touch (a depth its vehicles wade) keeps its metric whole,
+    // A profile the change does not touch (a depth its vehicles wade) shares its metric whole,
     // search graphs included.
     if (changed.empty()) {
-      next->metrics[i] = before;
+      metric = previous->metrics.shared[i];
     } else {
-      next->metrics[i] = customize(*cch_, before, std::move(weights), changed);
+      metric =
+          std::make_shared<const CchMetric>(customize(*cch_, before, std::move(weights), changed));
     }
   };
   // Customizations are independent: one task per core, each taking every n-th profile; the

@@ -30,10 +30,19 @@ struct UnknownZone : InputError {
   using InputError::InputError;
 };
 
+// Every profile's metric, read as `metrics[profile]`. A metric that a change leaves alone is
+// shared with the set before it, not copied: a whole metric with its search graphs is several
+// times a toggle's own work.
+struct ProfileMetrics {
+  std::vector<std::shared_ptr<const CchMetric>> shared;  // per profile, in the profiles' order
+  const CchMetric& operator[](size_t profile) const { return *shared[profile]; }
+  size_t size() const { return shared.size(); }
+};
+
 struct MetricSet {
   uint64_t version = 0;
-  std::vector<uint8_t> active;     // per hazard zone
-  std::vector<CchMetric> metrics;  // per profile, in the profiles' order
+  std::vector<uint8_t> active;  // per hazard zone
+  ProfileMetrics metrics;
 };
 
 // Keeps references to `network` and `cch`, which must outlive it.
