@@ -270,6 +270,33 @@ TEST(LiveMetrics, TogglesCustomizePartiallyToTheFullResult) {
   }
 }
 
+// A zone switched on inside a deeper one already on changes the weights of few profiles (a road
+// closed at 25 cm stays closed at 50): the others share the metric of the set before, which
+// stays what a full customization gives.
+TEST(LiveMetrics, AProfileAToggleLeavesAloneSharesItsMetric) {
+  const auto& network = test::ambon().network;
+  std::vector<std::string> ids;
+  const std::unique_ptr<routing::LiveMetrics> live_metrics = illustrative_live(ids);
+  routing::LiveMetrics& live = *live_metrics;
+  live.activate("flood-wai-batu-merah-25cm");
+  const auto before = live.current();
+  live.activate("flood-wai-batu-merah-50cm");
+  const auto after = live.current();
+  size_t shared = 0, changed = 0;
+  for (size_t p = 0; p < live.profiles().size(); ++p) {
+    const bool same_weights = before->metrics[p].arc_weight == after->metrics[p].arc_weight;
+    EXPECT_EQ(after->metrics.shared[p] == before->metrics.shared[p], same_weights)
+        << live.profiles()[p].name;
+    (same_weights ? shared : changed) += 1;
+    const routing::CchMetric full = routing::customize(
+        ambon_cch(),
+        routing::profile_weights(network, live.profiles()[p], live.hazards(), after->active));
+    ASSERT_TRUE(test::same_metric(after->metrics[p], full)) << live.profiles()[p].name;
+  }
+  EXPECT_GT(shared, 0u) << "no profile was left alone: the test needs other zones";
+  EXPECT_GT(changed, 0u) << "every profile was left alone: the test needs other zones";
+}
+
 bool same_search_graph(const routing::CchSearchGraph& a, const routing::CchSearchGraph& b) {
   return a.first_out == b.first_out && a.head == b.head && a.weight == b.weight;
 }
