@@ -74,6 +74,20 @@ struct InlineSeeds {
   boost::container::small_vector<double, 8> fraction;
 };
 
+// The arcs' lengths summed in four lanes: one running sum is a chain of dependent additions, four
+// cycles each, and was a tenth of a route. The order is fixed, so a route's length is the same
+// every time; it differs from a one-lane sum by rounding only (parts in 10^15).
+double length_m(const geodata::RoadNetwork& network, std::span<const uint32_t> arcs) {
+  const float* length = network.arc_length_m.data();
+  double lane[4] = {0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 4 <= arcs.size(); i += 4) {
+    for (size_t k = 0; k < 4; ++k) lane[k] += length[arcs[i + k]];
+  }
+  for (; i < arcs.size(); ++i) lane[0] += length[arcs[i]];
+  return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+}
+
 template <typename Seeds>
 void add_seed(Seeds& seeds, uint32_t node, uint32_t arc, double fraction,
               std::span<const uint32_t> weights) {
@@ -191,9 +205,7 @@ Route route_between(const geodata::RoadNetwork& network, std::span<const uint32_
   route.end_arc = targets.arc[path.target];
   route.end_fraction = targets.fraction[path.target];
   const std::span<const uint32_t> arcs = route.arcs;
-  double distance_m = route.distance_m;  // summed in the same order as ever, kept in a register
-  for (const uint32_t arc : arcs) distance_m += network.arc_length_m[arc];
-  route.distance_m = distance_m;
+  route.distance_m += length_m(network, arcs);
   // Reserved and filled in one pass: a resize would write every point twice, zeros first.
   route.geometry.reserve(arcs.size() + 3);
   route.geometry.push_back(from.position);
