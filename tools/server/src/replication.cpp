@@ -410,13 +410,17 @@ dispatch::Json Replication::status_json() const {
   if (role_ != Role::primary) status["primary"] = primary_url();
   if (role_ == Role::standby) status["in_sync"] = in_sync_.load();
   if (role_ == Role::primary && !settled_) status["settling"] = true;
-  std::lock_guard lock(counters_mutex_);
-  const std::vector<int64_t> lags(lags_ms_.begin(), lags_ms_.end());
-  status["applied"] = {{"incidents", incidents_applied_}, {"units", units_applied_}};
-  status["stale_skipped"] = stale_skipped_;
-  status["apply_failures"] = apply_failures_;
-  status["published"] = published_;
-  status["unreplicated_writes"] = unreplicated_writes_;
+  std::vector<int64_t> lags;
+  {
+    // Copied under the lock, sorted after it: the applier waits for the lock on every change.
+    std::lock_guard lock(counters_mutex_);
+    lags.assign(lags_ms_.begin(), lags_ms_.end());
+    status["applied"] = {{"incidents", incidents_applied_}, {"units", units_applied_}};
+    status["stale_skipped"] = stale_skipped_;
+    status["apply_failures"] = apply_failures_;
+    status["published"] = published_;
+    status["unreplicated_writes"] = unreplicated_writes_;
+  }
   status["lag_ms"] = {
       {"count", lags.size()}, {"p50", percentile(lags, 0.5)}, {"p99", percentile(lags, 0.99)}};
   return status;
