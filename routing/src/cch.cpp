@@ -166,8 +166,8 @@ void CchQuery::unpack(const CchMetric& metric, std::span<const uint32_t> tops,
   while (!stack.empty()) {
     const CchUnpacking how = metric.unpacking[stack.back()];
     stack.pop_back();
-    if (how.up_leg == invalid_id) {
-      append_leaf(how.down_leg, arcs);
+    if (!how.is_shortcut()) {
+      append_leaf(how, arcs);
       continue;
     }
     stack.push_back(how.up_leg * 2 + 1);  // pushed first, driven second
@@ -191,7 +191,7 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
     next_pieces_.clear();
     for (uint32_t piece : pieces) {
       const CchUnpacking how = metric.unpacking[piece];
-      if (how.up_leg == invalid_id) {
+      if (!how.is_shortcut()) {
         next_pieces_.push_back(piece);
         continue;
       }
@@ -214,8 +214,8 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
       if (stack.empty()) continue;
       const CchUnpacking how = metric.unpacking[stack.back()];
       stack.pop_back();
-      if (how.up_leg == invalid_id) {
-        lane_leaves_[i].push_back(how.down_leg);
+      if (!how.is_shortcut()) {
+        lane_leaves_[i].push_back(how);
       } else {
         stack.push_back(how.up_leg * 2 + 1);
         stack.push_back(how.down_leg * 2);
@@ -225,34 +225,29 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
       if (stack.empty()) --active;
     }
   }
-  const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
   for (size_t i = 0; i < lanes; ++i) {
-    const std::vector<uint32_t>& leaves = lane_leaves_[i];
+    const std::vector<CchUnpacking>& leaves = lane_leaves_[i];
     for (size_t j = 0; j < leaves.size(); ++j) {
-      // Ahead: a chain's bounds eight leaves on, its first piece four leaves on.
-      if (j + 8 < leaves.size() && leaves[j + 8] >= arc_count)
-        __builtin_prefetch(&cch_->first_chain_slot[chain_of_leaf(*cch_, leaves[j + 8])]);
-      if (j + 4 < leaves.size() && leaves[j + 4] >= arc_count) {
-        const ChainWalk walk = chain_walk(*cch_, leaves[j + 4]);
-        __builtin_prefetch(walk.forward ? &cch_->slot_forward_arc[walk.from]
-                                        : &cch_->slot_backward_arc[walk.from - 1]);
+      // A chain's first piece, four leaves ahead.
+      if (j + 4 < leaves.size() && leaves[j + 4].up_leg != invalid_id) {
+        const uint32_t from = leaves[j + 4].down_leg;
+        const uint32_t to = leaves[j + 4].up_leg - CchUnpacking::chain_walk;
+        __builtin_prefetch(from < to ? &cch_->slot_forward_arc[from]
+                                     : &cch_->slot_backward_arc[from - 1]);
       }
       append_leaf(leaves[j], arcs);
     }
   }
 }
 
-// Appends the arcs of a leaf: a network arc as it is, a chain (at and above the arc count, 2c
-// forward, 2c + 1 backward) as the walk along it.
-void CchQuery::append_leaf(uint32_t leaf, std::vector<uint32_t>& arcs) const {
-  const uint32_t arc_count = static_cast<uint32_t>(cch_->arc_edge.size());
-  if (leaf == invalid_id) throw ContractViolation("CCH edge with no way through");
-  if (leaf < arc_count) {
-    arcs.push_back(leaf);
+// Appends the arcs of a leaf: a network arc as it is, a chain as the walk along it.
+void CchQuery::append_leaf(const CchUnpacking& leaf, std::vector<uint32_t>& arcs) const {
+  if (leaf.up_leg == invalid_id) {
+    if (leaf.down_leg == invalid_id) throw ContractViolation("CCH edge with no way through");
+    arcs.push_back(leaf.down_leg);
     return;
   }
-  const ChainWalk walk = chain_walk(*cch_, leaf);
-  append_walk(*cch_, walk.from, walk.to, arcs);
+  append_walk(*cch_, leaf.down_leg, leaf.up_leg - CchUnpacking::chain_walk, arcs);
 }
 
 // The arcs from the winning source seed over `meeting` to the winning target seed. Unpacked into

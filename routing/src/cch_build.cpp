@@ -82,6 +82,9 @@ void walk_chain(const geodata::RoadNetwork& network,
     at = next;
   }
   cch.slot_node.push_back(at);
+  // A chain walk's unpacking keeps its slots in 31 bits (CchUnpacking).
+  if (cch.slot_node.size() >= CchUnpacking::chain_walk)
+    throw Error("the CCH would have more than 2^31 chain slots");
   const uint32_t first_slot = cch.first_chain_slot.back();
   const uint32_t end_slot = static_cast<uint32_t>(cch.slot_node.size());
   cch.slot_forward_arc.resize(end_slot, invalid_id);

@@ -16,26 +16,30 @@ uint32_t arc_count(const Cch& cch) {
   return static_cast<uint32_t>(cch.arc_edge.size());
 }
 
-// A network arc or a chain direction as a candidate for one direction of a CCH edge.
-void offer_leaf(CchMetric& metric, uint32_t edge, bool upward, uint32_t weight, uint32_t leaf) {
+// A network arc or a chain direction as a candidate for one direction of a CCH edge, with the
+// unpacking that drives it (see CchUnpacking).
+void offer_leaf(CchMetric& metric, uint32_t edge, bool upward, uint32_t weight,
+                CchUnpacking driven) {
   weight = std::min(weight, infinite_weight);
   if (edge == invalid_id || weight >= infinite_weight) return;
   auto& best = upward ? metric.up : metric.down;
   if (weight < best[edge]) {
     best[edge] = weight;
-    metric.unpacking[2 * edge + upward] = {leaf, invalid_id};
+    metric.unpacking[2 * edge + upward] = driven;
   }
 }
 
 // Offers leaf `leaf` (a network arc, or a chain driven one way) to the edge it drives.
 void offer(const Cch& cch, CchMetric& metric, uint32_t leaf) {
   if (leaf < arc_count(cch)) {
-    offer_leaf(metric, cch.arc_edge[leaf], cch.arc_upward[leaf], metric.arc_weight[leaf], leaf);
+    offer_leaf(metric, cch.arc_edge[leaf], cch.arc_upward[leaf], metric.arc_weight[leaf],
+               {leaf, invalid_id});
     return;
   }
   const ChainWalk walk = chain_walk(cch, leaf);
   offer_leaf(metric, cch.chain_edge[walk.chain], walk.forward == bool(cch.chain_upward[walk.chain]),
-             walk_cost(cch, metric, walk.from, walk.to), leaf);
+             walk_cost(cch, metric, walk.from, walk.to),
+             {walk.from, CchUnpacking::chain_walk | walk.to});
 }
 
 // The lower triangle {x, y, z} offered to edge yz: y → x → z up, z → x → y down. Its two legs have
@@ -131,7 +135,7 @@ bool keeps_its_costs(const CchMetric& metric, uint32_t yz, const Bits& changed,
   for (const size_t direction : {2 * size_t{yz}, 2 * size_t{yz} + 1}) {
     const CchUnpacking chosen = metric.unpacking[direction];
     // A leaf (unchanged, above) or no way at all: kept. A triangle: its legs' directions.
-    if (chosen.up_leg == invalid_id) continue;
+    if (!chosen.is_shortcut()) continue;
     if (changed.test(2 * size_t{chosen.down_leg}) || changed.test(2 * size_t{chosen.up_leg} + 1))
       return false;
   }
