@@ -179,8 +179,10 @@ void CchQuery::unpack(const CchMetric& metric, std::span<const uint32_t> tops,
 
 // The route in pieces, unpacked side by side, one step of each in turn, legs prefetched when
 // pushed: while one piece's read is on its way, the others proceed. The pieces are the tops,
-// replaced by their two legs, level by level, until there are enough. Each piece yields leaves in
-// driving order; the chains among them are walked afterwards, prefetched a few leaves ahead.
+// replaced by their two legs, level by level, until there are enough. Pieces differ in size, so
+// when few are left unfinished, each hands the bottom of its stack (the part it would drive last)
+// to a new piece right after it in driving order. Each piece yields leaves in driving order; the
+// chains among them are walked afterwards, prefetched a few leaves ahead.
 void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint32_t> tops,
                                    std::vector<uint32_t>& arcs) {
   constexpr size_t enough_pieces = 64;      // a core keeps about a dozen reads in flight
@@ -201,17 +203,25 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
     }
     std::swap(pieces, next_pieces_);
   }
-  const size_t lanes = pieces.size();
-  if (lane_stack_.size() < lanes) lane_stack_.resize(lanes), lane_leaves_.resize(lanes);
-  for (size_t i = 0; i < lanes; ++i) {
-    lane_stack_[i].assign(1, pieces[i]);
-    lane_leaves_[i].clear();
-    __builtin_prefetch(&metric.unpacking[pieces[i]]);
+  size_t lanes = 0;
+  auto new_lane = [&](uint32_t piece, uint32_t next) {
+    if (lane_stack_.size() <= lanes) {
+      lane_stack_.resize(lanes + 1), lane_leaves_.resize(lanes + 1), lane_next_.resize(lanes + 1);
+    }
+    lane_stack_[lanes].assign(1, piece);
+    lane_leaves_[lanes].clear();
+    lane_next_[lanes] = next;
+    __builtin_prefetch(&metric.unpacking[piece]);
+    return static_cast<uint32_t>(lanes++);
+  };
+  active_lanes_.clear();
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    active_lanes_.push_back(new_lane(pieces[i], i + 1 < pieces.size() ? i + 1 : invalid_id));
   }
-  for (size_t active = lanes; active > 0;) {
-    for (size_t i = 0; i < lanes; ++i) {
+  while (!active_lanes_.empty()) {
+    size_t still_active = 0;
+    for (const uint32_t i : active_lanes_) {
       std::vector<uint32_t>& stack = lane_stack_[i];
-      if (stack.empty()) continue;
       const CchUnpacking how = metric.unpacking[stack.back()];
       stack.pop_back();
       if (!how.is_shortcut()) {
@@ -222,10 +232,20 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
         __builtin_prefetch(&metric.unpacking[how.up_leg * 2 + 1]);
         __builtin_prefetch(&metric.unpacking[how.down_leg * 2]);
       }
-      if (stack.empty()) --active;
+      if (!stack.empty()) active_lanes_[still_active++] = i;
+    }
+    active_lanes_.resize(still_active);
+    if (active_lanes_.size() >= enough_pieces / 2) continue;
+    for (size_t k = 0; k < active_lanes_.size() && active_lanes_.size() < enough_pieces; ++k) {
+      const uint32_t i = active_lanes_[k];
+      if (lane_stack_[i].size() < 2) continue;
+      const uint32_t bottom = lane_stack_[i].front();
+      lane_stack_[i].erase(lane_stack_[i].begin());
+      lane_next_[i] = new_lane(bottom, lane_next_[i]);
+      active_lanes_.push_back(lane_next_[i]);
     }
   }
-  for (size_t i = 0; i < lanes; ++i) {
+  for (uint32_t i = lanes > 0 ? 0 : invalid_id; i != invalid_id; i = lane_next_[i]) {
     const std::vector<CchUnpacking>& leaves = lane_leaves_[i];
     for (size_t j = 0; j < leaves.size(); ++j) {
       // A chain's first piece, four leaves ahead.

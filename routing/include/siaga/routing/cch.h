@@ -245,6 +245,8 @@ class CchQuery {
   std::vector<uint32_t> next_pieces_;
   std::vector<std::vector<uint32_t>> lane_stack_;
   std::vector<std::vector<CchUnpacking>> lane_leaves_;
+  std::vector<uint32_t> lane_next_;     // the piece after each in driving order; invalid_id: last
+  std::vector<uint32_t> active_lanes_;  // the pieces not yet unpacked
 };
 
 // "Which of these sources reaches the target first": every source's upward search space is kept
