@@ -249,9 +249,9 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
     const std::vector<CchUnpacking>& leaves = lane_leaves_[i];
     for (size_t j = 0; j < leaves.size(); ++j) {
       // A chain's first piece, four leaves ahead.
-      if (j + 4 < leaves.size() && leaves[j + 4].up_leg != invalid_id) {
+      if (j + 4 < leaves.size() && leaves[j + 4].is_chain()) {
         const uint32_t from = leaves[j + 4].down_leg;
-        const uint32_t to = leaves[j + 4].up_leg - CchUnpacking::chain_walk;
+        const uint32_t to = leaves[j + 4].chain_to();
         __builtin_prefetch(from < to ? &cch_->slot_forward_arc[from]
                                      : &cch_->slot_backward_arc[from - 1]);
       }
@@ -262,12 +262,12 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
 
 // Appends the arcs of a leaf: a network arc as it is, a chain as the walk along it.
 void CchQuery::append_leaf(const CchUnpacking& leaf, std::vector<uint32_t>& arcs) const {
-  if (leaf.up_leg == invalid_id) {
-    if (leaf.down_leg == invalid_id) throw ContractViolation("CCH edge with no way through");
-    arcs.push_back(leaf.down_leg);
+  if (leaf.is_chain()) {
+    append_walk(*cch_, leaf.down_leg, leaf.chain_to(), arcs);
     return;
   }
-  append_walk(*cch_, leaf.down_leg, leaf.up_leg - CchUnpacking::chain_walk, arcs);
+  if (leaf.down_leg == invalid_id) throw ContractViolation("CCH edge with no way through");
+  arcs.push_back(leaf.down_leg);
 }
 
 // The arcs from the winning source seed over `meeting` to the winning target seed. Unpacked into

@@ -38,8 +38,7 @@ void offer(const Cch& cch, CchMetric& metric, uint32_t leaf) {
   }
   const ChainWalk walk = chain_walk(cch, leaf);
   offer_leaf(metric, cch.chain_edge[walk.chain], walk.forward == bool(cch.chain_upward[walk.chain]),
-             walk_cost(cch, metric, walk.from, walk.to),
-             {walk.from, CchUnpacking::chain_walk | walk.to});
+             walk_cost(cch, metric, walk.from, walk.to), CchUnpacking::chain(walk.from, walk.to));
 }
 
 // The lower triangle {x, y, z} offered to edge yz: y → x → z up, z → x → y down. Its two legs have

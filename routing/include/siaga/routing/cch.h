@@ -81,7 +81,12 @@ struct CchUnpacking {
   static constexpr uint32_t chain_walk = uint32_t{1} << 31;
   uint32_t down_leg;
   uint32_t up_leg;
+  static CchUnpacking chain(uint32_t from_slot, uint32_t to_slot) {
+    return {from_slot, chain_walk | to_slot};
+  }
   bool is_shortcut() const { return up_leg < chain_walk; }
+  bool is_chain() const { return up_leg != geodata::invalid_id && !is_shortcut(); }
+  uint32_t chain_to() const { return up_leg - chain_walk; }  // the last slot; from is down_leg
 };
 
 // One direction of a customized CCH as the searches read it, CSR by lower endpoint: only the
