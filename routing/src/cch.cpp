@@ -373,8 +373,8 @@ size_t memory_bytes(const Cch& cch) {
                         cch.first_down, cch.down_tail, cch.down_edge, cch.first_triangle,
                         cch.triangle_xy, cch.triangle_xz, cch.arc_edge, cch.arc_upward,
                         cch.first_chain_slot, cch.slot_node, cch.slot_forward_arc,
-                        cch.slot_backward_arc, cch.node_slot, cch.chain_edge, cch.chain_upward,
-                        cch.arc_piece, cch.first_edge_leaf, cch.edge_leaf);
+                        cch.slot_backward_arc, cch.slot_chain, cch.node_slot, cch.chain_edge,
+                        cch.chain_upward, cch.arc_piece, cch.first_edge_leaf, cch.edge_leaf);
 }
 
 size_t memory_bytes(const CchMetric& metric) {

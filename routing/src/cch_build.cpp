@@ -89,6 +89,7 @@ void walk_chain(const geodata::RoadNetwork& network,
   const uint32_t end_slot = static_cast<uint32_t>(cch.slot_node.size());
   cch.slot_forward_arc.resize(end_slot, invalid_id);
   cch.slot_backward_arc.resize(end_slot, invalid_id);
+  cch.slot_chain.resize(end_slot, static_cast<uint32_t>(cch.first_chain_slot.size() - 1));
   for (uint32_t slot = first_slot; slot + 1 < end_slot; ++slot) {
     cch.slot_forward_arc[slot] = arc_between(network, cch.slot_node[slot], cch.slot_node[slot + 1]);
     cch.slot_backward_arc[slot] =
@@ -123,8 +124,8 @@ std::vector<uint8_t> compress_chains(const geodata::RoadNetwork& network,
     }
   }
   // Grown chain by chain: up to twice their size in capacity, kept for the engine's life.
-  for (auto* slots :
-       {&cch.first_chain_slot, &cch.slot_node, &cch.slot_forward_arc, &cch.slot_backward_arc})
+  for (auto* slots : {&cch.first_chain_slot, &cch.slot_node, &cch.slot_forward_arc,
+                      &cch.slot_backward_arc, &cch.slot_chain})
     slots->shrink_to_fit();
   return interior;
 }

@@ -32,7 +32,7 @@ inline uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
 }
 
 inline uint32_t chain_of_slot(const Cch& cch, uint32_t slot) {
-  return csr_row_of(cch.first_chain_slot, slot);
+  return cch.slot_chain[slot];
 }
 
 // A leaf at or above the network's arc count is a chain driven one way (see CchUnpacking): chain c

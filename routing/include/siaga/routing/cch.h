@@ -49,6 +49,7 @@ struct Cch {
   std::vector<uint32_t> slot_node;          // per slot, the network node: end, interiors, end
   std::vector<uint32_t> slot_forward_arc;   // per slot but a chain's last: arc to the next slot
   std::vector<uint32_t> slot_backward_arc;  // per slot but a chain's last: arc from the next
+  std::vector<uint32_t> slot_chain;         // per slot, its chain: a seed's, without a search
   std::vector<uint32_t> node_slot;          // network node → its slot if inside a chain
   std::vector<uint32_t> chain_edge;         // per chain, CCH edge between its ends (not loops)
   std::vector<uint8_t> chain_upward;        // per chain, its first end has the lower rank
