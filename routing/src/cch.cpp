@@ -46,27 +46,40 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
                        bool upward) {
   reset(side);
   expand_seeds(*cch_, metric, seeds, upward, side.seeds);
-  // The search space is the union of the seeds' elimination-tree ancestors, in rank order. Each
-  // seed's chain up to the first node already listed is sorted: a few (a point's two or four
-  // seeds) are merged in as they come, many sorted once at the end.
-  std::vector<uint32_t>& visited = side.visited;
-  const bool merge_each = side.seeds.size() <= 4;
   for (uint32_t i = 0; i < side.seeds.size(); ++i) {
     const uint32_t start = cch_->rank[side.seeds[i].node];
-    const size_t listed = visited.size();
-    list_ancestors(start, visited);
-    if (merge_each && listed > 0 && visited.size() > listed) {
-      merge_scratch_.assign(visited.begin(), visited.end());
-      std::merge(merge_scratch_.begin(), merge_scratch_.begin() + listed,
-                 merge_scratch_.begin() + listed, merge_scratch_.end(), visited.begin());
-    }
-    if (side.seeds[i].cost_ms < side.label[start].cost) {
-      side.label[start].cost = side.seeds[i].cost_ms;
-      side.label[start].origin = i;
-    }
+    side.label[start].cost = std::min(side.label[start].cost, side.seeds[i].cost_ms);
   }
-  if (!merge_each) std::sort(visited.begin(), visited.end());
-  for (uint32_t x : visited) node_flags_[x] &= ~listed_flag;
+  // The search space is the union of the seeds' elimination-tree ancestors, in rank order.
+  if (side.seeds.size() <= few_seeds) {
+    list_ancestors_of_few(side);
+    return;
+  }
+  // Many seeds: each one's chain up to the first node already listed, sorted once at the end.
+  for (const CoreSeed& seed : side.seeds) list_ancestors(cch_->rank[seed.node], side.visited);
+  std::sort(side.visited.begin(), side.visited.end());
+  for (uint32_t x : side.visited) node_flags_[x] &= ~listed_flag;
+}
+
+// A point's two or four seeds: their chains up the elimination tree rise in rank and, once they
+// meet, go on together. Walking all of them at once, always stepping the lowest, lists their
+// union in rank order without marking nodes or merging lists.
+void CchQuery::list_ancestors_of_few(Search& side) {
+  std::array<uint32_t, few_seeds> at;
+  at.fill(invalid_id);  // above every rank
+  for (size_t i = 0; i < side.seeds.size(); ++i) at[i] = cch_->rank[side.seeds[i].node];
+  const uint32_t* parent = cch_->parent.data();
+  const uint8_t* flags = node_flags_.data();
+  for (uint32_t x = *std::min_element(at.begin(), at.end()); x != invalid_id;) {
+    side.visited.push_back(x);
+    const uint32_t next = flags[x] & parent_is_next ? x + 1 : parent[x];
+    uint32_t lowest = invalid_id;
+    for (uint32_t& y : at) {
+      if (y == x) y = next;
+      lowest = std::min(lowest, y);
+    }
+    x = lowest;
+  }
 }
 
 CchQuery::Edges CchQuery::edges_of(const CchMetric& metric, bool upward) const {
@@ -81,7 +94,6 @@ void CchQuery::relax(Search& side, const Edges& edges, uint32_t x) {
   // Plain pointers: the compiler cannot tell the vectors' buffers apart from the costs written.
   Label* label = side.label.data();
   const uint32_t here = label[x].cost;
-  const uint32_t origin = label[x].origin;
   const uint32_t* head = edges.head;
   const uint32_t* weight = edges.weight;
   const uint32_t end = edges.first[x + 1];
@@ -93,7 +105,7 @@ void CchQuery::relax(Search& side, const Edges& edges, uint32_t x) {
     // predictor loses about half the time, and a mispredicted branch costs more than a store.
     const Label old = label[y];
     const bool better = here + w < old.cost;
-    label[y] = {better ? here + w : old.cost, better ? origin : old.origin, better ? x : old.from};
+    label[y] = {better ? here + w : old.cost, better ? x : old.from};
   }
 }
 
@@ -270,13 +282,25 @@ void CchQuery::append_leaf(const CchUnpacking& leaf, std::vector<uint32_t>& arcs
   arcs.push_back(leaf.down_leg);
 }
 
+// The seed (index into side.seeds) that x's cost comes from: the first of the cheapest seeds on the
+// node where x's path starts. Found from the path, not carried in every label: one field fewer to
+// read and write per relaxation.
+uint32_t CchQuery::origin(const Search& side, uint32_t x) const {
+  while (side.label[x].from != invalid_id) x = side.label[x].from;
+  for (uint32_t i = 0; i < side.seeds.size(); ++i) {
+    if (cch_->rank[side.seeds[i].node] == x && side.seeds[i].cost_ms == side.label[x].cost)
+      return i;
+  }
+  throw ContractViolation("CchQuery: a search path that starts at no seed");
+}
+
 // The arcs from the winning source seed over `meeting` to the winning target seed. Unpacked into
 // the query's own buffer and copied out once: grown in place, a 700-arc route reallocated ten
 // times.
 void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs) {
   std::vector<uint32_t>& path = path_buffer_;
   path.clear();
-  const CoreSeed& source = forward_.seeds[forward_.label[meeting].origin];
+  const CoreSeed& source = forward_.seeds[origin(forward_, meeting)];
   append_walk(*cch_, source.from_slot, source.to_slot, path);
   // The route's CCH edges in driving order: up from the source (found from the meeting node
   // down, then reversed), then down to the target.
@@ -288,7 +312,7 @@ void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<
   for (uint32_t x = meeting, from; (from = backward_.label[x].from) != invalid_id; x = from)
     tops.push_back(find_edge(*cch_, from, x) * 2);
   unpack(metric, tops, path);
-  const CoreSeed& target = backward_.seeds[backward_.label[meeting].origin];
+  const CoreSeed& target = backward_.seeds[origin(backward_, meeting)];
   append_walk(*cch_, target.from_slot, target.to_slot, path);
   arcs.insert(arcs.end(), path.begin(), path.end());
 }
@@ -345,8 +369,8 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
     return result;
   }
   if (meeting == invalid_id) return result;
-  result.source = forward_.seeds[forward_.label[meeting].origin].seed;
-  result.target = backward_.seeds[backward_.label[meeting].origin].seed;
+  result.source = forward_.seeds[origin(forward_, meeting)].seed;
+  result.target = backward_.seeds[origin(backward_, meeting)].seed;
   path_arcs(metric, meeting, result.arcs);
   return result;
 }

@@ -193,12 +193,12 @@ class CchQuery {
                                bool);
   friend std::vector<uint32_t> scan_buckets(const Buckets&, const CchMetric&, std::span<const Seed>,
                                             bool, CchQuery&);
-  // One node's state, together: a relaxation reads and writes one cache line, not three. The
-  // CCH edge that reached a node is (from, node), looked up only for the route's few nodes.
+  // One node's state, together: a relaxation reads and writes one cache line, not two. The
+  // CCH edge that reached a node is (from, node), looked up only for the route's few nodes; the
+  // seed it comes from is where its path starts (origin()).
   struct Label {
     uint32_t cost = unreachable;
-    uint32_t origin = geodata::invalid_id;  // seed index the cost comes from
-    uint32_t from = geodata::invalid_id;    // the rank the node was reached from; none at a seed
+    uint32_t from = geodata::invalid_id;  // the rank the node was reached from; none at a seed
   };
   struct Search {
     std::vector<Label> label;  // by rank
@@ -227,9 +227,13 @@ class CchQuery {
                            std::vector<uint32_t>& arcs);
   // Appends the arcs of a leaf (an arc or a chain walk; not a shortcut).
   void append_leaf(const CchUnpacking& leaf, std::vector<uint32_t>& arcs) const;
+  uint32_t origin(const Search& side, uint32_t x) const;
   void path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs);
   // Appends x and its elimination-tree ancestors up to the first one listed already, marking them.
   void list_ancestors(uint32_t x, std::vector<uint32_t>& listed);
+  // Lists the ancestors of at most few_seeds seeds, in rank order, without marking them.
+  static constexpr size_t few_seeds = 4;
+  void list_ancestors_of_few(Search& side);
 
   const Cch* cch_;
   Search forward_;
@@ -240,7 +244,6 @@ class CchQuery {
   static constexpr uint8_t listed_flag = 1;
   static constexpr uint8_t parent_is_next = 2;
   std::vector<uint8_t> node_flags_;
-  std::vector<uint32_t> merge_scratch_;          // prepare's ancestor lists being merged
   std::vector<uint32_t> path_buffer_;            // path_arcs' arcs, reused
   std::vector<uint32_t> tops_;                   // path_arcs' CCH edges * 2 + upward, reused
   size_t side_by_side_above_ = size_t{1} << 20;  // this core's L2
