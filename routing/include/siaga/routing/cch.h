@@ -228,6 +228,7 @@ class CchQuery {
   // Appends the arcs of a leaf (an arc or a chain walk; not a shortcut).
   void append_leaf(const CchUnpacking& leaf, std::vector<uint32_t>& arcs) const;
   uint32_t origin(const Search& side, uint32_t x) const;
+  uint32_t best_meeting(uint32_t& cost_ms) const;
   void path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs);
   // Appends x and its elimination-tree ancestors up to the first one listed already, marking them.
   void list_ancestors(uint32_t x, std::vector<uint32_t>& listed);
