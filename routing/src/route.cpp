@@ -35,8 +35,9 @@ bool usable(uint32_t arc, std::span<const uint32_t> weights) {
 }
 
 // The positions of the arcs' heads, as a forward range, so that a vector takes them in one pass.
-// A head's position is a read that depends on another: each one issues the read eight arcs on,
-// so that they overlap.
+// No software prefetch: a route's heads are mostly neighbours in memory (92 % of consecutive ones
+// on the island, 81 % on Kota Ambon), which the hardware prefetcher follows, and prefetching each
+// one eight arcs ahead made a route 4 % slower.
 struct HeadPositions {
   using iterator_category = std::forward_iterator_tag;
   using value_type = geodata::LatLon;
@@ -48,11 +49,7 @@ struct HeadPositions {
   std::span<const uint32_t> arcs;
   size_t i;
 
-  reference operator*() const {
-    if (i + 8 < arcs.size())
-      __builtin_prefetch(&network->node_position[network->arc_head[arcs[i + 8]]]);
-    return network->node_position[network->arc_head[arcs[i]]];
-  }
+  reference operator*() const { return network->node_position[network->arc_head[arcs[i]]]; }
   HeadPositions& operator++() {
     ++i;
     return *this;
