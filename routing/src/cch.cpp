@@ -163,14 +163,15 @@ std::vector<uint32_t> CchQuery::many_to_one(const CchMetric& metric,
   return costs;
 }
 
-// Unpacking a route reads each shortcut's legs from a random place, and each chain's slots too.
-// Where the unpacking table fits in the core's cache, one depth-first walk over the route's CCH
-// edges ("tops", in driving order) is fastest. Where it does not (a 4 M-node network: 25 MB), that
-// walk is bound by memory latency, and the route is unpacked in pieces side by side instead.
+// Unpacking a route reads each shortcut's legs from a random place. Where the unpacking table fits
+// in the core's cache, one depth-first walk over the route's CCH edges ("tops", in driving order)
+// is fastest. Where it does not (a 4 M-node network: 25 MB), that walk is bound by memory
+// latency, and the route is unpacked in pieces side by side instead. Either way the route's
+// leaves (network arcs and chain walks) come out in driving order.
 void CchQuery::unpack(const CchMetric& metric, std::span<const uint32_t> tops,
-                      std::vector<uint32_t>& arcs) {
+                      std::vector<CchUnpacking>& leaves) {
   if (metric.unpacking.size() * sizeof(CchUnpacking) > side_by_side_above_) {
-    unpack_side_by_side(metric, tops, arcs);
+    unpack_side_by_side(metric, tops, leaves);
     return;
   }
   std::vector<uint32_t>& stack = unpack_stack_;
@@ -179,7 +180,7 @@ void CchQuery::unpack(const CchMetric& metric, std::span<const uint32_t> tops,
     const CchUnpacking how = metric.unpacking[stack.back()];
     stack.pop_back();
     if (!how.is_shortcut()) {
-      append_leaf(how, arcs);
+      leaves.push_back(how);
       continue;
     }
     stack.push_back(how.up_leg * 2 + 1);  // pushed first, driven second
@@ -193,10 +194,9 @@ void CchQuery::unpack(const CchMetric& metric, std::span<const uint32_t> tops,
 // pushed: while one piece's read is on its way, the others proceed. The pieces are the tops,
 // replaced by their two legs, level by level, until there are enough. Pieces differ in size, so
 // when few are left unfinished, each hands the bottom of its stack (the part it would drive last)
-// to a new piece right after it in driving order. Each piece yields leaves in driving order; the
-// chains among them are walked afterwards, prefetched a few leaves ahead.
+// to a new piece right after it in driving order. Each piece yields leaves in driving order.
 void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint32_t> tops,
-                                   std::vector<uint32_t>& arcs) {
+                                   std::vector<CchUnpacking>& leaves) {
   constexpr size_t enough_pieces = 64;      // a core keeps about a dozen reads in flight
   std::vector<uint32_t>& pieces = pieces_;  // edge * 2 + upward
   pieces.assign(tops.begin(), tops.end());
@@ -257,19 +257,8 @@ void CchQuery::unpack_side_by_side(const CchMetric& metric, std::span<const uint
       active_lanes_.push_back(lane_next_[i]);
     }
   }
-  for (uint32_t i = lanes > 0 ? 0 : invalid_id; i != invalid_id; i = lane_next_[i]) {
-    const std::vector<CchUnpacking>& leaves = lane_leaves_[i];
-    for (size_t j = 0; j < leaves.size(); ++j) {
-      // A chain's first piece, four leaves ahead.
-      if (j + 4 < leaves.size() && leaves[j + 4].is_chain()) {
-        const uint32_t from = leaves[j + 4].down_leg;
-        const uint32_t to = leaves[j + 4].chain_to();
-        __builtin_prefetch(from < to ? &cch_->slot_forward_arc[from]
-                                     : &cch_->slot_backward_arc[from - 1]);
-      }
-      append_leaf(leaves[j], arcs);
-    }
-  }
+  for (uint32_t i = lanes > 0 ? 0 : invalid_id; i != invalid_id; i = lane_next_[i])
+    leaves.insert(leaves.end(), lane_leaves_[i].begin(), lane_leaves_[i].end());
 }
 
 // Appends the arcs of a leaf: a network arc as it is, a chain as the walk along it.
@@ -294,14 +283,12 @@ uint32_t CchQuery::origin(const Search& side, uint32_t x) const {
   throw ContractViolation("CchQuery: a search path that starts at no seed");
 }
 
-// The arcs from the winning source seed over `meeting` to the winning target seed. Unpacked into
-// the query's own buffer and copied out once: grown in place, a 700-arc route reallocated ten
-// times.
+// The arcs from the winning source seed over `meeting` to the winning target seed. Counted before
+// they are written, so that `arcs` grows once: grown as they come, a 700-arc route was
+// reallocated ten times.
 void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs) {
-  std::vector<uint32_t>& path = path_buffer_;
-  path.clear();
   const CoreSeed& source = forward_.seeds[origin(forward_, meeting)];
-  append_walk(*cch_, source.from_slot, source.to_slot, path);
+  const CoreSeed& target = backward_.seeds[origin(backward_, meeting)];
   // The route's CCH edges in driving order: up from the source (found from the meeting node
   // down, then reversed), then down to the target.
   std::vector<uint32_t>& tops = tops_;
@@ -311,10 +298,20 @@ void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<
   std::reverse(tops.begin(), tops.end());
   for (uint32_t x = meeting, from; (from = backward_.label[x].from) != invalid_id; x = from)
     tops.push_back(find_edge(*cch_, from, x) * 2);
-  unpack(metric, tops, path);
-  const CoreSeed& target = backward_.seeds[origin(backward_, meeting)];
-  append_walk(*cch_, target.from_slot, target.to_slot, path);
-  arcs.insert(arcs.end(), path.begin(), path.end());
+  std::vector<CchUnpacking>& leaves = leaves_;
+  leaves.clear();
+  unpack(metric, tops, leaves);
+  auto walk_arcs = [](uint32_t from, uint32_t to) { return from < to ? to - from : from - to; };
+  size_t count =
+      walk_arcs(source.from_slot, source.to_slot) + walk_arcs(target.from_slot, target.to_slot);
+  for (const CchUnpacking& leaf : leaves)
+    count += leaf.is_chain() ? walk_arcs(leaf.down_leg, leaf.chain_to()) : 1;
+  arcs.reserve(arcs.size() + count);
+  append_walk(*cch_, source.from_slot, source.to_slot, arcs);
+  // No chain prefetched ahead here: on the island that made routes 5 % slower, and on 4 M nodes
+  // it no longer helped once the arcs went straight out.
+  for (const CchUnpacking& leaf : leaves) append_leaf(leaf, arcs);
+  append_walk(*cch_, target.from_slot, target.to_slot, arcs);
 }
 
 // The node common to both searches where their costs add up least (cost_ms set), invalid_id if

@@ -222,9 +222,10 @@ class CchQuery {
   void search(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
   void reset(Search& side);
   // Appends the arcs of CCH edge directions `tops` (edge * 2 + upward), in that order.
-  void unpack(const CchMetric& metric, std::span<const uint32_t> tops, std::vector<uint32_t>& arcs);
+  void unpack(const CchMetric& metric, std::span<const uint32_t> tops,
+              std::vector<CchUnpacking>& leaves);
   void unpack_side_by_side(const CchMetric& metric, std::span<const uint32_t> tops,
-                           std::vector<uint32_t>& arcs);
+                           std::vector<CchUnpacking>& leaves);
   // Appends the arcs of a leaf (an arc or a chain walk; not a shortcut).
   void append_leaf(const CchUnpacking& leaf, std::vector<uint32_t>& arcs) const;
   uint32_t origin(const Search& side, uint32_t x) const;
@@ -245,7 +246,7 @@ class CchQuery {
   static constexpr uint8_t listed_flag = 1;
   static constexpr uint8_t parent_is_next = 2;
   std::vector<uint8_t> node_flags_;
-  std::vector<uint32_t> path_buffer_;            // path_arcs' arcs, reused
+  std::vector<CchUnpacking> leaves_;             // path_arcs' leaves, reused
   std::vector<uint32_t> tops_;                   // path_arcs' CCH edges * 2 + upward, reused
   size_t side_by_side_above_ = size_t{1} << 20;  // this core's L2
   std::vector<uint32_t> unpack_stack_;           // edge * 2 + upward, depth first
