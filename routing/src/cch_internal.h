@@ -22,13 +22,19 @@ inline void expects_metric_of(const Cch& cch, const CchMetric& metric) {
           "CchQuery: a metric of this CCH");
 }
 
-// The CCH edge between ranks low < high, invalid_id if there is none.
+// The CCH edge between ranks low < high, invalid_id if there is none. A binary search whose steps
+// are conditional moves: each step of a branching one is a coin toss for the predictor.
 inline uint32_t find_edge(const Cch& cch, uint32_t low, uint32_t high) {
-  const auto begin = cch.up_head.begin() + cch.first_up[low];
-  const auto end = cch.up_head.begin() + cch.first_up[low + 1];
-  const auto it = std::lower_bound(begin, end, high);
-  return it != end && *it == high ? static_cast<uint32_t>(it - cch.up_head.begin())
-                                  : geodata::invalid_id;
+  const uint32_t* head = cch.up_head.data();
+  uint32_t first = cch.first_up[low];
+  uint32_t count = cch.first_up[low + 1] - first;
+  if (count == 0) return geodata::invalid_id;
+  while (count > 1) {
+    const uint32_t half = count / 2;
+    first = head[first + half - 1] < high ? first + half : first;
+    count -= half;
+  }
+  return head[first] == high ? first : geodata::invalid_id;
 }
 
 inline uint32_t chain_of_slot(const Cch& cch, uint32_t slot) {
