@@ -221,14 +221,17 @@ class CchQuery {
   // Upward elimination-tree search; `upward` chooses up (forward) or down (backward) weights.
   void search(Search& side, const CchMetric& metric, std::span<const Seed> seeds, bool upward);
   void reset(Search& side);
-  // Appends the arcs of CCH edge directions `tops` (edge * 2 + upward), in that order.
+  // Appends the leaves (arcs and chain walks) of CCH edge directions `tops` (edge * 2 + upward),
+  // in that order.
   void unpack(const CchMetric& metric, std::span<const uint32_t> tops,
               std::vector<CchUnpacking>& leaves);
   void unpack_side_by_side(const CchMetric& metric, std::span<const uint32_t> tops,
                            std::vector<CchUnpacking>& leaves);
   // Appends the arcs of a leaf (an arc or a chain walk; not a shortcut).
   void append_leaf(const CchUnpacking& leaf, std::vector<uint32_t>& arcs) const;
+  // The index in side.seeds of the seed that x's path starts from.
   uint32_t origin(const Search& side, uint32_t x) const;
+  // The cheapest node both searches reached (its cost in cost_ms), or invalid_id.
   uint32_t best_meeting(uint32_t& cost_ms) const;
   void path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs);
   // Appends x and its elimination-tree ancestors up to the first one listed already, marking them.
