@@ -283,12 +283,11 @@ uint32_t CchQuery::origin(const Search& side, uint32_t x) const {
   throw ContractViolation("CchQuery: a search path that starts at no seed");
 }
 
-// The arcs from the winning source seed over `meeting` to the winning target seed. Counted before
-// they are written, so that `arcs` grows once: grown as they come, a 700-arc route was
-// reallocated ten times.
-void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs) {
-  const CoreSeed& source = forward_.seeds[origin(forward_, meeting)];
-  const CoreSeed& target = backward_.seeds[origin(backward_, meeting)];
+// The arcs from the source seed over `meeting` to the target seed (the seeds the meeting's two
+// paths start from). Counted before they are written, so that `arcs` grows once: grown as they
+// come, a 700-arc route was reallocated ten times.
+void CchQuery::path_arcs(const CchMetric& metric, uint32_t meeting, const CoreSeed& source,
+                         const CoreSeed& target, std::vector<uint32_t>& arcs) {
   // The route's CCH edges in driving order: up from the source (found from the meeting node
   // down, then reversed), then down to the target.
   std::vector<uint32_t>& tops = tops_;
@@ -360,9 +359,11 @@ PathResult CchQuery::shortest_path(const CchMetric& metric, std::span<const Seed
     return result;
   }
   if (meeting == invalid_id) return result;
-  result.source = forward_.seeds[origin(forward_, meeting)].seed;
-  result.target = backward_.seeds[origin(backward_, meeting)].seed;
-  path_arcs(metric, meeting, result.arcs);
+  const CoreSeed& source = forward_.seeds[origin(forward_, meeting)];
+  const CoreSeed& target = backward_.seeds[origin(backward_, meeting)];
+  result.source = source.seed;
+  result.target = target.seed;
+  path_arcs(metric, meeting, source, target, result.arcs);
   return result;
 }
 

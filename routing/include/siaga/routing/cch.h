@@ -233,7 +233,8 @@ class CchQuery {
   uint32_t origin(const Search& side, uint32_t x) const;
   // The cheapest node both searches reached (its cost in cost_ms), or invalid_id.
   uint32_t best_meeting(uint32_t& cost_ms) const;
-  void path_arcs(const CchMetric& metric, uint32_t meeting, std::vector<uint32_t>& arcs);
+  void path_arcs(const CchMetric& metric, uint32_t meeting, const CoreSeed& source,
+                 const CoreSeed& target, std::vector<uint32_t>& arcs);
   // Appends x and its elimination-tree ancestors up to the first one listed already, marking them.
   void list_ancestors(uint32_t x, std::vector<uint32_t>& listed);
   // Lists the ancestors of at most few_seeds seeds, in rank order, without marking them.
