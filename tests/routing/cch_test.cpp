@@ -307,6 +307,20 @@ TEST(Cch, HandMadeChainsLoopsAndRingsMatchDijkstra) {
         EXPECT_EQ(sum, got.cost_ms);
       }
     }
+    // Two seeds a side, anywhere: in different components (the ring is one of its own), in one
+    // another's elimination-tree path or not, inside chains or on core nodes.
+    auto seed = [&] {
+      return Seed{static_cast<uint32_t>(random() % network.node_count()),
+                  static_cast<uint32_t>(random() % 100)};
+    };
+    for (int i = 0; i < 200; ++i) {
+      const Seed sources[] = {seed(), seed()};
+      const Seed targets[] = {seed(), seed()};
+      ASSERT_EQ(query.shortest_path(metric, sources, targets).cost_ms,
+                dijkstra.shortest_path(sources, targets, weights).cost_ms)
+          << sources[0].node << ", " << sources[1].node << " → " << targets[0].node << ", "
+          << targets[1].node << " round " << round;
+    }
   }
 }
 
