@@ -30,15 +30,11 @@ void CchQuery::reset(Search& side) {
 }
 
 void CchQuery::list_ancestors(uint32_t x, std::vector<uint32_t>& listed) {
-  const uint32_t* parent = cch_->parent.data();
   uint8_t* flags = node_flags_.data();
   while (x != invalid_id && !(flags[x] & listed_flag)) {
     flags[x] |= listed_flag;
     listed.push_back(x);
-    // Nested dissection numbers a separator's nodes in a row, each the next one's child: most
-    // steps (83 % on the island) go to x + 1. Decided by a flag, a predicted branch, the next
-    // step need not wait for parent[x] to load: a chain of dependent loads becomes independent.
-    x = flags[x] & parent_is_next ? x + 1 : parent[x];
+    x = parent_of(x);
   }
 }
 
@@ -63,34 +59,26 @@ void CchQuery::prepare(Search& side, const CchMetric& metric, std::span<const Se
 
 // A point's two or four seeds are almost always on one elimination-tree path: they are the ends
 // of the road segment or chain the point is on, neighbours in the CCH, so one is the other's
-// ancestor. The path up from the lowest is then the whole search space, and the walk only checks
-// that it meets the other seeds. Where one is off that path (a junction split into copies by turn
-// restrictions), the seeds' chains are walked together, always stepping the lowest, which lists
-// their union in rank order without marking nodes or merging lists.
+// ancestor. The path up from the lowest is then the whole search space, and the walk only counts
+// the seeds it meets. Where it misses one (a seed off the path, as at a junction split into copies
+// by turn restrictions, or in another component's tree), the seeds' chains are walked together,
+// always stepping the lowest, which lists their union in rank order without marking nodes or
+// merging lists.
 void CchQuery::list_ancestors_of_few(Search& side) {
   std::array<uint32_t, few_seeds> at;
   at.fill(invalid_id);  // above every rank
   for (size_t i = 0; i < side.seeds.size(); ++i) at[i] = cch_->rank[side.seeds[i].node];
   std::sort(at.begin(), at.end());
-  const uint32_t* parent = cch_->parent.data();
-  const uint8_t* flags = node_flags_.data();
-  size_t met = 0;  // the seeds in `at` that the walk has met
-  auto off_path = [&](uint32_t x) {
-    while (met < few_seeds && at[met] == x) ++met;
-    return met < few_seeds && at[met] < x;  // passed without meeting it
-  };
-  bool one_path = true;
-  for (uint32_t x = at[0]; x != invalid_id && one_path;) {
+  size_t met = 0;  // the seeds in `at` the walk has met; a missed one stops the count for good
+  for (uint32_t x = at[0]; x != invalid_id; x = parent_of(x)) {
     side.visited.push_back(x);
-    one_path = !off_path(x);
-    x = flags[x] & parent_is_next ? x + 1 : parent[x];
+    while (met < few_seeds && at[met] == x) ++met;
   }
-  // Done if the walk met every seed (one in another component's tree is never passed, only left).
-  if (one_path && (met == few_seeds || at[met] == invalid_id)) return;
+  if (met == few_seeds || at[met] == invalid_id) return;
   side.visited.clear();
   for (uint32_t x = at[0]; x != invalid_id;) {
     side.visited.push_back(x);
-    const uint32_t next = flags[x] & parent_is_next ? x + 1 : parent[x];
+    const uint32_t next = parent_of(x);
     uint32_t lowest = invalid_id;
     for (uint32_t& y : at) {
       if (y == x) y = next;

@@ -240,6 +240,12 @@ class CchQuery {
   // Lists the ancestors of at most few_seeds seeds, in rank order, without marking them.
   static constexpr size_t few_seeds = 4;
   void list_ancestors_of_few(Search& side);
+  // Rank x's elimination-tree parent. Nested dissection numbers a separator's nodes in a row, each
+  // the next one's child: most steps (83 % on the island) go to x + 1. Decided by a flag, a
+  // predicted branch, a walk's next step need not wait for parent[x] to load.
+  uint32_t parent_of(uint32_t x) const {
+    return node_flags_[x] & parent_is_next ? x + 1 : cch_->parent[x];
+  }
 
   const Cch* cch_;
   Search forward_;
