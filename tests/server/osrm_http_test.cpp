@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cmath>
 #include <random>
 
 #include "server/served_fixture.h"
@@ -269,11 +270,23 @@ TEST(JsonText, ALineStringWrittenAsTextParsesToTheSameNumbersAsItsJson) {
                                          {-3.1234565, 128.0000004}};
   for (int i = 0; i < 2000; ++i) points.push_back({lat(random), lon(random)});
   for (int i = 0; i < 2000; ++i) points.push_back({-3.7 + near(random), 128.2 + near(random)});
+  // Half micro-degrees and their neighbours, where rounding away from zero decides.
+  std::uniform_int_distribution<int64_t> micro(-180'000'000, 180'000'000);
+  for (int i = 0; i < 2000; ++i) {
+    const double half = (static_cast<double>(micro(random)) + 0.5) / 1e6;
+    points.push_back({std::nextafter(half, 0.0) / 2, half});
+    points.push_back({-half / 2, std::nextafter(half, 1e3)});
+  }
   const std::string text = dispatch::line_string_text(points);
   // (Not always the same text: Json writes some rounded doubles with 17 digits,
   // -3.6087920000000002.)
   EXPECT_TRUE(Json::parse(text) == dispatch::line_string(points)) << "different numbers";
   EXPECT_EQ(Json::parse(dispatch::line_string_text({})), dispatch::line_string({}));
+  // A coordinate the text has no room for is refused, never written past the end.
+  const std::vector<geodata::LatLon> broken = {{std::nan(""), 128}};
+  EXPECT_THROW(dispatch::line_string_text(broken), ContractViolation);
+  const std::vector<geodata::LatLon> far = {{-3.7, 12345.6}};
+  EXPECT_THROW(dispatch::line_string_text(far), ContractViolation);
 }
 
 TEST(JsonText, AReplysMarkersBecomeTheirTextAndNothingElseIsTouched) {

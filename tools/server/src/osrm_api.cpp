@@ -229,14 +229,16 @@ struct RouteFormat {
 Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& metric,
                 std::span<const routing::Route> legs, const RouteFormat& format, Reply& reply) {
   Json leg_objects = Json::array();
-  std::vector<geodata::LatLon> points;
+  std::vector<geodata::LatLon> joined;  // the legs' points, each leg's first (the last's end) once
   uint32_t duration_ms = 0;
   double distance_m = 0;
   for (const routing::Route& leg : legs) {
     duration_ms += leg.duration_ms;
     distance_m += leg.distance_m;
-    points.insert(points.end(), leg.geometry.begin() + (points.empty() ? 0 : 1),
-                  leg.geometry.end());
+    if (legs.size() > 1 && format.overview) {
+      joined.insert(joined.end(), leg.geometry.begin() + (joined.empty() ? 0 : 1),
+                    leg.geometry.end());
+    }
     Json leg_steps = Json::array();
     if (format.steps) {
       for (const routing::Step& step : routing::route_steps(network, metric.arc_weight, leg))
@@ -249,7 +251,11 @@ Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& m
                            {"distance", metres(leg.distance_m)}});
   }
   Json route = Json::object();
-  if (format.overview) route["geometry"] = geometry(points, format.geometries, reply);
+  if (format.overview) {
+    const std::span<const geodata::LatLon> points =
+        legs.size() > 1 ? std::span<const geodata::LatLon>(joined) : legs.front().geometry;
+    route["geometry"] = geometry(points, format.geometries, reply);
+  }
   route["legs"] = std::move(leg_objects);
   route["weight_name"] = "duration";
   route["weight"] = seconds(duration_ms);
@@ -321,7 +327,8 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
   }
   Json waypoints = Json::array();
   for (const geodata::Snap& snap : snapped.snaps) waypoints.push_back(waypoint(api.network, snap));
-  reply.body = with_label(api, {{"code", "Ok"}, {"routes", routes}, {"waypoints", waypoints}});
+  reply.body = with_label(
+      api, {{"code", "Ok"}, {"routes", std::move(routes)}, {"waypoints", std::move(waypoints)}});
   return reply;
 }
 
