@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 
+#include "json_writer.h"
 #include "server/served_fixture.h"
 #include "siaga/routing/alternatives.h"
 #include "siaga/routing/route.h"
@@ -304,6 +305,86 @@ TEST(JsonText, AReplysMarkersBecomeTheirTextAndNothingElseIsTouched) {
   // A refusal quoting back bytes that are not UTF-8 is still sent, as JSON.
   const Reply refusal{400, {{"error", "near must be LAT,LON, not \xad\xad"}}};
   EXPECT_EQ(Json::parse(reply_text(refusal))["error"], "near must be LAT,LON, not \uFFFD\uFFFD");
+}
+
+// A second writer: random nested values written by JsonWriter and built as Json read back the same.
+// Strings take every kind of byte: quotes, backslashes, control characters, UTF-8, and not UTF-8.
+Json random_value(std::mt19937_64& random, JsonWriter& out, int depth) {
+  const std::vector<std::string> texts = {"",          "Jl. Sultan Hasanudin", "say \"halo\"",
+                                          "a\\b",      "tab\there\n",          "\x01",
+                                          "Café Tual", "\xad\xad broken"};
+  std::uniform_real_distribution<double> any_double(-1e9, 1e9);
+  const int kind = static_cast<int>(random() % (depth > 3 ? 5 : 7));
+  const std::string& text = texts[random() % texts.size()];
+  switch (kind) {
+    case 0: {
+      const double value = std::round(any_double(random) * 1e3) / (random() % 2 ? 1e3 : 1);
+      out.number(value);
+      return value;
+    }
+    case 1: {
+      const auto value = static_cast<int64_t>(random()) / 3;
+      out.integer(value);
+      return value;
+    }
+    case 2: {
+      const bool value = random() % 2;
+      out.boolean(value);
+      return value;
+    }
+    case 3:
+      out.string(text);
+      return Json(text);
+    case 4: {
+      const Json value = {{"nested", text}, {"n", 1.5}};
+      out.json(value);
+      return value;
+    }
+    case 5: {
+      Json array = Json::array();
+      out.begin_array();
+      for (size_t i = random() % 4; i > 0; --i)
+        array.push_back(random_value(random, out, depth + 1));
+      out.end_array();
+      return array;
+    }
+    default: {
+      Json object = Json::object();
+      out.begin_object();
+      for (size_t i = random() % 4; i > 0; --i) {
+        const std::string name = "k" + std::to_string(i) + texts[random() % texts.size()];
+        out.key(name);
+        object[name] = random_value(random, out, depth + 1);
+      }
+      if (random() % 2) {
+        const Json extra = {{"dataset", "ambon-schematic"}, {"schematic", true}};
+        out.members(extra);
+        object.update(extra);
+      }
+      out.end_object();
+      return object;
+    }
+  }
+}
+
+TEST(JsonText, TheWritersTextReadsBackAsTheJsonBuiltBesideIt) {
+  std::mt19937_64 random(11);
+  for (int round = 0; round < 500; ++round) {
+    std::string text;
+    JsonWriter out(text);
+    out.begin_array();
+    Json built = Json::array();
+    for (int i = 0; i < 3; ++i) built.push_back(random_value(random, out, 0));
+    out.end_array();
+    Json read;
+    ASSERT_NO_THROW(read = Json::parse(text)) << text;
+    // Invalid UTF-8 reads back as U+FFFD, as Json::dump writes it.
+    const Json expected = Json::parse(built.dump(-1, ' ', false, Json::error_handler_t::replace));
+    ASSERT_EQ(read, expected) << text;
+  }
+  std::string text;
+  JsonWriter(text).begin_object().key("nan").number(std::nan("")).end_object();
+  EXPECT_EQ(text, R"({"nan":null})");
 }
 
 }  // namespace

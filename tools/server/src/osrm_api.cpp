@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "json_writer.h"
 #include "siaga/routing/alternatives.h"
 #include "siaga/routing/drive_times.h"
 #include "siaga/routing/route.h"
@@ -170,8 +171,13 @@ double metres(double m) {
   return std::round(m * 10) / 10;
 }
 
+// Degrees to six decimals, as OSRM writes a location.
+double six_decimals(double degrees) {
+  return std::round(degrees * 1e6) / 1e6;
+}
+
 Json location(geodata::LatLon point) {
-  return Json::array({std::round(point.lon * 1e6) / 1e6, std::round(point.lat * 1e6) / 1e6});
+  return Json::array({six_decimals(point.lon), six_decimals(point.lat)});
 }
 
 std::string street_name(const geodata::RoadNetwork& network, const geodata::Snap& snap) {
@@ -180,11 +186,39 @@ std::string street_name(const geodata::RoadNetwork& network, const geodata::Snap
   return arc == geodata::invalid_id ? "" : network.way_name[network.arc_way[arc]];
 }
 
-Json waypoint(const geodata::RoadNetwork& network, const geodata::Snap& snap) {
-  return {{"hint", ""},
-          {"distance", metres(snap.distance_m)},
-          {"name", street_name(network, snap)},
-          {"location", location(snap.position)}};
+void write_location(JsonWriter& out, geodata::LatLon point) {
+  out.begin_array().number(six_decimals(point.lon)).number(six_decimals(point.lat)).end_array();
+}
+
+// A snapped coordinate as OSRM clients read it; with its segment's two OSM nodes for nearest.
+void write_waypoint(JsonWriter& out, const geodata::RoadNetwork& network, const geodata::Snap& snap,
+                    bool with_nodes = false) {
+  out.begin_object().key("hint").string("").key("distance").number(metres(snap.distance_m));
+  out.key("name").string(street_name(network, snap)).key("location");
+  write_location(out, snap.position);
+  if (with_nodes) {
+    out.key("nodes").begin_array().integer(network.node_osm_id[snap.tail]);
+    out.integer(network.node_osm_id[snap.head]).end_array();
+  }
+  out.end_object();
+}
+
+// The chosen snaps' waypoints as a JSON array's text.
+std::string waypoints_text(const geodata::RoadNetwork& network,
+                           std::span<const geodata::Snap> snaps, std::span<const size_t> chosen) {
+  std::string text;
+  JsonWriter out(text);
+  out.begin_array();
+  for (size_t i : chosen) write_waypoint(out, network, snaps[i]);
+  out.end_array();
+  return text;
+}
+
+// An answer written as text by JsonWriter.
+Reply text_reply(std::string text) {
+  Reply reply;
+  reply.body = add_raw(reply, std::move(text));
+  return reply;
 }
 
 // GeoJSON is written straight to text and spliced in by reply_text().
@@ -225,10 +259,17 @@ struct RouteFormat {
   bool steps = false;
 };
 
+// A step's text: its Json, with its GeoJSON line spliced in.
+std::string step_text(const routing::Step& step, std::string_view format) {
+  Reply step_reply;
+  step_reply.body = step_json(step, format, step_reply);
+  return reply_text(step_reply);
+}
+
 // One OSRM route object from its legs.
-Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& metric,
-                std::span<const routing::Route> legs, const RouteFormat& format, Reply& reply) {
-  Json leg_objects = Json::array();
+void write_route(JsonWriter& out, const geodata::RoadNetwork& network,
+                 const routing::CchMetric& metric, std::span<const routing::Route> legs,
+                 const RouteFormat& format) {
   std::vector<geodata::LatLon> joined;  // the legs' points, each leg's first (the last's end) once
   uint32_t duration_ms = 0;
   double distance_m = 0;
@@ -239,29 +280,34 @@ Json route_json(const geodata::RoadNetwork& network, const routing::CchMetric& m
       joined.insert(joined.end(), leg.geometry.begin() + (joined.empty() ? 0 : 1),
                     leg.geometry.end());
     }
-    Json leg_steps = Json::array();
-    if (format.steps) {
-      for (const routing::Step& step : routing::route_steps(network, metric.arc_weight, leg))
-        leg_steps.push_back(step_json(step, format.geometries, reply));
-    }
-    leg_objects.push_back({{"steps", std::move(leg_steps)},
-                           {"summary", ""},
-                           {"weight", seconds(leg.duration_ms)},
-                           {"duration", seconds(leg.duration_ms)},
-                           {"distance", metres(leg.distance_m)}});
   }
-  Json route = Json::object();
+  out.begin_object();
   if (format.overview) {
     const std::span<const geodata::LatLon> points =
         legs.size() > 1 ? std::span<const geodata::LatLon>(joined) : legs.front().geometry;
-    route["geometry"] = geometry(points, format.geometries, reply);
+    out.key("geometry");
+    if (format.geometries == "geojson") {
+      out.raw(dispatch::line_string_text(points));
+    } else {
+      out.string(encode_polyline(points, format.geometries == "polyline6" ? 6 : 5));
+    }
   }
-  route["legs"] = std::move(leg_objects);
-  route["weight_name"] = "duration";
-  route["weight"] = seconds(duration_ms);
-  route["duration"] = seconds(duration_ms);
-  route["distance"] = metres(distance_m);
-  return route;
+  out.key("legs").begin_array();
+  for (const routing::Route& leg : legs) {
+    out.begin_object().key("steps").begin_array();
+    if (format.steps) {
+      for (const routing::Step& step : routing::route_steps(network, metric.arc_weight, leg))
+        out.raw(step_text(step, format.geometries));
+    }
+    out.end_array().key("summary").string("");
+    out.key("weight").number(seconds(leg.duration_ms));
+    out.key("duration").number(seconds(leg.duration_ms));
+    out.key("distance").number(metres(leg.distance_m)).end_object();
+  }
+  out.end_array().key("weight_name").string("duration");
+  out.key("weight").number(seconds(duration_ms));
+  out.key("duration").number(seconds(duration_ms));
+  out.key("distance").number(metres(distance_m)).end_object();
 }
 
 Json with_label(const Api& api, Json body) {
@@ -306,30 +352,33 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
   const routing::CchMetric& metric = set->metrics[request.profile];
   auto query = api.queries.borrow();
   const RouteFormat format{geometries, overview != "false", steps == "true"};
-  Reply reply;
-  Json routes = Json::array();
+  // Each route found, as its legs.
+  std::vector<std::vector<routing::Route>> routes;
   if (alternative_count > 0 && snapped.snaps.size() == 2) {  // as OSRM: no alternatives via points
     routing::AlternativeOptions options;
     options.max_alternatives = alternative_count;
-    const std::vector<routing::Route> found = routing::routes_with_alternatives(
-        api.network, api.live.cch(), metric, snapped.snaps[0], snapped.snaps[1], *query, options);
-    if (found.empty()) return osrm_error("NoRoute", "Impossible route between points");
-    for (const routing::Route& route : found)
-      routes.push_back(route_json(api.network, metric, {&route, 1}, format, reply));
+    for (routing::Route& route :
+         routing::routes_with_alternatives(api.network, api.live.cch(), metric, snapped.snaps[0],
+                                           snapped.snaps[1], *query, options))
+      routes.push_back({std::move(route)});
+    if (routes.empty()) return osrm_error("NoRoute", "Impossible route between points");
   } else {
-    std::vector<routing::Route> legs;
+    std::vector<routing::Route>& legs = routes.emplace_back();
     for (size_t i = 0; i + 1 < snapped.snaps.size(); ++i) {
       legs.push_back(routing::route_between(api.network, metric, snapped.snaps[i],
                                             snapped.snaps[i + 1], *query));
       if (!legs.back().found) return osrm_error("NoRoute", "Impossible route between points");
     }
-    routes.push_back(route_json(api.network, metric, legs, format, reply));
   }
-  Json waypoints = Json::array();
-  for (const geodata::Snap& snap : snapped.snaps) waypoints.push_back(waypoint(api.network, snap));
-  reply.body = with_label(
-      api, {{"code", "Ok"}, {"routes", std::move(routes)}, {"waypoints", std::move(waypoints)}});
-  return reply;
+  std::string text;
+  JsonWriter out(text);
+  out.begin_object().key("code").string("Ok").key("routes").begin_array();
+  for (const std::vector<routing::Route>& legs : routes)
+    write_route(out, api.network, metric, legs, format);
+  out.end_array().key("waypoints").begin_array();
+  for (const geodata::Snap& snap : snapped.snaps) write_waypoint(out, api.network, snap);
+  out.end_array().members(dispatch::dataset_label(api.network)).end_object();
+  return text_reply(std::move(text));
 }
 
 namespace {
@@ -395,16 +444,14 @@ Reply osrm_table(Api& api, std::string_view profile, std::string_view coordinate
     durations.push_back(duration_row);
     distances.push_back(distance_row);
   }
-  Json source_points = Json::array(), destination_points = Json::array();
-  for (size_t s : *sources) source_points.push_back(waypoint(api.network, snapped.snaps[s]));
-  for (size_t d : *destinations)
-    destination_points.push_back(waypoint(api.network, snapped.snaps[d]));
+  Reply reply;
   Json out = {{"code", "Ok"}};
-  if (want_duration) out["durations"] = durations;
-  if (want_distance) out["distances"] = distances;
-  out["sources"] = source_points;
-  out["destinations"] = destination_points;
-  return {200, with_label(api, out)};
+  if (want_duration) out["durations"] = std::move(durations);
+  if (want_distance) out["distances"] = std::move(distances);
+  out["sources"] = add_raw(reply, waypoints_text(api.network, snapped.snaps, *sources));
+  out["destinations"] = add_raw(reply, waypoints_text(api.network, snapped.snaps, *destinations));
+  reply.body = with_label(api, std::move(out));
+  return reply;
 }
 
 Reply osrm_nearest(Api& api, std::string_view profile, std::string_view coordinates,
@@ -421,9 +468,12 @@ Reply osrm_nearest(Api& api, std::string_view profile, std::string_view coordina
   const Snapped snapped = snap_all(api, request);
   if (snapped.error) return *snapped.error;
   const geodata::Snap& snap = snapped.snaps[0];
-  Json point = waypoint(api.network, snap);
-  point["nodes"] = {api.network.node_osm_id[snap.tail], api.network.node_osm_id[snap.head]};
-  return {200, with_label(api, {{"code", "Ok"}, {"waypoints", Json::array({point})}})};
+  std::string text;
+  JsonWriter out(text);
+  out.begin_object().key("code").string("Ok").key("waypoints").begin_array();
+  write_waypoint(out, api.network, snap, true);
+  out.end_array().members(dispatch::dataset_label(api.network)).end_object();
+  return text_reply(std::move(text));
 }
 
 }  // namespace siaga::server
