@@ -310,9 +310,15 @@ TEST(JsonText, AReplysMarkersBecomeTheirTextAndNothingElseIsTouched) {
 // A second writer: random nested values written by JsonWriter and built as Json read back the same.
 // Strings take every kind of byte: quotes, backslashes, control characters, UTF-8, and not UTF-8.
 Json random_value(std::mt19937_64& random, JsonWriter& out, int depth) {
-  const std::vector<std::string> texts = {"",          "Jl. Sultan Hasanudin", "say \"halo\"",
-                                          "a\\b",      "tab\there\n",          "\x01",
-                                          "Café Tual", "\xad\xad broken"};
+  const std::vector<std::string> texts = {"",
+                                          "Jl. Sultan Hasanudin",
+                                          "say \"halo\"",
+                                          "a\\b",
+                                          "tab\there\n",
+                                          "\x01\x1f\x7f",
+                                          "_p~iF~ps|U\\_ulL",
+                                          "Café Tual",
+                                          "\xad\xad broken"};
   std::uniform_real_distribution<double> any_double(-1e9, 1e9);
   const int kind = static_cast<int>(random() % (depth > 3 ? 5 : 7));
   const std::string& text = texts[random() % texts.size()];

@@ -1,28 +1,36 @@
 #include "json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 namespace siaga::server {
 
 namespace {
-// Printable ASCII without the two characters JSON escapes: copied as it is. Anything else (a
-// street's name in another script, a control character, invalid UTF-8) is left to Json::dump.
-bool plain(std::string_view text) {
-  for (const char c : text) {
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
-
+// ASCII is written here, escaped as JSON requires (a polyline holds backslashes). Text with other
+// bytes (a street's name in another script, or invalid UTF-8) is left to Json::dump, which checks
+// the UTF-8 and replaces what is not.
 void append_string(std::string& out, std::string_view text) {
-  if (!plain(text)) {
+  const bool ascii = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii) {
     out.append(nlohmann::ordered_json(std::string(text))
                    .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     return;
   }
+  static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
-  out.append(text);
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+      out.append(escaped, sizeof escaped);
+    } else {
+      out.push_back(c);
+    }
+  }
   out.push_back('"');
 }
 }  // namespace

@@ -1,8 +1,9 @@
 // JSON written straight to text, member by member, for answers made on every request (an OSRM
 // route): built as a Json tree and dumped, a route answer of some thirty members cost an
 // allocation per member and a quarter of the server's time per request. Commas are placed by the
-// writer; what goes between them is the caller's order. Strings are escaped as Json::dump escapes
-// them (invalid UTF-8 replaced), numbers are the shortest text that reads back the same double.
+// writer; what goes between them is the caller's order. Strings are escaped as JSON requires,
+// invalid UTF-8 replaced as Json::dump replaces it; numbers are the shortest text that reads back
+// the same double.
 #pragma once
 
 #include <nlohmann/json.hpp>
