@@ -47,17 +47,6 @@ namespace {
 constexpr size_t coordinate_chars = 1 + 3 + 1 + 6;
 constexpr size_t point_chars = 2 * coordinate_chars + 4;  // ",[lon,lat]"
 
-// Micro-degrees, rounded half away from zero as std::llround does, without its library call:
-// the truncated value is exact below 2^52, and so is what is left of it.
-int64_t micro_degrees(double value) {
-  const double scaled = value * 1e6;
-  int64_t whole = static_cast<int64_t>(scaled);
-  const double rest = scaled - static_cast<double>(whole);
-  if (rest >= 0.5) ++whole;
-  if (rest <= -0.5) --whole;
-  return whole;
-}
-
 // A coordinate rounded to 6 decimals as the shortest text of that number (what Json writes for
 // the rounded double), written at `out`, which has room for it; returns its end. All six decimals
 // are written, two digits at a time, and then the trailing zeros dropped but one: a character
@@ -67,7 +56,7 @@ char* write_coordinate(char* out, double value) {
       "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
       "8081828384858687888990919293949596979899";
-  const int64_t micro = micro_degrees(value);
+  const int64_t micro = rounded_integer(value * 1e6);
   if (micro < 0) *out++ = '-';
   const uint64_t magnitude = micro < 0 ? 0 - static_cast<uint64_t>(micro) : micro;
   out = std::to_chars(out, out + 20, magnitude / 1'000'000).ptr;

@@ -1,36 +1,39 @@
 #include "json_writer.h"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 namespace siaga::server {
 
 namespace {
-// ASCII is written here, escaped as JSON requires (a polyline holds backslashes). Text with other
-// bytes (a street's name in another script, or invalid UTF-8) is left to Json::dump, which checks
-// the UTF-8 and replaces what is not.
+// ASCII is written here, escaped as JSON requires (a polyline holds backslashes), the runs between
+// escapes appended whole. Text with other bytes (a street's name in another script, or invalid
+// UTF-8) is left to Json::dump, which checks the UTF-8 and replaces what is not.
 void append_string(std::string& out, std::string_view text) {
-  const bool ascii = std::all_of(text.begin(), text.end(),
-                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (!ascii) {
-    out.append(nlohmann::ordered_json(std::string(text))
-                   .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-    return;
-  }
   static constexpr char hex[] = "0123456789abcdef";
+  const size_t start = out.size();
   out.push_back('"');
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+  size_t run = 0;  // where the text not yet appended starts
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      out.resize(start);
+      out.append(nlohmann::ordered_json(std::string(text))
+                     .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+      return;
+    }
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    if (c >= 0x20) {
+      const char escaped[] = {'\\', static_cast<char>(c)};
       out.append(escaped, sizeof escaped);
     } else {
-      out.push_back(c);
+      const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+      out.append(escaped, sizeof escaped);
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 }  // namespace

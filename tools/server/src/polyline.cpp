@@ -3,11 +3,14 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "siaga/dispatch/geojson.h"
+
 namespace siaga::server {
 
 std::string encode_polyline(std::span<const geodata::LatLon> points, int precision) {
   const double scale = std::pow(10.0, precision);
   std::string out;
+  out.reserve(points.size() * 8);  // two deltas of up to four characters: a few metres apart
   int64_t last_lat = 0, last_lon = 0;
   auto put = [&out](int64_t delta) {
     uint64_t value =
@@ -19,7 +22,8 @@ std::string encode_polyline(std::span<const geodata::LatLon> points, int precisi
     out.push_back(static_cast<char>(value + 63));
   };
   for (const geodata::LatLon& point : points) {
-    const int64_t lat = std::llround(point.lat * scale), lon = std::llround(point.lon * scale);
+    const int64_t lat = dispatch::rounded_integer(point.lat * scale);
+    const int64_t lon = dispatch::rounded_integer(point.lon * scale);
     put(lat - last_lat);
     put(lon - last_lon);
     last_lat = lat;

@@ -1,6 +1,7 @@
 // JSON shapes shared by the commands (and later the server): GeoJSON geometry, dataset labels.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -18,6 +19,17 @@ using Json = nlohmann::ordered_json;
 // {"dataset": ..., "schematic": ...} first in every answer, so that no output built on the
 // schematic island can be mistaken for real data.
 Json dataset_label(const geodata::RoadNetwork& network);
+
+// Rounded half away from zero as std::llround rounds, inline (llround is a library call, and a
+// route's text rounds two numbers a point): the truncated value is exact below 2^52, and so is
+// what is left of it. For |value| < 2^52.
+inline int64_t rounded_integer(double value) {
+  int64_t whole = static_cast<int64_t>(value);
+  const double rest = value - static_cast<double>(whole);
+  if (rest >= 0.5) ++whole;
+  if (rest <= -0.5) --whole;
+  return whole;
+}
 
 Json line_string(std::span<const geodata::LatLon> points);
 // The same LineString written straight to JSON text, the same numbers (rounded to 6 decimals):
