@@ -51,6 +51,50 @@ int get_status(int port, const std::string& path) {
   return result ? result->status : 0;
 }
 
+// Answers that only compute (OSRM routing) have their own pool: they do not wait while every
+// worker waits on a disk or a neighbour, and a long computation holds no worker either.
+TEST(EventHttp, TheComputeLaneAndTheWorkersDoNotWaitForEachOther) {
+  EventHttpOptions options;
+  options.workers = 1;
+  options.compute_workers = 1;
+  EventHttp server(options);
+  Gate worker_gate, compute_gate;
+  auto answer = [](const char* text) {
+    return [text](const httplib::Request&, httplib::Response& response) {
+      response.set_content(text, "text/plain");
+    };
+  };
+  server.get("/write", [&](const httplib::Request& request, httplib::Response& response) {
+    worker_gate.pass();
+    answer("written")(request, response);
+  });
+  server.get("/read", answer("read"));
+  server.get(
+      "/long-route",
+      [&](const httplib::Request& request, httplib::Response& response) {
+        compute_gate.pass();
+        answer("long")(request, response);
+      },
+      Lane::compute);
+  server.get("/route", answer("route"), Lane::compute);
+  const int port = server.bind("127.0.0.1", 0);
+  server.start();
+
+  auto write = std::async(std::launch::async, [&] { return get_status(port, "/write"); });
+  ASSERT_TRUE(worker_gate.wait_for_waiting(1));  // the one worker is held
+  EXPECT_EQ(get_status(port, "/route"), 200);
+  auto long_route = std::async(std::launch::async, [&] { return get_status(port, "/long-route"); });
+  ASSERT_TRUE(compute_gate.wait_for_waiting(1));  // and now the one compute thread too
+  EXPECT_EQ(server.counters().requests_in_work, 2u);
+  worker_gate.release();
+  EXPECT_EQ(write.get(), 200);
+  EXPECT_EQ(get_status(port, "/read"), 200);  // the worker is free; the compute thread is not
+  compute_gate.release();
+  EXPECT_EQ(long_route.get(), 200);
+  EXPECT_TRUE(wait_until([&] { return server.counters().requests_in_work == 0; }));
+  server.stop();
+}
+
 TEST(EventHttp, AFullWorkerQueueAnswers503WhileTheLoopsOwnLaneStillAnswers) {
   EventHttpOptions options;
   options.workers = 1;

@@ -39,7 +39,9 @@ bool safe_relative(const std::string& path) {
 EventHttp::Impl::Impl(EventHttpOptions given)
     : options(std::move(given)),
       workers(options.workers ? options.workers
-                              : std::max(4u, 2 * std::thread::hardware_concurrency())) {
+                              : std::max(4u, 2 * std::thread::hardware_concurrency())),
+      compute(options.compute_workers ? options.compute_workers
+                                      : std::max(1u, std::thread::hardware_concurrency())) {
   if (options.certificate.empty()) return;
   // TLS 1.2 and newer only: what a phone's browser and a tracker app speak today.
   tls.emplace(asio::ssl::context::tls_server);
@@ -208,6 +210,7 @@ void EventHttp::stop() {
     impl.accept_retry.cancel();
   });
   impl.workers.join();  // the handlers under way finish, and their answers go out
+  impl.compute.join();
   // Then every connection is closed: its pending read or write ends, and with nothing left to
   // do the loop returns.
   asio::post(impl.io, [&impl] { impl.close_all(); });

@@ -52,6 +52,7 @@ struct EventHttp::Impl {
   // Keeps the loop running while a request is out with a worker and nothing else is pending.
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   asio::thread_pool workers;
+  asio::thread_pool compute;
   std::thread io_thread;
   bool started = false;
 

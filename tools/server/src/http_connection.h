@@ -153,7 +153,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return write();
     }
     ++server_.queued;
-    asio::post(server_.workers, [self = this->shared_from_this(), route]() mutable {
+    asio::thread_pool& pool = route->lane == Lane::compute ? server_.compute : server_.workers;
+    asio::post(pool, [self = this->shared_from_this(), route]() mutable {
       self->run(*route);
       auto executor = self->lowest().get_executor();
       // The connection goes back to the loop whole: it is never released on a worker.

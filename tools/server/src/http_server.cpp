@@ -152,7 +152,8 @@ struct HttpServer::Impl {
                    [this, answer](const httplib::Request& request, httplib::Response& response) {
                      send(response, answer(api, request.matches[1].str(), request.matches[2].str(),
                                            request.params));
-                   }));
+                   }),
+             Lane::compute);
   }
 
   void add_routes() {
