@@ -25,6 +25,7 @@ class JsonWriter {
   JsonWriter& number(double value);
   JsonWriter& integer(int64_t value);
   JsonWriter& boolean(bool value) { return raw(value ? "true" : "false"); }
+  JsonWriter& null() { return raw("null"); }
   JsonWriter& string(std::string_view text);
   // A value that is JSON text already (a GeoJSON line, a dumped Json).
   JsonWriter& raw(std::string_view json_text);

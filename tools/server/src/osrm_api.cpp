@@ -203,17 +203,6 @@ void write_waypoint(JsonWriter& out, const geodata::RoadNetwork& network, const 
   out.end_object();
 }
 
-// The chosen snaps' waypoints as a JSON array's text.
-std::string waypoints_text(const geodata::RoadNetwork& network,
-                           std::span<const geodata::Snap> snaps, std::span<const size_t> chosen) {
-  std::string text;
-  JsonWriter out(text);
-  out.begin_array();
-  for (size_t i : chosen) write_waypoint(out, network, snaps[i]);
-  out.end_array();
-  return text;
-}
-
 // An answer written as text by JsonWriter.
 Reply text_reply(std::string text) {
   Reply reply;
@@ -308,11 +297,6 @@ void write_route(JsonWriter& out, const geodata::RoadNetwork& network,
   out.key("weight").number(seconds(duration_ms));
   out.key("duration").number(seconds(duration_ms));
   out.key("distance").number(metres(distance_m)).end_object();
-}
-
-Json with_label(const Api& api, Json body) {
-  body.update(dispatch::dataset_label(api.network));
-  return body;
 }
 
 }  // namespace
@@ -429,29 +413,44 @@ Reply osrm_table(Api& api, std::string_view profile, std::string_view coordinate
   std::vector<std::vector<uint32_t>> column_ms;  // per destination, per source
   for (size_t d : *destinations)
     column_ms.push_back(routing::drive_times(api.network, *set, from, snapped.snaps[d], *query));
-  Json durations = Json::array(), distances = Json::array();
+  // Per source, per destination; none where no road leads there (written null, as OSRM does).
+  std::vector<std::vector<std::optional<double>>> duration_s(sources->size()),
+      distance_m(sources->size());
   for (size_t i = 0; i < sources->size(); ++i) {
-    Json duration_row = Json::array(), distance_row = Json::array();
     for (size_t j = 0; j < destinations->size(); ++j) {
       const uint32_t ms = column_ms[j][i];
-      duration_row.push_back(ms == routing::unreachable ? Json(nullptr) : Json(seconds(ms)));
+      duration_s[i].push_back(ms == routing::unreachable ? std::nullopt
+                                                         : std::optional(seconds(ms)));
       if (!want_distance) continue;
       const routing::Route route = routing::route_between(
           api.network, set->metrics[request.profile], snapped.snaps[(*sources)[i]],
           snapped.snaps[(*destinations)[j]], *query);
-      distance_row.push_back(route.found ? Json(metres(route.distance_m)) : Json(nullptr));
+      distance_m[i].push_back(route.found ? std::optional(metres(route.distance_m)) : std::nullopt);
     }
-    durations.push_back(duration_row);
-    distances.push_back(distance_row);
   }
-  Reply reply;
-  Json out = {{"code", "Ok"}};
-  if (want_duration) out["durations"] = std::move(durations);
-  if (want_distance) out["distances"] = std::move(distances);
-  out["sources"] = add_raw(reply, waypoints_text(api.network, snapped.snaps, *sources));
-  out["destinations"] = add_raw(reply, waypoints_text(api.network, snapped.snaps, *destinations));
-  reply.body = with_label(api, std::move(out));
-  return reply;
+  std::string text;
+  JsonWriter out(text);
+  auto write_matrix = [&out](const char* name, const auto& rows) {
+    out.key(name).begin_array();
+    for (const auto& row : rows) {
+      out.begin_array();
+      for (const std::optional<double>& cell : row) cell ? out.number(*cell) : out.null();
+      out.end_array();
+    }
+    out.end_array();
+  };
+  auto write_waypoints = [&](const char* name, const std::vector<size_t>& chosen) {
+    out.key(name).begin_array();
+    for (size_t i : chosen) write_waypoint(out, api.network, snapped.snaps[i]);
+    out.end_array();
+  };
+  out.begin_object().key("code").string("Ok");
+  if (want_duration) write_matrix("durations", duration_s);
+  if (want_distance) write_matrix("distances", distance_m);
+  write_waypoints("sources", *sources);
+  write_waypoints("destinations", *destinations);
+  out.members(dispatch::dataset_label(api.network)).end_object();
+  return text_reply(std::move(text));
 }
 
 Reply osrm_nearest(Api& api, std::string_view profile, std::string_view coordinates,
