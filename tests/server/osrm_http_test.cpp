@@ -133,6 +133,21 @@ TEST(HttpOsrm, StepsAreTurnByTurnInOsrmShape) {
     EXPECT_EQ(steps[i]["maneuver"]["type"], expected[i].type);
     EXPECT_EQ(steps[i]["maneuver"].value("modifier", ""), expected[i].modifier);
   }
+  // The default geometry: each step's polyline decodes to its GeoJSON line.
+  const auto [polyline_status, encoded] =
+      served.get("/route/v1/car/" + coordinates + "?steps=true");
+  ASSERT_EQ(polyline_status, 200);
+  const Json& encoded_steps = encoded["routes"][0]["legs"][0]["steps"];
+  ASSERT_EQ(encoded_steps.size(), steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto decoded = decode_polyline(encoded_steps[i]["geometry"].get<std::string>(), 5);
+    const Json& line = steps[i]["geometry"]["coordinates"];
+    ASSERT_TRUE(decoded && decoded->size() == line.size()) << "step " << i;
+    for (size_t k = 0; k < line.size(); ++k) {
+      EXPECT_NEAR((*decoded)[k].lon, line[k][0].get<double>(), 1.1e-5);
+      EXPECT_NEAR((*decoded)[k].lat, line[k][1].get<double>(), 1.1e-5);
+    }
+  }
   const auto [none_status, without] = served.get("/route/v1/car/" + coordinates);
   EXPECT_TRUE(without["routes"][0]["legs"][0]["steps"].empty());
   EXPECT_EQ(served.get("/route/v1/car/" + coordinates + "?steps=yes").first, 400);

@@ -210,10 +210,22 @@ Reply text_reply(std::string text) {
   return reply;
 }
 
-// GeoJSON is written straight to text and spliced in by reply_text().
+// A line as the request asked for it: a GeoJSON LineString, or a polyline of precision 5 or 6.
+void write_geometry(JsonWriter& out, std::span<const geodata::LatLon> points,
+                    std::string_view format) {
+  if (format == "geojson") {
+    out.raw(dispatch::line_string_text(points));
+  } else {
+    out.string(encode_polyline(points, format == "polyline6" ? 6 : 5));
+  }
+}
+
+// The same for a step's Json: written as text and spliced in by reply_text().
 Json geometry(std::span<const geodata::LatLon> points, std::string_view format, Reply& reply) {
-  if (format == "geojson") return add_raw(reply, dispatch::line_string_text(points));
-  return encode_polyline(points, format == "polyline6" ? 6 : 5);
+  std::string text;
+  JsonWriter out(text);
+  write_geometry(out, points, format);
+  return add_raw(reply, std::move(text));
 }
 
 // One step as OSRM clients read it (Indonesia drives on the left).
@@ -274,12 +286,7 @@ void write_route(JsonWriter& out, const geodata::RoadNetwork& network,
   if (format.overview) {
     const std::span<const geodata::LatLon> points =
         legs.size() > 1 ? std::span<const geodata::LatLon>(joined) : legs.front().geometry;
-    out.key("geometry");
-    if (format.geometries == "geojson") {
-      out.raw(dispatch::line_string_text(points));
-    } else {
-      out.string(encode_polyline(points, format.geometries == "polyline6" ? 6 : 5));
-    }
+    write_geometry(out.key("geometry"), points, format.geometries);
   }
   out.key("legs").begin_array();
   for (const routing::Route& leg : legs) {
