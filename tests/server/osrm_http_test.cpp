@@ -50,6 +50,8 @@ TEST(HttpOsrm, RouteMatchesDijkstraFieldByField) {
   EXPECT_NEAR(body["waypoints"][0]["location"][0].get<double>(), start.position.lon, 1e-6);
   EXPECT_NEAR(body["waypoints"][0]["location"][1].get<double>(), start.position.lat, 1e-6);
   EXPECT_EQ(body["schematic"], true);
+  const Json label = dispatch::dataset_label(served.network);
+  for (const auto& [name, value] : label.items()) EXPECT_EQ(body[name], value) << name;
 }
 
 TEST(HttpOsrm, PolylineGeometryDecodesToTheGeoJsonOneAndViaPointsMakeLegs) {
@@ -132,6 +134,19 @@ TEST(HttpOsrm, StepsAreTurnByTurnInOsrmShape) {
     EXPECT_EQ(steps[i]["name"], expected[i].name);
     EXPECT_EQ(steps[i]["maneuver"]["type"], expected[i].type);
     EXPECT_EQ(steps[i]["maneuver"].value("modifier", ""), expected[i].modifier);
+    EXPECT_EQ(steps[i]["maneuver"]["bearing_before"], expected[i].bearing_before);
+    EXPECT_EQ(steps[i]["maneuver"]["bearing_after"], expected[i].bearing_after);
+    EXPECT_EQ(steps[i]["mode"], expected[i].ferry ? "ferry" : "driving");
+    const Json& crossing = steps[i]["intersections"][0];
+    EXPECT_EQ(crossing["entry"], Json::array({true}));
+    // The bearing the crossing is left by, or (arriving) the one it was entered by, reversed.
+    if (expected[i].type == "arrive") {
+      EXPECT_EQ(crossing["bearings"], Json::array({(expected[i].bearing_before + 180) % 360}));
+      EXPECT_EQ(crossing["in"], 0);
+    } else {
+      EXPECT_EQ(crossing["bearings"], Json::array({expected[i].bearing_after}));
+      EXPECT_EQ(crossing["out"], 0);
+    }
   }
   // The default geometry: each step's polyline decodes to its GeoJSON line.
   const auto [polyline_status, encoded] =

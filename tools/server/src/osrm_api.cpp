@@ -176,10 +176,6 @@ double six_decimals(double degrees) {
   return std::round(degrees * 1e6) / 1e6;
 }
 
-Json location(geodata::LatLon point) {
-  return Json::array({six_decimals(point.lon), six_decimals(point.lat)});
-}
-
 std::string street_name(const geodata::RoadNetwork& network, const geodata::Snap& snap) {
   const uint32_t arc =
       snap.forward_arc != geodata::invalid_id ? snap.forward_arc : snap.backward_arc;
@@ -220,38 +216,33 @@ void write_geometry(JsonWriter& out, std::span<const geodata::LatLon> points,
   }
 }
 
-// The same for a step's Json: written as text and spliced in by reply_text().
-Json geometry(std::span<const geodata::LatLon> points, std::string_view format, Reply& reply) {
-  std::string text;
-  JsonWriter out(text);
-  write_geometry(out, points, format);
-  return add_raw(reply, std::move(text));
+// One step as OSRM clients read it (Indonesia drives on the left).
+void write_step(JsonWriter& out, const routing::Step& step, std::string_view format) {
+  const geodata::LatLon place = step.geometry.front();
+  write_geometry(out.begin_object().key("geometry"), step.geometry, format);
+  out.key("maneuver").begin_object().key("location");
+  write_location(out, place);
+  out.key("bearing_before").integer(step.bearing_before);
+  out.key("bearing_after").integer(step.bearing_after).key("type").string(step.type);
+  if (!step.modifier.empty()) out.key("modifier").string(step.modifier);
+  out.end_object().key("mode").string(step.ferry ? "ferry" : "driving");
+  out.key("driving_side").string("left").key("name").string(step.name);
+  out.key("intersections").begin_array().begin_object().key("location");
+  write_location(out, place);
+  out.key("entry").begin_array().boolean(true).end_array();
+  const bool arrive = step.type == "arrive";
+  out.key("bearings").begin_array();
+  out.integer(arrive ? (step.bearing_before + 180) % 360 : step.bearing_after).end_array();
+  out.key(arrive ? "in" : "out").integer(0).end_object().end_array();
+  out.key("weight").number(seconds(step.duration_ms));
+  out.key("duration").number(seconds(step.duration_ms));
+  out.key("distance").number(metres(step.distance_m)).end_object();
 }
 
-// One step as OSRM clients read it (Indonesia drives on the left).
-Json step_json(const routing::Step& step, std::string_view format, Reply& reply) {
-  Json maneuver = {{"location", location(step.geometry.front())},
-                   {"bearing_before", step.bearing_before},
-                   {"bearing_after", step.bearing_after},
-                   {"type", step.type}};
-  if (!step.modifier.empty()) maneuver["modifier"] = step.modifier;
-  Json intersection = {{"location", location(step.geometry.front())}, {"entry", {true}}};
-  if (step.type == "arrive") {
-    intersection["bearings"] = {(step.bearing_before + 180) % 360};
-    intersection["in"] = 0;
-  } else {
-    intersection["bearings"] = {step.bearing_after};
-    intersection["out"] = 0;
-  }
-  return {{"geometry", geometry(step.geometry, format, reply)},
-          {"maneuver", maneuver},
-          {"mode", step.ferry ? "ferry" : "driving"},
-          {"driving_side", "left"},
-          {"name", step.name},
-          {"intersections", Json::array({intersection})},
-          {"weight", seconds(step.duration_ms)},
-          {"duration", seconds(step.duration_ms)},
-          {"distance", metres(step.distance_m)}};
+// The dataset's label (dispatch::dataset_label's members), written into the answer's object.
+void write_dataset_label(JsonWriter& out, const geodata::RoadNetwork& network) {
+  out.key("dataset").string(network.dataset).key("schematic").boolean(network.schematic);
+  if (network.schematic) out.key("notice").string(dispatch::schematic_notice);
 }
 
 struct RouteFormat {
@@ -259,13 +250,6 @@ struct RouteFormat {
   bool overview = true;
   bool steps = false;
 };
-
-// A step's text: its Json, with its GeoJSON line spliced in.
-std::string step_text(const routing::Step& step, std::string_view format) {
-  Reply step_reply;
-  step_reply.body = step_json(step, format, step_reply);
-  return reply_text(step_reply);
-}
 
 // One OSRM route object from its legs.
 void write_route(JsonWriter& out, const geodata::RoadNetwork& network,
@@ -293,7 +277,7 @@ void write_route(JsonWriter& out, const geodata::RoadNetwork& network,
     out.begin_object().key("steps").begin_array();
     if (format.steps) {
       for (const routing::Step& step : routing::route_steps(network, metric.arc_weight, leg))
-        out.raw(step_text(step, format.geometries));
+        write_step(out, step, format.geometries);
     }
     out.end_array().key("summary").string("");
     out.key("weight").number(seconds(leg.duration_ms));
@@ -368,7 +352,8 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
     write_route(out, api.network, metric, legs, format);
   out.end_array().key("waypoints").begin_array();
   for (const geodata::Snap& snap : snapped.snaps) write_waypoint(out, api.network, snap);
-  out.end_array().members(dispatch::dataset_label(api.network)).end_object();
+  write_dataset_label(out.end_array(), api.network);
+  out.end_object();
   return text_reply(std::move(text));
 }
 
@@ -456,7 +441,8 @@ Reply osrm_table(Api& api, std::string_view profile, std::string_view coordinate
   if (want_distance) write_matrix("distances", distance_m);
   write_waypoints("sources", *sources);
   write_waypoints("destinations", *destinations);
-  out.members(dispatch::dataset_label(api.network)).end_object();
+  write_dataset_label(out, api.network);
+  out.end_object();
   return text_reply(std::move(text));
 }
 
@@ -478,7 +464,8 @@ Reply osrm_nearest(Api& api, std::string_view profile, std::string_view coordina
   JsonWriter out(text);
   out.begin_object().key("code").string("Ok").key("waypoints").begin_array();
   write_waypoint(out, api.network, snap, true);
-  out.end_array().members(dispatch::dataset_label(api.network)).end_object();
+  write_dataset_label(out.end_array(), api.network);
+  out.end_object();
   return text_reply(std::move(text));
 }
 
