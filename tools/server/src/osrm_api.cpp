@@ -375,6 +375,58 @@ std::optional<std::vector<size_t>> indices(const Params& params, const char* nam
   return chosen;
 }
 
+// A table's cells, per source and per destination; none where no road leads there (written null,
+// as OSRM does).
+using Matrix = std::vector<std::vector<std::optional<double>>>;
+struct TableCells {
+  Matrix duration_s, distance_m;
+};
+
+// Durations: one many-to-one search per destination, as for a recommendation; a whole route per
+// cell only when distances are asked for.
+TableCells table_cells(Api& api, uint32_t profile, std::span<const geodata::Snap> snaps,
+                       std::span<const size_t> sources, std::span<const size_t> destinations,
+                       bool want_distance) {
+  const auto set = api.live.current();
+  auto query = api.queries.borrow();
+  std::vector<routing::Responder> from;
+  for (size_t s : sources) from.push_back({profile, snaps[s]});
+  std::vector<std::vector<uint32_t>> column_ms;  // per destination, per source
+  for (size_t d : destinations)
+    column_ms.push_back(routing::drive_times(api.network, *set, from, snaps[d], *query));
+  TableCells cells{Matrix(sources.size()), Matrix(sources.size())};
+  for (size_t i = 0; i < sources.size(); ++i) {
+    for (size_t j = 0; j < destinations.size(); ++j) {
+      const uint32_t ms = column_ms[j][i];
+      cells.duration_s[i].push_back(ms == routing::unreachable ? std::nullopt
+                                                               : std::optional(seconds(ms)));
+      if (!want_distance) continue;
+      const routing::Route route = routing::route_between(
+          api.network, set->metrics[profile], snaps[sources[i]], snaps[destinations[j]], *query);
+      cells.distance_m[i].push_back(route.found ? std::optional(metres(route.distance_m))
+                                                : std::nullopt);
+    }
+  }
+  return cells;
+}
+
+void write_matrix(JsonWriter& out, const char* name, const Matrix& rows) {
+  out.key(name).begin_array();
+  for (const auto& row : rows) {
+    out.begin_array();
+    for (const std::optional<double>& cell : row) cell ? out.number(*cell) : out.null();
+    out.end_array();
+  }
+  out.end_array();
+}
+
+void write_waypoints(JsonWriter& out, const char* name, const geodata::RoadNetwork& network,
+                     std::span<const geodata::Snap> snaps, std::span<const size_t> chosen) {
+  out.key(name).begin_array();
+  for (size_t i : chosen) write_waypoint(out, network, snaps[i]);
+  out.end_array();
+}
+
 }  // namespace
 
 Reply osrm_table(Api& api, std::string_view profile, std::string_view coordinates,
@@ -396,51 +448,15 @@ Reply osrm_table(Api& api, std::string_view profile, std::string_view coordinate
   const Snapped snapped = snap_all(api, request);
   if (snapped.error) return *snapped.error;
 
-  const auto set = api.live.current();
-  auto query = api.queries.borrow();
-  // Durations: one many-to-one search per destination, as for a recommendation; a whole route per
-  // cell only when distances are asked for.
-  std::vector<routing::Responder> from;
-  for (size_t s : *sources) from.push_back({request.profile, snapped.snaps[s]});
-  std::vector<std::vector<uint32_t>> column_ms;  // per destination, per source
-  for (size_t d : *destinations)
-    column_ms.push_back(routing::drive_times(api.network, *set, from, snapped.snaps[d], *query));
-  // Per source, per destination; none where no road leads there (written null, as OSRM does).
-  std::vector<std::vector<std::optional<double>>> duration_s(sources->size()),
-      distance_m(sources->size());
-  for (size_t i = 0; i < sources->size(); ++i) {
-    for (size_t j = 0; j < destinations->size(); ++j) {
-      const uint32_t ms = column_ms[j][i];
-      duration_s[i].push_back(ms == routing::unreachable ? std::nullopt
-                                                         : std::optional(seconds(ms)));
-      if (!want_distance) continue;
-      const routing::Route route = routing::route_between(
-          api.network, set->metrics[request.profile], snapped.snaps[(*sources)[i]],
-          snapped.snaps[(*destinations)[j]], *query);
-      distance_m[i].push_back(route.found ? std::optional(metres(route.distance_m)) : std::nullopt);
-    }
-  }
+  const TableCells cells =
+      table_cells(api, request.profile, snapped.snaps, *sources, *destinations, want_distance);
   std::string text;
   JsonWriter out(text);
-  auto write_matrix = [&out](const char* name, const auto& rows) {
-    out.key(name).begin_array();
-    for (const auto& row : rows) {
-      out.begin_array();
-      for (const std::optional<double>& cell : row) cell ? out.number(*cell) : out.null();
-      out.end_array();
-    }
-    out.end_array();
-  };
-  auto write_waypoints = [&](const char* name, const std::vector<size_t>& chosen) {
-    out.key(name).begin_array();
-    for (size_t i : chosen) write_waypoint(out, api.network, snapped.snaps[i]);
-    out.end_array();
-  };
   out.begin_object().key("code").string("Ok");
-  if (want_duration) write_matrix("durations", duration_s);
-  if (want_distance) write_matrix("distances", distance_m);
-  write_waypoints("sources", *sources);
-  write_waypoints("destinations", *destinations);
+  if (want_duration) write_matrix(out, "durations", cells.duration_s);
+  if (want_distance) write_matrix(out, "distances", cells.distance_m);
+  write_waypoints(out, "sources", api.network, snapped.snaps, *sources);
+  write_waypoints(out, "destinations", api.network, snapped.snaps, *destinations);
   write_dataset_label(out, api.network);
   out.end_object();
   return text_reply(std::move(text));
