@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <numbers>
 #include <random>
 
 #include "siaga/geodata/snapper.h"
@@ -77,6 +78,129 @@ TEST(Steps, TurnsAtACrossroadsAreNamedByTheirSide) {
   EXPECT_EQ(steps[0].duration_ms, straight.duration_ms);
 }
 
+// Names the ways of a hand-drawn network: way_of(tail, head) for each arc.
+template <typename WayOf>
+void name_ways(geodata::RoadNetwork& network, std::vector<std::string> names, WayOf way_of) {
+  network.way_name = std::move(names);
+  network.way_osm_id.clear();
+  for (size_t way = 0; way < network.way_name.size(); ++way) network.way_osm_id.push_back(way + 1);
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc)
+    network.arc_way[arc] = way_of(test::tail_of(network, arc), network.arc_head[arc]);
+}
+
+// The steps of the fastest route between the middles of two streets (a to b, c to d).
+std::vector<Step> steps_between(const geodata::RoadNetwork& network, uint32_t a, uint32_t b,
+                                uint32_t c, uint32_t d) {
+  const geodata::Snapper snapper(network);
+  Dijkstra engine(network);
+  const Route route =
+      route_between(network, network.arc_time_ms, snapper.snap(between(network, a, b)),
+                    snapper.snap(between(network, c, d)), engine);
+  EXPECT_TRUE(route.found);
+  return route_steps(network, network.arc_time_ms, route);
+}
+
+std::vector<std::string> types_of(const std::vector<Step>& steps) {
+  std::vector<std::string> types;
+  for (const Step& step : steps)
+    types.push_back(step.modifier.empty() ? step.type : step.type + " " + step.modifier);
+  return types;
+}
+
+using Types = std::vector<std::string>;
+
+// Most of Ambon's lanes have no name: a turn from one into another at a crossroads is still said,
+// going straight over it is not.
+TEST(Steps, TurnsBetweenUnnamedLanesAreSaid) {
+  geodata::RoadNetwork network = crossroads();
+  name_ways(network, {""}, [](uint32_t, uint32_t) { return 0u; });
+  EXPECT_EQ(types_of(steps_between(network, 0, 1, 1, 2)), (Types{"depart", "turn left", "arrive"}));
+  EXPECT_EQ(types_of(steps_between(network, 0, 1, 1, 3)),
+            (Types{"depart", "turn right", "arrive"}));
+  EXPECT_EQ(types_of(steps_between(network, 0, 1, 1, 4)), (Types{"depart", "arrive"}));
+}
+
+// A road that turns at a crossroads while another goes straight on: "continue" on it, said with
+// its side. The same road bending where nothing else leaves is no step at all.
+TEST(Steps, ARoadTurningAtAJunctionIsFollowedABendIsNot) {
+  geodata::RoadNetwork network = crossroads();
+  // Jl. Pattimura comes from the west and goes north; east and south are other roads.
+  name_ways(network, {"Jl. Pattimura", "Jl. Baru"}, [](uint32_t tail, uint32_t head) {
+    return tail == 0 || head == 0 || tail == 2 || head == 2 ? 0u : 1u;
+  });
+  const std::vector<Step> steps = steps_between(network, 0, 1, 1, 2);
+  EXPECT_EQ(types_of(steps), (Types{"depart", "continue left", "arrive"}));
+  EXPECT_EQ(steps[1].name, "Jl. Pattimura");
+  EXPECT_EQ(types_of(steps_between(network, 0, 1, 1, 4)),
+            (Types{"depart", "new name straight", "arrive"}));
+  // An L: west to a corner, then north; one road, named or not.
+  for (const char* name : {"Jl. Siku", ""}) {
+    geodata::RoadNetwork bend = test::network_in_metres({{0, 0}, {1000, 0}, {1000, 1000}},
+                                                        {{0, 1}, {1, 0}, {1, 2}, {2, 1}});
+    name_ways(bend, {name}, [](uint32_t, uint32_t) { return 0u; });
+    EXPECT_EQ(types_of(steps_between(bend, 0, 1, 1, 2)), (Types{"depart", "arrive"})) << name;
+  }
+}
+
+// A fork: the road bears off 35° to the right while its other branch runs nearly straight on.
+// Taking the bend is said ("continue slight right"); taking the straighter branch is not.
+TEST(Steps, AForkIsSaidOnlyForTheBranchThatBendsMore) {
+  // 0 west of the fork 1; branch 2 at 35° right of east (heading 125°), branch 3 at 10° left.
+  const double rad = std::numbers::pi / 180;
+  geodata::RoadNetwork network =
+      test::network_in_metres({{0, 0},
+                               {1000, 0},
+                               {1000 + 1000 * std::cos(35 * rad), -1000 * std::sin(35 * rad)},
+                               {1000 + 1000 * std::cos(10 * rad), 1000 * std::sin(10 * rad)}},
+                              {{0, 1}, {1, 0}, {1, 2}, {2, 1}, {1, 3}, {3, 1}});
+  name_ways(network, {"Jl. Cabang"}, [](uint32_t, uint32_t) { return 0u; });
+  EXPECT_EQ(types_of(steps_between(network, 0, 1, 1, 2)),
+            (Types{"depart", "continue slight right", "arrive"}));
+  EXPECT_EQ(types_of(steps_between(network, 0, 1, 1, 3)), (Types{"depart", "arrive"}));
+}
+
+// A roundabout driven clockwise (Indonesia drives on the left): ring nodes west 0, north 1, east
+// 2, south 3, 100 m from the centre; arms out to 4 (west), 5 (north), 6 (east), 7 (south). From
+// the west arm, each other arm is one exit further round.
+TEST(Steps, ARoundaboutIsOneStepWithItsExitCounted) {
+  std::vector<std::pair<uint32_t, uint32_t>> arcs = {{0, 1}, {1, 2}, {2, 3}, {3, 0}};
+  for (uint32_t arm = 0; arm < 4; ++arm) arcs.insert(arcs.end(), {{arm, arm + 4}, {arm + 4, arm}});
+  geodata::RoadNetwork network = test::network_in_metres(
+      {{-100, 0}, {0, 100}, {100, 0}, {0, -100}, {-1000, 0}, {0, 1000}, {1000, 0}, {0, -1000}},
+      arcs);
+  name_ways(network, {"", "Jl. Barat", "Jl. Utara", "Jl. Timur", "Jl. Selatan"},
+            [](uint32_t tail, uint32_t head) {
+              return tail < 4 && head < 4 ? 0u : std::max(tail, head) - 3;
+            });
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    if (test::tail_of(network, arc) < 4 && network.arc_head[arc] < 4)
+      network.arc_flags[arc] = geodata::arc_roundabout;
+  }
+  struct Case {
+    uint32_t ring, arm, exit;
+    const char* modifier;
+    const char* name;
+  };
+  for (const Case& c : {Case{1, 5, 1, "left", "Jl. Utara"}, Case{2, 6, 2, "straight", "Jl. Timur"},
+                        Case{3, 7, 3, "right", "Jl. Selatan"}}) {
+    const std::vector<Step> steps = steps_between(network, 4, 0, c.ring, c.arm);
+    ASSERT_EQ(steps.size(), 4u) << c.name;
+    EXPECT_EQ(steps[0].name, "Jl. Barat");
+    EXPECT_EQ(steps[1].type, "roundabout");
+    EXPECT_EQ(steps[1].exit, c.exit) << c.name;
+    EXPECT_EQ(steps[1].modifier, c.modifier) << c.name;
+    EXPECT_EQ(steps[2].type, "exit roundabout");
+    EXPECT_EQ(steps[2].name, c.name);
+    EXPECT_EQ(steps[2].exit, 0u);
+    EXPECT_EQ(steps[3].type, "arrive");
+  }
+  // A route that ends on the ring took no exit.
+  const std::vector<Step> on_ring = steps_between(network, 4, 0, 1, 2);
+  ASSERT_EQ(on_ring.size(), 3u);
+  EXPECT_EQ(on_ring[1].type, "roundabout");
+  EXPECT_EQ(on_ring[1].exit, 0u);
+}
+
 TEST(Steps, ModifiersFollowTheChangeOfHeading) {
   EXPECT_EQ(turn_modifier(0), "straight");
   EXPECT_EQ(turn_modifier(-19), "straight");
@@ -92,7 +216,8 @@ TEST(Steps, ModifiersFollowTheChangeOfHeading) {
 
 // On the island, 300 random routes: the steps' distances and times add up to the route's, each
 // step begins where the one before ended, consecutive steps are on differently named roads (or
-// road and ferry), and every step but the arrival has length.
+// road and ferry) unless a turn at a junction or a roundabout parts them, a roundabout left
+// counts its exit, and every step but the arrival has length.
 TEST(Steps, OnTheIslandStepsAddUpToTheirRoute) {
   const auto& network = test::ambon().network;
   const geodata::Snapper snapper(network);
@@ -100,7 +225,7 @@ TEST(Steps, OnTheIslandStepsAddUpToTheirRoute) {
   CchQuery engine(test::ambon_cch());
   std::mt19937_64 random(31);
   auto place = [&] { return snapper.snap(network.node_position[random() % network.node_count()]); };
-  int turns = 0;
+  int turns = 0, roundabouts = 0;
   for (int i = 0; i < test::scaled(300); ++i) {
     const Route route = route_between(network, metric, place(), place(), engine);
     if (!route.found) continue;
@@ -119,14 +244,40 @@ TEST(Steps, OnTheIslandStepsAddUpToTheirRoute) {
         EXPECT_EQ(steps[k].geometry.front().lon, steps[k - 1].geometry.back().lon);
       }
       if (k > 0 && k + 1 < steps.size()) {
-        EXPECT_TRUE(steps[k].name != steps[k - 1].name || steps[k].ferry != steps[k - 1].ferry);
-        turns += steps[k].type == "turn";
+        // On the same road as the step before only after a turn at a junction or a roundabout.
+        const std::string& type = steps[k].type;
+        const bool same_road =
+            steps[k].name == steps[k - 1].name && steps[k].ferry == steps[k - 1].ferry;
+        if (same_road) {
+          EXPECT_TRUE(type == "continue" || type == "turn" || type == "roundabout" ||
+                      type == "exit roundabout")
+              << type;
+        }
+        if (type == "continue") {
+          EXPECT_TRUE(same_road && !steps[k].name.empty());
+        }
+        if (type == "new name") {
+          EXPECT_FALSE(same_road);
+        }
+        if (type == "roundabout" && k + 2 < steps.size()) {
+          EXPECT_GE(steps[k].exit, 1u);
+          EXPECT_EQ(steps[k + 1].type, "exit roundabout");
+          ++roundabouts;
+        }
+        if (type == "turn" || type == "continue") {
+          EXPECT_NE(steps[k].modifier, "straight") << "a turn is said only where the route turns";
+        }
+        if (route.distance_m > 0) {
+          EXPECT_GT(steps[k].distance_m, 0) << type << " at step " << k;
+        }
+        turns += type == "turn";
       }
     }
     EXPECT_NEAR(distance, route.distance_m, 1e-6 * route.distance_m + 1e-6);
     EXPECT_EQ(duration, route.duration_ms);
   }
   EXPECT_GT(turns, test::scaled(100)) << "routes across a city turn";
+  EXPECT_GT(roundabouts, 0) << "the schematic island has roundabouts on its main roads";
 }
 
 }  // namespace

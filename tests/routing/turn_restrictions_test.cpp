@@ -15,6 +15,7 @@
 #include "siaga/routing/cch.h"
 #include "siaga/routing/profile.h"
 #include "siaga/routing/route.h"
+#include "siaga/routing/steps.h"
 #include "test_support.h"
 
 namespace siaga::turn_restrictions_test {
@@ -96,6 +97,29 @@ void expect_lawful(const RoadNetwork& split, const TurnRules& rules, const routi
   }
 }
 
+// The steps of a route on the split network are those of the same drive on the plain one: a
+// junction's copies are one place to the driver, with the same roads leaving it.
+void expect_steps_as_on_the_map(const RoadNetwork& plain, const RoadNetwork& split,
+                                std::span<const uint32_t> map_weights,
+                                std::span<const uint32_t> copy_weights,
+                                const routing::Route& route) {
+  routing::Route on_map = route;
+  auto map_arc = [&](uint32_t arc) { return arc == invalid_id ? arc : split.map_arc(arc); };
+  on_map.start_arc = map_arc(route.start_arc);
+  on_map.end_arc = map_arc(route.end_arc);
+  for (uint32_t& arc : on_map.arcs) arc = map_arc(arc);
+  const auto split_steps = routing::route_steps(split, copy_weights, route);
+  const auto map_steps = routing::route_steps(plain, map_weights, on_map);
+  ASSERT_EQ(split_steps.size(), map_steps.size());
+  for (size_t i = 0; i < map_steps.size(); ++i) {
+    EXPECT_EQ(split_steps[i].type, map_steps[i].type) << "step " << i;
+    EXPECT_EQ(split_steps[i].modifier, map_steps[i].modifier) << "step " << i;
+    EXPECT_EQ(split_steps[i].name, map_steps[i].name) << "step " << i;
+    EXPECT_EQ(split_steps[i].exit, map_steps[i].exit) << "step " << i;
+    EXPECT_EQ(split_steps[i].duration_ms, map_steps[i].duration_ms) << "step " << i;
+  }
+}
+
 // The split network's weights for a map-arc weight vector: copies cost what their map arc costs.
 std::vector<uint32_t> split_weights(const RoadNetwork& split, std::span<const uint32_t> weights) {
   std::vector<uint32_t> out(split.arc_count());
@@ -134,7 +158,10 @@ void expect_turns_honoured(const RoadNetwork& plain, std::span<const TurnRestric
     ASSERT_EQ(route.found ? route.duration_ms : routing::unreachable, expected) << "pair " << i;
     const routing::Route slow = routing::route_between(split, split_w, from, to, dijkstra);
     ASSERT_EQ(slow.found ? slow.duration_ms : routing::unreachable, expected) << "pair " << i;
-    if (route.found) expect_lawful(split, rules, route);
+    if (route.found) {
+      expect_lawful(split, rules, route);
+      expect_steps_as_on_the_map(plain, split, weights, split_w, route);
+    }
     const TurnRules no_rules(plain.arc_count(), {});
     if (expected != edge_based_cost(plain, no_rules, weights, from, to)) ++detours;
   }

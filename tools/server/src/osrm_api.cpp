@@ -225,6 +225,7 @@ void write_step(JsonWriter& out, const routing::Step& step, std::string_view for
   out.key("bearing_before").integer(step.bearing_before);
   out.key("bearing_after").integer(step.bearing_after).key("type").string(step.type);
   if (!step.modifier.empty()) out.key("modifier").string(step.modifier);
+  if (step.exit > 0) out.key("exit").integer(step.exit);
   out.end_object().key("mode").string(step.ferry ? "ferry" : "driving");
   out.key("driving_side").string("left").key("name").string(step.name);
   out.key("intersections").begin_array().begin_object().key("location");

@@ -1,6 +1,8 @@
 // Turn-by-turn steps of a route, for a crew's phone and the OSRM API's `steps=true`: the route
-// cut where the road's name (or the mode: road or ferry) changes, each step with its distance,
-// time, geometry and the manoeuvre that begins it.
+// cut where the road's name (or the mode: road or ferry) changes, where it turns at a junction
+// that offers another way (on the same road, or from one unnamed lane into another: most of
+// Ambon's small streets have no name), and where it enters and leaves a roundabout; each step
+// with its distance, time, geometry and the manoeuvre that begins it.
 #pragma once
 
 #include <span>
@@ -18,14 +20,18 @@ struct Step {
   double distance_m = 0;
   uint32_t duration_ms = 0;
   std::vector<geodata::LatLon> geometry;  // from the manoeuvre's place to the next one
-  // The manoeuvre at geometry.front(): "depart", "turn", "new name" (the road's name changes
-  // with no real turn) or "arrive"; its modifier ("straight", "slight right", "right", "sharp
-  // right", "uturn", and the same to the left; none on depart and arrive); compass bearings in
-  // degrees of the way in and the way out.
+  // The manoeuvre at geometry.front(), as OSRM names them: "depart"; "turn" (onto another road,
+  // or a turn at a junction between unnamed roads); "new name" (the road's name changes and the
+  // way on is the obvious one); "continue" (a turn at a junction to stay on the same road);
+  // "roundabout" (this step goes round it, `exit` counting the ring's exits up to the one
+  // taken); "exit roundabout"; "arrive". Its modifier ("straight", "slight right", "right",
+  // "sharp right", "uturn", and the same to the left; none on depart and arrive; a roundabout's
+  // from the way in to the way out); compass bearings in degrees of the way in and the way out.
   std::string type;
   std::string modifier;
   int bearing_before = 0;
   int bearing_after = 0;
+  uint32_t exit = 0;  // on a roundabout step that leaves the ring: its exits up to the one taken
 };
 
 // The steps of a found route driven with `weights` (the ones it was found with): distances and
