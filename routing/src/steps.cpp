@@ -174,6 +174,27 @@ std::string turn_modifier(double turn_degrees) {
   return "uturn";
 }
 
+std::string arrival_side(const Route& route, LatLon destination) {
+  const std::vector<LatLon>& points = route.geometry;
+  if (!route.found || points.empty()) return "straight";
+  // Metres east and north of the route's end, near enough for a street (equirectangular).
+  const LatLon end = points.back();
+  const double metres_per_degree = 111'320, east_scale = std::cos(end.lat * rad);
+  auto offset = [&](LatLon p) {
+    return std::pair{(p.lon - end.lon) * metres_per_degree * east_scale,
+                     (p.lat - end.lat) * metres_per_degree};
+  };
+  const auto [to_x, to_y] = offset(destination);
+  size_t last = points.size() - 1;  // the last segment of any length leads in
+  while (last > 0 && points[last - 1].lat == end.lat && points[last - 1].lon == end.lon) --last;
+  if (last == 0 || std::hypot(to_x, to_y) < 1) return "straight";
+  const auto [back_x, back_y] = offset(points[last - 1]);
+  const double in_x = -back_x, in_y = -back_y;  // the way in, towards the end
+  const double cross = in_x * to_y - in_y * to_x, dot = in_x * to_x + in_y * to_y;
+  if (std::abs(std::atan2(cross, dot)) < straight_degrees * rad) return "straight";
+  return cross > 0 ? "left" : "right";
+}
+
 std::vector<Step> route_steps(const geodata::RoadNetwork& network,
                               std::span<const uint32_t> weights, const Route& route) {
   std::vector<Step> steps;

@@ -201,6 +201,31 @@ TEST(Steps, ARoundaboutIsOneStepWithItsExitCounted) {
   EXPECT_EQ(on_ring[1].exit, 0u);
 }
 
+// The arrival's side: driving east along Jl. Pattimura, a house north of the street is on the
+// left (Indonesia drives on the left: the near side), one south of it across the road on the
+// right; driving west, the other way round. A destination on the road is straight ahead.
+TEST(Steps, TheArrivalSaysWhichSideOfTheRoadTheDestinationIsOn) {
+  const geodata::RoadNetwork network = crossroads();
+  const geodata::Snapper snapper(network);
+  Dijkstra engine(network);
+  const geodata::LatLon west = between(network, 0, 1), east = between(network, 1, 4);
+  auto shifted = [](geodata::LatLon p, double metres_north) {
+    return geodata::LatLon{p.lat + metres_north / 111'320.0, p.lon};
+  };
+  const Route eastward =
+      route_between(network, network.arc_time_ms, snapper.snap(west), snapper.snap(east), engine);
+  const Route westward =
+      route_between(network, network.arc_time_ms, snapper.snap(east), snapper.snap(west), engine);
+  ASSERT_TRUE(eastward.found && westward.found);
+  EXPECT_EQ(arrival_side(eastward, shifted(east, 30)), "left");
+  EXPECT_EQ(arrival_side(eastward, shifted(east, -30)), "right");
+  EXPECT_EQ(arrival_side(eastward, east), "straight");
+  EXPECT_EQ(arrival_side(westward, shifted(west, 30)), "right");
+  EXPECT_EQ(arrival_side(westward, shifted(west, -30)), "left");
+  // Beyond a dead end, straight ahead of the way in.
+  EXPECT_EQ(arrival_side(eastward, {east.lat, east.lon + 0.001}), "straight");
+}
+
 TEST(Steps, ModifiersFollowTheChangeOfHeading) {
   EXPECT_EQ(turn_modifier(0), "straight");
   EXPECT_EQ(turn_modifier(-19), "straight");

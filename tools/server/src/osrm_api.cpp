@@ -252,10 +252,19 @@ struct RouteFormat {
   bool steps = false;
 };
 
-// One OSRM route object from its legs.
+// A leg's steps, its arrival said with the side of the road its destination lies on.
+void write_steps(JsonWriter& out, const geodata::RoadNetwork& network,
+                 const routing::CchMetric& metric, const routing::Route& leg,
+                 geodata::LatLon destination, std::string_view geometries) {
+  std::vector<routing::Step> steps = routing::route_steps(network, metric.arc_weight, leg);
+  if (!steps.empty()) steps.back().modifier = routing::arrival_side(leg, destination);
+  for (const routing::Step& step : steps) write_step(out, step, geometries);
+}
+
+// One OSRM route object from its legs, leg i ending at destinations[i].
 void write_route(JsonWriter& out, const geodata::RoadNetwork& network,
                  const routing::CchMetric& metric, std::span<const routing::Route> legs,
-                 const RouteFormat& format) {
+                 std::span<const geodata::LatLon> destinations, const RouteFormat& format) {
   std::vector<geodata::LatLon> joined;  // the legs' points, each leg's first (the last's end) once
   uint32_t duration_ms = 0;
   double distance_m = 0;
@@ -274,12 +283,10 @@ void write_route(JsonWriter& out, const geodata::RoadNetwork& network,
     write_geometry(out.key("geometry"), points, format.geometries);
   }
   out.key("legs").begin_array();
-  for (const routing::Route& leg : legs) {
+  for (size_t i = 0; i < legs.size(); ++i) {
+    const routing::Route& leg = legs[i];
     out.begin_object().key("steps").begin_array();
-    if (format.steps) {
-      for (const routing::Step& step : routing::route_steps(network, metric.arc_weight, leg))
-        write_step(out, step, format.geometries);
-    }
+    if (format.steps) write_steps(out, network, metric, leg, destinations[i], format.geometries);
     out.end_array().key("summary").string("");
     out.key("weight").number(seconds(leg.duration_ms));
     out.key("duration").number(seconds(leg.duration_ms));
@@ -350,7 +357,7 @@ Reply osrm_route(Api& api, std::string_view profile, std::string_view coordinate
   JsonWriter out(text);
   out.begin_object().key("code").string("Ok").key("routes").begin_array();
   for (const std::vector<routing::Route>& legs : routes)
-    write_route(out, api.network, metric, legs, format);
+    write_route(out, api.network, metric, legs, std::span(request.points).subspan(1), format);
   out.end_array().key("waypoints").begin_array();
   for (const geodata::Snap& snap : snapped.snaps) write_waypoint(out, api.network, snap);
   write_dataset_label(out.end_array(), api.network);

@@ -39,6 +39,12 @@ struct Step {
 std::vector<Step> route_steps(const geodata::RoadNetwork& network,
                               std::span<const uint32_t> weights, const Route& route);
 
+// The side of the road a destination lies on, for the "arrive" step's modifier as OSRM gives it:
+// "left" or "right" of the way the route arrives at its snapped end, "straight" when the
+// destination is on the road there (within a metre) or straight ahead. A crew on a narrow street
+// then knows which door to look for.
+std::string arrival_side(const Route& route, geodata::LatLon destination);
+
 // The modifier OSRM names a change of heading by (degrees, clockwise positive).
 std::string turn_modifier(double turn_degrees);
 
