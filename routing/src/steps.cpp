@@ -1,6 +1,7 @@
 #include "siaga/routing/steps.h"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <cmath>
 #include <numbers>
 
@@ -105,6 +106,53 @@ Junction junction_between(const geodata::RoadNetwork& network, uint32_t came_fro
   return junction;
 }
 
+int compass(double bearing) {
+  return static_cast<int>(std::lround(bearing)) % 360;
+}
+
+// The junction between the arcs `in` and `out` as OSRM lists it. Its roads are the map node's
+// (the road arrived on first, in case it is one way in); which of them could be entered is read
+// off the node `in` really ends at, which a turn restriction may have made a copy with fewer arcs.
+// Bearings to the next node in a local flat frame: over a street's length they differ from the
+// great circle's by hundredths of a degree, at a quarter of the trigonometry.
+Intersection intersection_at(const geodata::RoadNetwork& network, std::span<const uint32_t> weights,
+                             uint32_t came_from, uint32_t in, uint32_t out) {
+  const uint32_t reached = network.arc_head[in];
+  const uint32_t node = network.map_node(reached);
+  const uint32_t taken = network.map_node(network.arc_head[out]);
+  boost::container::small_vector<uint32_t, 8> roads{came_from};
+  for (uint32_t arc = network.first_out[node]; arc < network.first_out[node + 1]; ++arc) {
+    const uint32_t head = network.map_node(network.arc_head[arc]);
+    if (std::find(roads.begin(), roads.end(), head) == roads.end()) roads.push_back(head);
+  }
+  auto can_enter = [&](uint32_t road) {
+    for (uint32_t arc = network.first_out[reached]; arc < network.first_out[reached + 1]; ++arc) {
+      if (network.map_node(network.arc_head[arc]) == road && weights[arc] != blocked) return true;
+    }
+    return false;
+  };
+  const LatLon at = network.node_position[node];
+  const double east_scale = std::cos(at.lat * rad);
+  auto bearing_to = [&](LatLon p) {
+    const double degrees = std::atan2((p.lon - at.lon) * east_scale, p.lat - at.lat) / rad;
+    return compass(degrees < 0 ? degrees + 360 : degrees);
+  };
+  boost::container::small_vector<std::pair<int, uint32_t>, 8> by_bearing;  // (bearing, road)
+  for (uint32_t road : roads) by_bearing.push_back({bearing_to(network.node_position[road]), road});
+  std::sort(by_bearing.begin(), by_bearing.end());
+  Intersection intersection{at, {}, {}, -1, -1};
+  intersection.bearings.reserve(by_bearing.size());
+  intersection.entry.reserve(by_bearing.size());
+  for (const auto& [bearing, road] : by_bearing) {
+    const int index = static_cast<int>(intersection.bearings.size());
+    if (road == came_from) intersection.in = index;
+    if (road == taken) intersection.out = index;
+    intersection.bearings.push_back(bearing);
+    intersection.entry.push_back(can_enter(road));
+  }
+  return intersection;
+}
+
 // Why a new step begins at a piece of the route.
 enum class Cut { none, name, junction_turn, roundabout, exit_roundabout };
 
@@ -145,13 +193,16 @@ void name_manoeuvres(std::vector<Step>& steps, const std::vector<Cut>& cuts,
     // Only a ring left by the route has an exit: not a step that merely started on one, nor a ring
     // driven to the route's end.
     if (cuts[i] != Cut::roundabout || i + 1 == steps.size()) step.exit = 0;
-    step.bearing_after = static_cast<int>(std::lround(first_bearing(step.geometry))) % 360;
+    step.bearing_after = compass(first_bearing(step.geometry));
     if (i == 0) {
       step.type = "depart";
+      step.intersections.insert(
+          step.intersections.begin(),
+          Intersection{step.geometry.front(), {step.bearing_after}, {true}, -1, 0});
       continue;
     }
     const double before = last_bearing(steps[i - 1].geometry);
-    step.bearing_before = static_cast<int>(std::lround(before)) % 360;
+    step.bearing_before = compass(before);
     // A roundabout's direction is the whole way round: from the way in to the way out.
     const bool left_ring = cuts[i] == Cut::roundabout && i + 1 < steps.size();
     const double after =
@@ -207,11 +258,12 @@ std::vector<Step> route_steps(const geodata::RoadNetwork& network,
     const RoutePiece& piece = pieces[i];
     Junction junction;
     Cut cut = Cut::name;
+    uint32_t came_from = invalid_id;
     if (i > 0) {
       // The map node the piece before was driven from: the route's first arc's tail, then the
       // head of the arc before it.
-      const uint32_t came_from = i == 1 ? map_tail(network, pieces[0].arc)
-                                        : network.map_node(network.arc_head[pieces[i - 2].arc]);
+      came_from = i == 1 ? map_tail(network, pieces[0].arc)
+                         : network.map_node(network.arc_head[pieces[i - 2].arc]);
       junction = junction_between(network, came_from, pieces[i - 1].arc, piece.arc);
       cut = cut_between(network, pieces[i - 1].arc, piece.arc, junction);
       // Exits passed on the ring, and the one taken, count from the entry.
@@ -235,6 +287,11 @@ std::vector<Step> route_steps(const geodata::RoadNetwork& network,
       straighter_options.push_back(junction.straighter_way_out);
     }
     Step& step = steps.back();
+    const bool new_step = step.geometry.size() == 1;
+    if (i > 0 && (new_step || (step.distance_m > 0 && junction.other_way_out))) {
+      step.intersections.push_back(
+          intersection_at(network, weights, came_from, pieces[i - 1].arc, piece.arc));
+    }
     step.geometry.push_back(piece.to);
     step.distance_m += network.arc_length_m[piece.arc] * piece.fraction;
     const uint32_t ms = partial_cost(weights[piece.arc], piece.fraction);
@@ -251,7 +308,9 @@ std::vector<Step> route_steps(const geodata::RoadNetwork& network,
   arrive.name = steps.back().name;
   arrive.ferry = steps.back().ferry;
   arrive.geometry = {route.geometry.back(), route.geometry.back()};
-  arrive.bearing_before = static_cast<int>(std::lround(last_bearing(steps.back().geometry))) % 360;
+  arrive.bearing_before = compass(last_bearing(steps.back().geometry));
+  arrive.intersections = {
+      Intersection{arrive.geometry.front(), {(arrive.bearing_before + 180) % 360}, {true}, 0, -1}};
   steps.push_back(std::move(arrive));
   return steps;
 }

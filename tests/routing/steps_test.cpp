@@ -226,6 +226,45 @@ TEST(Steps, TheArrivalSaysWhichSideOfTheRoadTheDestinationIsOn) {
   EXPECT_EQ(arrival_side(eastward, {east.lat, east.lon + 0.001}), "straight");
 }
 
+// The crossroads as OSRM clients draw it: four roads at 0, 90, 180 and 270 degrees, arrived on
+// from the west (270, the road back) and left to the north; a closed road cannot be entered.
+// Straight over the crossroads, the junction is listed after the departure's place.
+TEST(Steps, IntersectionsListEveryRoadAtTheJunction) {
+  const geodata::RoadNetwork network = crossroads();
+  const std::vector<Step> left = steps_between(network, 0, 1, 1, 2);
+  ASSERT_EQ(left.size(), 3u);
+  ASSERT_EQ(left[1].intersections.size(), 1u);
+  const Intersection& crossing = left[1].intersections[0];
+  EXPECT_EQ(crossing.bearings, (std::vector<int>{0, 90, 180, 270}));
+  EXPECT_EQ(crossing.entry, (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(crossing.in, 3);
+  EXPECT_EQ(crossing.out, 0);
+  EXPECT_EQ(left[0].intersections.front().out, 0);
+  EXPECT_EQ(left[0].intersections.front().in, -1);
+  EXPECT_EQ(left[2].intersections.front().in, 0);
+  EXPECT_EQ(left[2].intersections.front().out, -1);
+
+  // Jl. Sultan Hairun (north) flooded: the route goes south, and north cannot be entered.
+  std::vector<uint32_t> weights = network.arc_time_ms;
+  for (uint32_t arc = 0; arc < network.arc_count(); ++arc) {
+    if (network.arc_head[arc] == 2 || test::tail_of(network, arc) == 2) weights[arc] = blocked;
+  }
+  const geodata::Snapper snapper(network);
+  Dijkstra engine(network);
+  const Route south = route_between(network, weights, snapper.snap(between(network, 0, 1)),
+                                    snapper.snap(between(network, 1, 3)), engine);
+  const std::vector<Step> around = route_steps(network, weights, south);
+  ASSERT_EQ(around.size(), 3u);
+  EXPECT_EQ(around[1].intersections[0].entry, (std::vector<bool>{false, true, true, true}));
+  EXPECT_EQ(around[1].intersections[0].out, 2);
+
+  const std::vector<Step> straight = steps_between(network, 0, 1, 1, 4);
+  ASSERT_EQ(straight.size(), 2u);
+  ASSERT_EQ(straight[0].intersections.size(), 2u);
+  EXPECT_EQ(straight[0].intersections[1].in, 3);
+  EXPECT_EQ(straight[0].intersections[1].out, 1);
+}
+
 TEST(Steps, ModifiersFollowTheChangeOfHeading) {
   EXPECT_EQ(turn_modifier(0), "straight");
   EXPECT_EQ(turn_modifier(-19), "straight");
@@ -237,6 +276,32 @@ TEST(Steps, ModifiersFollowTheChangeOfHeading) {
   EXPECT_EQ(turn_modifier(-150), "sharp left");
   EXPECT_EQ(turn_modifier(179), "uturn");
   EXPECT_EQ(turn_modifier(-270), "right");
+}
+
+// A step's junctions as OSRM clients read them: the first at the manoeuvre's place, bearings
+// ascending, one entry flag each, the road left on enterable and at the heading the step leaves
+// by, the road arrived on behind the heading it arrived with (within a degree's rounding).
+void expect_intersections_fit(const Step& step) {
+  ASSERT_FALSE(step.intersections.empty());
+  EXPECT_EQ(step.intersections[0].location.lat, step.geometry.front().lat);
+  EXPECT_EQ(step.intersections[0].location.lon, step.geometry.front().lon);
+  auto near = [](int a, int b) { return std::abs(std::remainder(a - b, 360.0)) <= 1; };
+  for (const Intersection& crossing : step.intersections) {
+    EXPECT_TRUE(std::is_sorted(crossing.bearings.begin(), crossing.bearings.end()));
+    ASSERT_EQ(crossing.entry.size(), crossing.bearings.size());
+    if (crossing.out >= 0) {
+      EXPECT_TRUE(crossing.entry[crossing.out]);
+    }
+  }
+  const Intersection& first = step.intersections[0];
+  if (step.type != "arrive") {
+    ASSERT_GE(first.out, 0);
+    EXPECT_PRED2(near, first.bearings[first.out], step.bearing_after);
+  }
+  if (step.type != "depart") {
+    ASSERT_GE(first.in, 0);
+    EXPECT_PRED2(near, first.bearings[first.in], (step.bearing_before + 180) % 360);
+  }
 }
 
 // On the island, 300 random routes: the steps' distances and times add up to the route's, each
@@ -264,6 +329,7 @@ TEST(Steps, OnTheIslandStepsAddUpToTheirRoute) {
       distance += steps[k].distance_m;
       duration += steps[k].duration_ms;
       ASSERT_GE(steps[k].geometry.size(), 2u);
+      expect_intersections_fit(steps[k]);
       if (k > 0) {
         EXPECT_EQ(steps[k].geometry.front().lat, steps[k - 1].geometry.back().lat);
         EXPECT_EQ(steps[k].geometry.front().lon, steps[k - 1].geometry.back().lon);

@@ -220,6 +220,11 @@ class Junctions : public ::testing::Test {
   // Metres driven from the middle of one block to the middle of another (nodes by OSM id).
   static double metres(const geodata::ImportResult& imported, int64_t a, int64_t b, int64_t c,
                        int64_t d) {
+    const routing::Route route = drive(imported, a, b, c, d);
+    return route.found ? route.distance_m : -1;
+  }
+  static routing::Route drive(const geodata::ImportResult& imported, int64_t a, int64_t b,
+                              int64_t c, int64_t d) {
     const RoadNetwork& network = imported.network;
     auto middle = [&](int64_t x, int64_t y) {
       auto at = [&](int64_t id) {
@@ -230,10 +235,8 @@ class Junctions : public ::testing::Test {
     };
     const geodata::Snapper snapper(network);
     routing::Dijkstra dijkstra(network);
-    const routing::Route route =
-        routing::route_between(network, network.arc_time_ms, snapper.snap(middle(a, b)),
-                               snapper.snap(middle(c, d)), dijkstra);
-    return route.found ? route.distance_m : -1;
+    return routing::route_between(network, network.arc_time_ms, snapper.snap(middle(a, b)),
+                                  snapper.snap(middle(c, d)), dijkstra);
   }
   static geodata::ImportResult* split_;
   static geodata::ImportResult* plain_;
@@ -273,6 +276,28 @@ TEST_F(Junctions, AForbiddenLeftTurnIsDrivenAround) {
   EXPECT_NEAR(metres(*split_, 8, 5, 5, 4), 3000, 10);
   // Turns nobody restricted stay as they were: 2–5 right into 5–6.
   EXPECT_NEAR(metres(*split_, 2, 5, 5, 6), 1000, 10);
+}
+
+// Turning right at 5 (allowed), a crew's steps show the forbidden left into 5–4 as a road that
+// cannot be entered, as OSRM's intersections do; without the restriction it can be.
+TEST_F(Junctions, StepsShowAForbiddenTurnAsNoEntry) {
+  auto entry_west = [](const geodata::ImportResult& imported) {
+    const RoadNetwork& network = imported.network;
+    const routing::Route route = drive(imported, 2, 5, 5, 6);
+    EXPECT_TRUE(route.found);
+    const auto steps = routing::route_steps(network, network.arc_time_ms, route);
+    for (const routing::Step& step : steps) {
+      for (const routing::Intersection& crossing : step.intersections) {
+        if (crossing.bearings.size() < 4) continue;  // the junction at 5, with its four roads
+        const auto west = std::find(crossing.bearings.begin(), crossing.bearings.end(), 270);
+        EXPECT_NE(west, crossing.bearings.end());
+        return static_cast<int>(crossing.entry[west - crossing.bearings.begin()]);
+      }
+    }
+    return -1;  // no junction of four roads on the way
+  };
+  EXPECT_EQ(entry_west(*split_), 0);
+  EXPECT_EQ(entry_west(*plain_), 1);
 }
 
 TEST_F(Junctions, OnlyStraightOnForbidsTheOtherTurns) {

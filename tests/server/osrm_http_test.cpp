@@ -141,15 +141,15 @@ TEST(HttpOsrm, StepsAreTurnByTurnInOsrmShape) {
     EXPECT_EQ(steps[i]["maneuver"]["bearing_before"], expected[i].bearing_before);
     EXPECT_EQ(steps[i]["maneuver"]["bearing_after"], expected[i].bearing_after);
     EXPECT_EQ(steps[i]["mode"], expected[i].ferry ? "ferry" : "driving");
-    const Json& crossing = steps[i]["intersections"][0];
-    EXPECT_EQ(crossing["entry"], Json::array({true}));
-    // The bearing the crossing is left by, or (arriving) the one it was entered by, reversed.
-    if (expected[i].type == "arrive") {
-      EXPECT_EQ(crossing["bearings"], Json::array({(expected[i].bearing_before + 180) % 360}));
-      EXPECT_EQ(crossing["in"], 0);
-    } else {
-      EXPECT_EQ(crossing["bearings"], Json::array({expected[i].bearing_after}));
-      EXPECT_EQ(crossing["out"], 0);
+    // Every junction route_steps lists, in OSRM's shape: `in` and `out` only where they apply.
+    const Json& crossings = steps[i]["intersections"];
+    ASSERT_EQ(crossings.size(), expected[i].intersections.size()) << "step " << i;
+    for (size_t c = 0; c < crossings.size(); ++c) {
+      const routing::Intersection& crossing = expected[i].intersections[c];
+      EXPECT_EQ(crossings[c]["bearings"], Json(crossing.bearings));
+      EXPECT_EQ(crossings[c]["entry"], Json(crossing.entry));
+      EXPECT_EQ(crossings[c].value("in", -1), crossing.in);
+      EXPECT_EQ(crossings[c].value("out", -1), crossing.out);
     }
   }
   // The default geometry: each step's polyline decodes to its GeoJSON line.

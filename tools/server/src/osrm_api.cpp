@@ -228,13 +228,19 @@ void write_step(JsonWriter& out, const routing::Step& step, std::string_view for
   if (step.exit > 0) out.key("exit").integer(step.exit);
   out.end_object().key("mode").string(step.ferry ? "ferry" : "driving");
   out.key("driving_side").string("left").key("name").string(step.name);
-  out.key("intersections").begin_array().begin_object().key("location");
-  write_location(out, place);
-  out.key("entry").begin_array().boolean(true).end_array();
-  const bool arrive = step.type == "arrive";
-  out.key("bearings").begin_array();
-  out.integer(arrive ? (step.bearing_before + 180) % 360 : step.bearing_after).end_array();
-  out.key(arrive ? "in" : "out").integer(0).end_object().end_array();
+  out.key("intersections").begin_array();
+  for (const routing::Intersection& crossing : step.intersections) {
+    write_location(out.begin_object().key("location"), crossing.location);
+    out.key("bearings").begin_array();
+    for (int bearing : crossing.bearings) out.integer(bearing);
+    out.end_array().key("entry").begin_array();
+    for (bool entry : crossing.entry) out.boolean(entry);
+    out.end_array();
+    if (crossing.in >= 0) out.key("in").integer(crossing.in);
+    if (crossing.out >= 0) out.key("out").integer(crossing.out);
+    out.end_object();
+  }
+  out.end_array();
   out.key("weight").number(seconds(step.duration_ms));
   out.key("duration").number(seconds(step.duration_ms));
   out.key("distance").number(metres(step.distance_m)).end_object();

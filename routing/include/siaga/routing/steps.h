@@ -14,6 +14,18 @@
 
 namespace siaga::routing {
 
+// A junction as OSRM clients draw it: every road there by its compass bearing from the junction
+// (ascending), whether the route could have driven into each (not where the road is closed or a
+// turn restriction forbids it), the road arrived on (`in`, none on a departure) and the one left
+// on (`out`, none on an arrival).
+struct Intersection {
+  geodata::LatLon location;
+  std::vector<int> bearings;
+  std::vector<bool> entry;
+  int in = -1;
+  int out = -1;
+};
+
 struct Step {
   std::string name;    // the road's name ("" when it has none)
   bool ferry = false;  // driven onto a ferry rather than a road
@@ -32,6 +44,9 @@ struct Step {
   int bearing_before = 0;
   int bearing_after = 0;
   uint32_t exit = 0;  // on a roundabout step that leaves the ring: its exits up to the one taken
+  // The manoeuvre's place first, then every junction the step drives through where another road
+  // leaves.
+  std::vector<Intersection> intersections;
 };
 
 // The steps of a found route driven with `weights` (the ones it was found with): distances and
