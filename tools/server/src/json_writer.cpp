@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace siaga::server {
 
@@ -69,15 +70,6 @@ JsonWriter& JsonWriter::raw(std::string_view json_text) {
   separate();
   out_->append(json_text);
   after_value_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::json(const nlohmann::ordered_json& value) {
-  return raw(value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-}
-
-JsonWriter& JsonWriter::members(const nlohmann::ordered_json& object) {
-  for (const auto& [name, value] : object.items()) key(name).json(value);
   return *this;
 }
 

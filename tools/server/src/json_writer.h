@@ -6,7 +6,7 @@
 // the same double.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,10 +29,6 @@ class JsonWriter {
   JsonWriter& string(std::string_view text);
   // A value that is JSON text already (a GeoJSON line, a dumped Json).
   JsonWriter& raw(std::string_view json_text);
-  // A Json value as it dumps (invalid UTF-8 replaced): for the rare parts not worth writing here.
-  JsonWriter& json(const nlohmann::ordered_json& value);
-  // The members of a Json object, spliced into the object being written.
-  JsonWriter& members(const nlohmann::ordered_json& object);
 
  private:
   void separate() {
