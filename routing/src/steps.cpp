@@ -26,11 +26,23 @@ double initial_bearing(LatLon a, LatLon b) {
   return degrees < 0 ? degrees + 360 : degrees;
 }
 
+bool is_ferry(const geodata::RoadNetwork& network, uint32_t arc) {
+  return network.arc_class[arc] == geodata::RoadClass::ferry;
+}
+
+const std::string& road_name(const geodata::RoadNetwork& network, uint32_t arc) {
+  return network.way_name[network.arc_way[arc]];
+}
+
 bool same_road(const geodata::RoadNetwork& network, uint32_t a, uint32_t b) {
-  const bool ferry_a = network.arc_class[a] == geodata::RoadClass::ferry;
-  const bool ferry_b = network.arc_class[b] == geodata::RoadClass::ferry;
-  return ferry_a == ferry_b &&
-         network.way_name[network.arc_way[a]] == network.way_name[network.arc_way[b]];
+  return is_ferry(network, a) == is_ferry(network, b) &&
+         road_name(network, a) == road_name(network, b);
+}
+
+// A step is on the road, or the ferry, of the arc it drives.
+void take_road(Step& step, const geodata::RoadNetwork& network, uint32_t arc) {
+  step.name = road_name(network, arc);
+  step.ferry = is_ferry(network, arc);
 }
 
 bool on_roundabout(const geodata::RoadNetwork& network, uint32_t arc) {
@@ -273,14 +285,12 @@ std::vector<Step> route_steps(const geodata::RoadNetwork& network,
     // step it follows, and a departure from a node takes the road of the piece after it.
     const bool has_length = piece.fraction > 0;
     if (i > 0 && steps.back().distance_m == 0 && has_length) {
-      steps.back().name = network.way_name[network.arc_way[piece.arc]];
-      steps.back().ferry = network.arc_class[piece.arc] == geodata::RoadClass::ferry;
+      take_road(steps.back(), network, piece.arc);
       cut = Cut::none;
     }
     if (i == 0 || (cut != Cut::none && has_length)) {
       Step step;
-      step.name = network.way_name[network.arc_way[piece.arc]];
-      step.ferry = network.arc_class[piece.arc] == geodata::RoadClass::ferry;
+      take_road(step, network, piece.arc);
       step.geometry.push_back(piece.from);
       steps.push_back(std::move(step));
       cuts.push_back(cut);
